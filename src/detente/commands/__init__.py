@@ -1,0 +1,1 @@
+"""Command groups of the ``detente`` CLI (see :mod:`detente.cli`)."""

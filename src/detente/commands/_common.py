@@ -1,0 +1,143 @@
+"""Shared plumbing for CLI commands: consoles, error reporting, output safety."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+import typer
+from rich.console import Console
+
+from detente.errors import DetenteError, InputError
+
+__all__ = [
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "check_output_path",
+    "console",
+    "console_err",
+    "parse_params",
+    "run_app",
+]
+
+EXIT_INTERNAL = 1
+EXIT_INPUT = 2
+
+console = Console(highlight=False, soft_wrap=False)
+console_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _report_input_error(err: InputError) -> None:
+    console_err.print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
+
+
+def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False) -> int:
+    """Run a typer app and map exceptions to exit codes without tracebacks.
+
+    Parameters
+    ----------
+    app
+        The typer application.
+    argv
+        Arguments (``None`` means ``sys.argv[1:]``).
+    debug
+        Show the traceback of internal errors.
+
+    Returns
+    -------
+    int
+        0 on success, 2 for bad input, 1 for an internal error.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=args, prog_name="detente", standalone_mode=False)
+    except InputError as err:
+        _report_input_error(err)
+        return EXIT_INPUT
+    except click.exceptions.Exit as ex:
+        return int(ex.exit_code or 0)
+    except click.ClickException as ex:
+        # usage errors: unknown option, missing argument, bad value
+        ex.show(file=sys.stderr)
+        return EXIT_INPUT
+    except click.exceptions.Abort:
+        console_err.print("aborted")
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        console_err.print("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except DetenteError as err:
+        console_err.print(f"[bold red]error:[/] {err}")
+        return EXIT_INTERNAL
+    except Exception as err:  # an internal error: say so, and how to get details
+        console_err.print(
+            f"[bold red]internal error:[/] {type(err).__name__}: {err}\n"
+            "This is a bug in detente, not in your input. Re-run with DETENTE_DEBUG=1 "
+            "for the traceback and report it."
+        )
+        if debug:
+            traceback.print_exc()
+        return EXIT_INTERNAL
+    return 0
+
+
+def check_output_path(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> None:
+    """Refuse to overwrite an existing file or an input without ``--force``.
+
+    Raises
+    ------
+    InputError
+        If ``path`` exists (and ``force`` is false), is a directory, or is one of the
+        inputs.
+    """
+    resolved = path.resolve()
+    for inp in inputs:
+        if inp.exists() and resolved == inp.resolve():
+            raise InputError(
+                "the output would overwrite the input file",
+                file=path,
+                fix="choose another output path.",
+            )
+    if path.is_dir():
+        raise InputError(
+            "the output path is a directory", file=path, fix="give a file name for the output."
+        )
+    if path.exists() and not force:
+        raise InputError(
+            "the output file already exists",
+            file=path,
+            fix="choose another path, or pass --force to overwrite it.",
+        )
+    if not path.parent.exists():
+        raise InputError(
+            f"the output folder {path.parent} does not exist",
+            file=path,
+            fix="create the folder first, or choose another path.",
+        )
+
+
+def parse_params(items: Sequence[str] | None) -> dict[str, str]:
+    """Parse repeated ``KEY=VALUE`` options into a dict (values stay strings).
+
+    Raises
+    ------
+    InputError
+        If an item has no ``=`` or an empty key.
+    """
+    out: dict[str, str] = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(
+                f"--param {item!r} is not of the form KEY=VALUE",
+                field="--param",
+                fix="write e.g. --param VotingRule=Cubic.",
+            )
+        out[key.strip()] = value.strip()
+    return out

@@ -1,0 +1,733 @@
+"""The scenario schema: actors, issues, stances and sources.
+
+A :class:`Scenario` is the one object every part of detente reads.  It is a set of
+:class:`Actor` s, the :class:`Issue` s they bargain over (each on its own scale), and
+one :class:`Stance` per actor and issue: a position on the scale and a salience (how
+much the issue matters to the actor).  Every number may cite a :class:`Source`.
+
+Structural checks (types, ranges of single fields) are done by pydantic; the checks
+that need the whole scenario (unknown or duplicate ids, positions outside an issue's
+scale, salience budgets, too few actors) are done by :func:`scenario_problems`, which
+returns every problem at once so a user can fix a file in one pass.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from detente.errors import Problem
+
+__all__ = [
+    "Accommodation",
+    "Actor",
+    "ActorKind",
+    "DataRef",
+    "Issue",
+    "ResolvedCapability",
+    "Scale",
+    "Scenario",
+    "Source",
+    "SourceKind",
+    "Stance",
+    "Uncertainty",
+    "scenario_problems",
+]
+
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+#: Characters allowed in ids.  Ids appear in CSV cells, CLI options and file names,
+#: so they may not contain commas, quotes, control characters or surrounding spaces.
+_ID = re.compile(r"^[^\s,\"'<>][^,\"'<>\x00-\x1f]*(?<!\s)$")
+
+Id = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: ids may not contain commas, quotes, angle "
+            "brackets or control characters, and may not start or end with a space"
+        )
+    return value
+
+
+class SourceKind(StrEnum):
+    """What kind of evidence a :class:`Source` is."""
+
+    DATA = "data"
+    PUBLICATION = "publication"
+    NEWS = "news"
+    OFFICIAL = "official"
+    EXPERT_JUDGEMENT = "expert judgement"
+
+
+class Source(_Model):
+    """A citable source for any number in a scenario.
+
+    Parameters
+    ----------
+    id
+        Short id that stances, capabilities and status quos cite.
+    citation
+        Full citation as it should appear in a report.
+    url
+        Where to find it, if it is online.
+    kind
+        ``"expert judgement"`` marks numbers that are the modeller's own judgement.
+    """
+
+    id: Id
+    citation: str = Field(min_length=1)
+    url: str | None = None
+    kind: SourceKind = SourceKind.PUBLICATION
+
+    _id = field_validator("id")(_check_id)
+
+    @property
+    def is_expert_judgement(self) -> bool:
+        """True when the source is the modeller's judgement rather than evidence."""
+        return self.kind is SourceKind.EXPERT_JUDGEMENT
+
+
+class Uncertainty(_Model):
+    """Uncertainty about one number: a standard deviation or a ``[low, high]`` range.
+
+    In TOML either ``{ sd = 10 }`` or ``[40, 70]`` (a range) is accepted.  A range is
+    sampled uniformly unless ``distribution = "triangular"`` (mode at the point value).
+    """
+
+    sd: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    low: float | None = Field(default=None, allow_inf_nan=False)
+    high: float | None = Field(default=None, allow_inf_nan=False)
+    distribution: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, data: Any) -> Any:
+        if isinstance(data, list | tuple):
+            if len(data) != 2:
+                raise ValueError("an uncertainty range must be [low, high], two numbers")
+            return {"low": data[0], "high": data[1]}
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"sd": data}
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> Uncertainty:
+        has_sd = self.sd is not None
+        has_range = self.low is not None or self.high is not None
+        if has_sd == has_range:
+            raise ValueError("give either sd or a [low, high] range, not both and not neither")
+        if has_range:
+            if self.low is None or self.high is None:
+                raise ValueError("a range needs both low and high")
+            if self.low > self.high:
+                raise ValueError(f"range low {self.low} is above high {self.high}")
+        allowed = {"normal", "truncnormal"} if has_sd else {"uniform", "triangular"}
+        if self.distribution is None:
+            self.distribution = "truncnormal" if has_sd else "uniform"
+        elif self.distribution not in allowed:
+            raise ValueError(
+                f"distribution {self.distribution!r} does not fit this uncertainty; "
+                f"use one of {sorted(allowed)}"
+            )
+        return self
+
+    @property
+    def is_range(self) -> bool:
+        """True for a ``[low, high]`` range, False for a standard deviation."""
+        return self.sd is None
+
+    def width(self) -> float:
+        """A scale-free size: the standard deviation, or the range's sd if uniform."""
+        if self.sd is not None:
+            return self.sd
+        assert self.low is not None and self.high is not None
+        return (self.high - self.low) / math.sqrt(12.0)
+
+
+class DataRef(_Model):
+    """A capability taken from detente's datasets rather than typed in.
+
+    Examples (TOML)::
+
+        capability = { indicator = "sipri.milex_usd_constant", year = 2024 }
+        capability = "cinc"            # a named composite, latest year
+
+    For a bloc, the members' values are aggregated (``sum`` by default).
+    """
+
+    indicator: str = Field(min_length=1)
+    year: int | None = Field(default=None, ge=1800, le=2200)
+    aggregate: str = "sum"
+    scale: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_str(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"indicator": data}
+        return data
+
+    @field_validator("aggregate")
+    @classmethod
+    def _agg(cls, v: str) -> str:
+        if v not in {"sum", "mean", "max"}:
+            raise ValueError(f"aggregate must be 'sum', 'mean' or 'max', not {v!r}")
+        return v
+
+    def describe(self) -> str:
+        """Short text for tables, e.g. ``sipri.milex_usd_constant (2024)``."""
+        year = "latest" if self.year is None else str(self.year)
+        scale = "" if self.scale == 1.0 else f" x {self.scale:g}"
+        return f"{self.indicator} ({year}){scale}"
+
+
+class ResolvedCapability(_Model):
+    """The value a :class:`DataRef` resolved to, and where it came from."""
+
+    value: float = Field(gt=0, allow_inf_nan=False)
+    indicator: str
+    year: int | None = None
+    unit: str = ""
+    source: str = ""
+    members: list[str] = Field(default_factory=list)
+    missing_members: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class ActorKind(StrEnum):
+    """What an actor is."""
+
+    STATE = "state"
+    BLOC = "bloc"
+    ORGANISATION = "organisation"
+    GROUP = "group"
+
+
+def _capability(v: Any) -> Any:
+    if isinstance(v, bool):
+        raise ValueError("capability must be a positive number or a data reference")
+    if isinstance(v, int | float):
+        if not math.isfinite(v):
+            raise ValueError(f"capability must be a finite positive number, not {v}")
+        if v <= 0:
+            raise ValueError(f"capability must be positive, not {v}")
+        return float(v)
+    if isinstance(v, str):
+        try:
+            num = float(v)
+        except ValueError:
+            return DataRef(indicator=v)
+        raise ValueError(f"capability {v!r} is text; write it as a number: {num:g}")
+    return v
+
+
+class Actor(_Model):
+    """A party to the bargaining: a state, a bloc, an organisation or a group.
+
+    Parameters
+    ----------
+    id
+        Short id, e.g. ``TUR``; stances refer to it.
+    name
+        Display name (defaults to the id).
+    kind
+        state, bloc, organisation or group.
+    members
+        ISO3 codes of a bloc's members (used to aggregate data capabilities).
+    iso3
+        The ISO3 code of a state actor, used to look up data (defaults to ``id``
+        when that is an ISO3 code).
+    capability
+        A positive number, or a :class:`DataRef` resolved from detente's data.
+    capability_uncertainty
+        Optional uncertainty about the capability.
+    capability_source
+        Source id for the capability.
+    """
+
+    id: Id
+    name: str = ""
+    kind: ActorKind = ActorKind.STATE
+    description: str = ""
+    iso3: str | None = None
+    members: list[str] = Field(default_factory=list)
+    capability: float | DataRef
+    capability_uncertainty: Uncertainty | None = None
+    capability_source: str | None = None
+    resolved: ResolvedCapability | None = Field(default=None, exclude=True)
+    group: str | None = None
+    colour: str | None = None
+    note: str = ""
+
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("capability", mode="before")
+    @classmethod
+    def _cap(cls, v: Any) -> Any:
+        return _capability(v)
+
+    @field_validator("members")
+    @classmethod
+    def _members(cls, v: list[str]) -> list[str]:
+        bad = [m for m in v if not _ISO3.match(m)]
+        if bad:
+            raise ValueError(
+                f"members must be ISO 3166 alpha-3 codes in capitals (e.g. 'DEU'); got {bad}"
+            )
+        dup = [m for m, c in Counter(v).items() if c > 1]
+        if dup:
+            raise ValueError(f"members listed twice: {dup}")
+        return v
+
+    @field_validator("iso3")
+    @classmethod
+    def _iso3(cls, v: str | None) -> str | None:
+        if v is not None and not _ISO3.match(v):
+            raise ValueError(f"iso3 must be an ISO 3166 alpha-3 code in capitals, not {v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Actor:
+        if not self.name:
+            self.name = self.id
+        if self.iso3 is None and self.kind is ActorKind.STATE and _ISO3.match(self.id):
+            self.iso3 = self.id
+        return self
+
+    @property
+    def capability_value(self) -> float | None:
+        """The numeric capability, if given or resolved; ``None`` while unresolved."""
+        if isinstance(self.capability, float):
+            return self.capability
+        return self.resolved.value if self.resolved is not None else None
+
+    @property
+    def countries(self) -> list[str]:
+        """ISO3 codes whose data make up this actor (members of a bloc, else itself)."""
+        if self.members:
+            return list(self.members)
+        return [self.iso3] if self.iso3 else []
+
+
+class Scale(_Model):
+    """The numeric scale of an issue."""
+
+    min: float = Field(default=0.0, allow_inf_nan=False)
+    max: float = Field(default=100.0, allow_inf_nan=False)
+    unit: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> Scale:
+        if not self.max > self.min:
+            raise ValueError(f"scale max ({self.max:g}) must be above min ({self.min:g})")
+        return self
+
+    def contains(self, x: float, tol: float = 1e-9) -> bool:
+        """True if ``x`` lies on the scale (with a small tolerance)."""
+        span = self.max - self.min
+        return self.min - tol * span <= x <= self.max + tol * span
+
+
+class Issue(_Model):
+    """One dimension of the bargaining, with its scale and verbal anchors.
+
+    ``anchors`` map points of the scale to what they mean, e.g.
+    ``{0: "no Turkish troops in Ukraine", 100: "a full corps deployed"}``.
+    ``outcome`` holds an observed outcome, for back-tests on historical data.
+    """
+
+    id: Id
+    label: str = ""
+    description: str = ""
+    scale: Scale = Field(default_factory=Scale)
+    anchors: dict[float, str] = Field(default_factory=dict)
+    status_quo: float | None = Field(default=None, allow_inf_nan=False)
+    status_quo_source: str | None = None
+    outcome: float | None = Field(default=None, allow_inf_nan=False)
+    note: str = ""
+
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("anchors", mode="before")
+    @classmethod
+    def _anchor_keys(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            out: dict[float, Any] = {}
+            for key, text in v.items():
+                try:
+                    out[float(key)] = text
+                except (TypeError, ValueError):
+                    raise ValueError(
+                        f"anchor key {key!r} is not a number; anchors map scale points to "
+                        'text, e.g. "0" = "no deployment"'
+                    ) from None
+            return dict(sorted(out.items()))
+        return v
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Issue:
+        if not self.label:
+            self.label = self.id
+        return self
+
+    def anchor_text(self, x: float) -> str:
+        """The verbal anchor nearest to ``x`` (empty if there are none)."""
+        if not self.anchors:
+            return ""
+        key = min(self.anchors, key=lambda a: abs(a - x))
+        return self.anchors[key]
+
+
+class Stance(_Model):
+    """An actor's position on an issue and how much the issue matters to it."""
+
+    actor: str
+    issue: str
+    position: float = Field(allow_inf_nan=False)
+    salience: float = Field(allow_inf_nan=False)
+    uncertainty: Uncertainty | None = None
+    salience_uncertainty: Uncertainty | None = None
+    note: str = ""
+    source: str | None = None
+
+    @field_validator("salience")
+    @classmethod
+    def _sal(cls, v: float) -> float:
+        if v < 0:
+            raise ValueError(f"salience must be zero or positive, not {v:g}")
+        return v
+
+
+class Accommodation(_Model):
+    """KTAB's ideal adjustment: how far ``actor`` moves its ideal towards ``towards``."""
+
+    actor: str
+    towards: str
+    adjust: float = Field(allow_inf_nan=False)
+
+
+class Scenario(_Model):
+    """A bargaining scenario: actors, issues, stances and the sources behind them.
+
+    Parameters
+    ----------
+    id, name, description, question
+        What the scenario is about.  ``question`` is the policy question it answers.
+    actors, issues, stances, sources
+        The content.  There is at most one stance per actor and issue; an actor with
+        no stance on an issue takes no part in it.
+    salience_max
+        The top of the salience scale (100 by default).
+    salience_budget
+        If set, each actor's saliences summed over issues may not exceed it (KTAB
+        files use 100).
+    models
+        Model parameters by model name, e.g. ``{"smp": {"VotingRule": "Cubic"}}``.
+    seed
+        A seed stored with the scenario (KTAB XML ``prngSeed``).
+    accommodation
+        KTAB ideal-adjustment pairs (XML ``IdealAdjustment``).
+    partnership
+        Parameters of the partnership strategy model, validated by
+        :mod:`detente.partnership`.
+    meta
+        Format-specific details kept for faithful round trips.
+    """
+
+    id: Id = "scenario"
+    name: str = ""
+    description: str = ""
+    question: str = ""
+    actors: list[Actor] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+    stances: list[Stance] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    salience_max: float = Field(default=100.0, gt=0, allow_inf_nan=False)
+    salience_budget: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    models: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    seed: int | None = Field(default=None, ge=0, lt=2**64)
+    accommodation: list[Accommodation] | None = None
+    partnership: dict[str, Any] | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _semantic(self) -> Scenario:
+        if not self.name:
+            self.name = self.id
+        problems = scenario_problems(self)
+        if problems:
+            raise SemanticError(problems)
+        return self
+
+    # -- lookups ----------------------------------------------------------------
+    @property
+    def actor_ids(self) -> list[str]:
+        """Actor ids in file order."""
+        return [a.id for a in self.actors]
+
+    @property
+    def issue_ids(self) -> list[str]:
+        """Issue ids in file order."""
+        return [i.id for i in self.issues]
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id (``KeyError`` if there is none)."""
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        """The issue with this id (``KeyError`` if there is none)."""
+        for i in self.issues:
+            if i.id == issue_id:
+                return i
+        raise KeyError(issue_id)
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id (``KeyError`` if there is none)."""
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(source_id)
+
+    def stance(self, actor_id: str, issue_id: str) -> Stance | None:
+        """The stance of an actor on an issue, or ``None``."""
+        for s in self.stances:
+            if s.actor == actor_id and s.issue == issue_id:
+                return s
+        return None
+
+    @property
+    def unresolved_actors(self) -> list[str]:
+        """Ids of actors whose capability is a data reference not yet resolved."""
+        return [a.id for a in self.actors if a.capability_value is None]
+
+    def with_capabilities(self, resolved: dict[str, ResolvedCapability]) -> Scenario:
+        """A copy with data references resolved to the given values."""
+        actors = [
+            a.model_copy(update={"resolved": resolved[a.id]}) if a.id in resolved else a
+            for a in self.actors
+        ]
+        return self.model_copy(update={"actors": actors})
+
+
+class SemanticError(ValueError):
+    """Raised inside validation with every whole-scenario problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def _dupes(ids: list[str]) -> list[str]:
+    return [i for i, c in Counter(ids).items() if c > 1]
+
+
+def scenario_problems(s: Scenario) -> list[Problem]:
+    """Every whole-scenario problem of ``s`` (empty when it is valid).
+
+    Parameters
+    ----------
+    s
+        The scenario, already checked field by field.
+
+    Returns
+    -------
+    list of Problem
+        Located by field path (``stances[3].position``); the file and line are added
+        by the reader.
+    """
+    out: list[Problem] = []
+    actor_ids = [a.id for a in s.actors]
+    issue_ids = [i.id for i in s.issues]
+    source_ids = [x.id for x in s.sources]
+
+    if not s.actors:
+        out.append(Problem("the scenario has no actors", field="actors", fix="add [[actors]]."))
+    elif len(s.actors) == 1:
+        out.append(
+            Problem(
+                "the scenario has a single actor; bargaining needs at least two",
+                field="actors",
+                fix="add the other parties as [[actors]].",
+            )
+        )
+    if not s.issues:
+        out.append(Problem("the scenario has no issues", field="issues", fix="add [[issues]]."))
+
+    for kind, ids in (("actor", actor_ids), ("issue", issue_ids), ("source", source_ids)):
+        for d in _dupes(ids):
+            idx = [n for n, i in enumerate(ids) if i == d]
+            out.append(
+                Problem(
+                    f"duplicate {kind} id {d!r} (entries {', '.join(str(i) for i in idx)})",
+                    field=f"{kind}s[{idx[1]}].id",
+                    fix=f"give each {kind} a unique id.",
+                )
+            )
+
+    known_a, known_i, known_s = set(actor_ids), set(issue_ids), set(source_ids)
+
+    def _src(ref: str | None, where: str) -> None:
+        if ref is not None and ref not in known_s:
+            out.append(
+                Problem(
+                    f"unknown source {ref!r}",
+                    field=where,
+                    fix=f"add a [[sources]] entry with id = {ref!r}, or cite one of "
+                    f"{sorted(known_s) or 'the sources (none are defined)'}.",
+                )
+            )
+
+    for n, a in enumerate(s.actors):
+        _src(a.capability_source, f"actors[{n}].capability_source")
+        if a.resolved is None and isinstance(a.capability, DataRef) and not a.countries:
+            out.append(
+                Problem(
+                    f"actor {a.id!r} takes its capability from data but has no country",
+                    field=f"actors[{n}].capability",
+                    fix="set iso3 (a state) or members (a bloc), or give a number.",
+                )
+            )
+    for n, i in enumerate(s.issues):
+        _src(i.status_quo_source, f"issues[{n}].status_quo_source")
+        for name, val in (("status_quo", i.status_quo), ("outcome", i.outcome)):
+            if val is not None and not i.scale.contains(val):
+                out.append(
+                    Problem(
+                        f"{name} {val:g} is outside the scale {i.scale.min:g}-{i.scale.max:g}",
+                        field=f"issues[{n}].{name}",
+                        fix="move it onto the scale, or widen the scale.",
+                    )
+                )
+        for key in i.anchors:
+            if not i.scale.contains(key):
+                out.append(
+                    Problem(
+                        f"anchor at {key:g} is outside the scale {i.scale.min:g}-{i.scale.max:g}",
+                        field=f"issues[{n}].anchors",
+                        fix="anchor points must lie on the issue's scale.",
+                    )
+                )
+
+    issues_by_id = {i.id: i for i in s.issues}
+    seen: dict[tuple[str, str], int] = {}
+    budget: dict[str, float] = {}
+    for n, st in enumerate(s.stances):
+        where = f"stances[{n}]"
+        if st.actor not in known_a:
+            out.append(
+                Problem(
+                    f"unknown actor {st.actor!r}",
+                    field=f"{where}.actor",
+                    fix=f"use one of the actor ids {actor_ids}, or add the actor.",
+                )
+            )
+        if st.issue not in known_i:
+            out.append(
+                Problem(
+                    f"unknown issue {st.issue!r}",
+                    field=f"{where}.issue",
+                    fix=f"use one of the issue ids {issue_ids}, or add the issue.",
+                )
+            )
+        key = (st.actor, st.issue)
+        if key in seen:
+            out.append(
+                Problem(
+                    f"actor {st.actor!r} has a second stance on issue {st.issue!r} "
+                    f"(the first is stances[{seen[key]}])",
+                    field=where,
+                    fix="keep one stance per actor and issue.",
+                )
+            )
+        else:
+            seen[key] = n
+        iss = issues_by_id.get(st.issue)
+        if iss is not None and not iss.scale.contains(st.position):
+            out.append(
+                Problem(
+                    f"position {st.position:g} is outside the scale "
+                    f"{iss.scale.min:g}-{iss.scale.max:g} of issue {iss.id!r}",
+                    field=f"{where}.position",
+                    fix=f"use a position between {iss.scale.min:g} and {iss.scale.max:g}.",
+                )
+            )
+        if st.salience > s.salience_max * (1 + 1e-9):
+            out.append(
+                Problem(
+                    f"salience {st.salience:g} is above the salience scale's top "
+                    f"({s.salience_max:g})",
+                    field=f"{where}.salience",
+                    fix=f"use a salience between 0 and {s.salience_max:g}.",
+                )
+            )
+        if st.uncertainty is not None and st.uncertainty.is_range and iss is not None:
+            lo, hi = st.uncertainty.low, st.uncertainty.high
+            assert lo is not None and hi is not None
+            if not (iss.scale.contains(lo) and iss.scale.contains(hi)):
+                out.append(
+                    Problem(
+                        f"uncertainty range [{lo:g}, {hi:g}] leaves the issue's scale",
+                        field=f"{where}.uncertainty",
+                        fix="keep the range on the scale.",
+                    )
+                )
+            elif not lo - 1e-9 <= st.position <= hi + 1e-9:
+                out.append(
+                    Problem(
+                        f"position {st.position:g} is outside its own uncertainty range "
+                        f"[{lo:g}, {hi:g}]",
+                        field=f"{where}.uncertainty",
+                        fix="make the range contain the position.",
+                    )
+                )
+        _src(st.source, f"{where}.source")
+        budget[st.actor] = budget.get(st.actor, 0.0) + st.salience
+
+    if s.salience_budget is not None:
+        for actor_id, total in budget.items():
+            if total > s.salience_budget * (1 + 1e-9) + 1e-9:
+                n = next(k for k, st in enumerate(s.stances) if st.actor == actor_id)
+                out.append(
+                    Problem(
+                        f"actor {actor_id!r}'s saliences sum to {total:g}, over the limit "
+                        f"of {s.salience_budget:g}",
+                        field=f"stances[{n}].salience",
+                        fix=f"scale {actor_id!r}'s saliences down so they sum to at most "
+                        f"{s.salience_budget:g}.",
+                    )
+                )
+
+    if s.accommodation is not None:
+        for n, acc in enumerate(s.accommodation):
+            for attr in ("actor", "towards"):
+                ref = getattr(acc, attr)
+                if ref not in known_a:
+                    out.append(
+                        Problem(
+                            f"unknown actor {ref!r} in ideal adjustment",
+                            field=f"accommodation[{n}].{attr}",
+                            fix=f"use one of the actor ids {actor_ids}.",
+                        )
+                    )
+    return out
