@@ -14,7 +14,6 @@ import sys
 import typer
 
 from detente._version import __version__
-
 from detente.commands._common import console_err, run_app
 
 app = typer.Typer(
@@ -40,9 +39,6 @@ def _root(
     ),
 ) -> None:
     """detente: forecast negotiations, stress partnership strategies, report."""
-
-
-
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,6 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-import click
 import typer
 from rich.console import Console
 
@@ -54,17 +53,21 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False
     args = list(sys.argv[1:] if argv is None else argv)
     command = typer.main.get_command(app)
     try:
-        command.main(args=args, prog_name="detente", standalone_mode=False)
+        result = command.main(args=args, prog_name="detente", standalone_mode=False)
     except InputError as err:
         _report_input_error(err)
         return EXIT_INPUT
-    except click.exceptions.Exit as ex:
+    except typer.Exit as ex:
         return int(ex.exit_code or 0)
-    except click.ClickException as ex:
-        # usage errors: unknown option, missing argument, bad value
-        ex.show(file=sys.stderr)
-        return EXIT_INPUT
-    except click.exceptions.Abort:
+    except typer.TyperException as ex:
+        # usage errors from the parser: unknown option, missing argument, bad value
+        show = getattr(ex, "show", None)
+        if callable(show):
+            show(file=sys.stderr)
+        else:
+            console_err.print(f"error: {ex.format_message()}")
+        return EXIT_INPUT if ex.exit_code == 2 else int(ex.exit_code)
+    except typer.Abort:
         console_err.print("aborted")
         return EXIT_INTERNAL
     except KeyboardInterrupt:
@@ -84,7 +87,7 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False
         if debug:
             traceback.print_exc()
         return EXIT_INTERNAL
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def check_output_path(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> None:

@@ -109,8 +109,7 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
         raise ScenarioError(
             [
                 Problem(
-                    f"capability of actor {a!r} is a data reference that has not been "
-                    "resolved",
+                    f"capability of actor {a!r} is a data reference that has not been resolved",
                     field=f"actors[{scenario.actor_ids.index(a)}].capability",
                     fix="resolve it with detente.data.resolve_capabilities(scenario), or "
                     "give a number.",
