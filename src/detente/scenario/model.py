@@ -619,11 +619,11 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                         fix="move it onto the scale, or widen the scale.",
                     )
                 )
-        for key in i.anchors:
-            if not i.scale.contains(key):
+        for point in i.anchors:
+            if not i.scale.contains(point):
                 out.append(
                     Problem(
-                        f"anchor at {key:g} is outside the scale {i.scale.min:g}-{i.scale.max:g}",
+                        f"anchor at {point:g} is outside the scale {i.scale.min:g}-{i.scale.max:g}",
                         field=f"issues[{n}].anchors",
                         fix="anchor points must lie on the issue's scale.",
                     )
