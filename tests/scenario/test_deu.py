@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from support import shared_path
 from detente.scenario import load_scenario, load_scenarios
 from detente.scenario.deu import dumps_deu, loads_deu
+from support import shared_path
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from support import SHARED, shared_path
 from detente.scenario import Format, dumps, load_scenario
 from detente.scenario.ktab_csv import loads_ktab_csv
 from detente.scenario.ktab_xml import loads_ktab_xml
 from detente.scenario.toml_format import loads_toml
+from support import SHARED, shared_path
 
 KTAB_DIRS = sorted(p.parent for p in (SHARED / "reference" / "ktab").glob("*/input.*"))
 
