@@ -417,7 +417,15 @@ def dumps_deu(scenarios: Sequence[Scenario]) -> str:
     for s in scenarios:
         known = s.meta.get("actor_codes", {}) if s.meta.get("format") == _FORMAT else {}
         for a in s.actors:
-            code = known.get(a.id) or by_id.get(a.id) or a.id.lower()
+            if a.id in code_for:
+                continue
+            code = known.get(a.id) or by_id.get(a.id)
+            if code is None:
+                base = re.sub(r"[^a-z0-9_]", "", a.id.lower()) or "actor"
+                code, k = base, 2
+                taken = set(code_for.values()) | set(DEU_ACTORS)
+                while code in taken or f"p{code}" in _META_COLS or f"s{code}" in _META_COLS:
+                    code, k = f"{base}{k}", k + 1
             code_for[a.id] = code
             if code not in codes:
                 codes.append(code)

@@ -216,9 +216,14 @@ def loads_ktab_csv(text: str, *, file: str | Path | None = None) -> Scenario:
                 fix="complete the row (is the file truncated, or a value missing?).",
             )
         if len(cells) > need:
-            warnings.append(
-                f"line {line}: {len(cells) - need} extra value(s) after the last dimension "
-                "ignored, as KTAB does"
+            raise InputError(
+                f"this actor row has {len(cells)} values; expected {need} (name, "
+                f"description, capability, then position and salience for {n_dim} "
+                "dimension(s))",
+                file=fname,
+                line=line,
+                fix="remove the extra values; if numbers use a decimal comma (10,5), write "
+                "a decimal point (10.5) instead.",
             )
         actor_lines[a] = line
         cap = _num(cells[2], file=fname, line=line, field=header[2].strip(), what="capability")
