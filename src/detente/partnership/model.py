@@ -132,7 +132,8 @@ def simulate(
         Number of years.
     record
         Also return yearly trajectories (``trust``, ``lockin``, ``need``, ``active``,
-        ``threat``), each of shape ``(horizon, N)``.
+        ``threat`` and the cumulative concessions ``concessions_<channel>``), each of
+        shape ``(horizon, N)``.
 
     Returns
     -------
@@ -175,6 +176,16 @@ def simulate(
     up_in, p_in, sc_in = g("integration_upfront"), g("integration_payment"), g("integration_scope")
     hedge_thr = g("hedge_trust_threshold")
     mix_tr, mix_in = _mix(p, "transactional", n), _mix(p, "integration", n)
+    # per-mode aggregates of the channel flows (mixes sum to one): Türkiye's value of a
+    # year's payment, and the parts that build trust (PKK/YPG, accession) and lock-in
+    # (investment/trade, accession)
+    val_tr, val_in = p_tr * (v * mix_tr).sum(axis=0), p_in * (v * mix_in).sum(axis=0)
+    val_up = up_in * (v * mix_in).sum(axis=0)
+    trust_tr, trust_in = p_tr * (mix_tr[2] + mix_tr[3]), p_in * (mix_in[2] + mix_in[3])
+    trust_up = up_in * (mix_in[2] + mix_in[3])
+    lock_tr, lock_in = p_tr * (mix_tr[0] + mix_tr[3]), p_in * (mix_in[0] + mix_in[3])
+    lock_up = up_in * (mix_in[0] + mix_in[3])
+    cum_flow = np.zeros((len(CHANNELS), n)) if record else None
 
     hedged = s == HEDGED
     active = s != NONE
@@ -191,7 +202,9 @@ def simulate(
     dE = np.ones(n)
     dT = np.ones(n)
     rec: dict[str, list[FloatArray]] = {
-        k: [] for k in ("trust", "lockin", "need", "active", "threat")
+        k: []
+        for k in ("trust", "lockin", "need", "active", "threat")
+        + tuple(f"concessions_{c}" for c in CHANNELS)
     }
 
     for t in range(horizon):
@@ -216,15 +229,14 @@ def simulate(
         started = started | start
         imode = active & integrated
         tmode = active & ~integrated
-        # 4. concessions (channels x experiments)
-        amount = np.where(imode, p_in, np.where(tmode, p_tr, 0.0))
-        mix = np.where(imode, mix_in, mix_tr)
-        flow_rec = mix * amount
-        flow_up = mix_in * (up_in * start)
-        flow = flow_rec + flow_up
+        # 4. concessions: the mode's yearly payment, plus the upfront package
+        tot = np.where(imode, p_in, np.where(tmode, p_tr, 0.0)) + start * up_in
+        trust_flow = np.where(imode, trust_in, np.where(tmode, trust_tr, 0.0)) + start * trust_up
+        lock_flow = np.where(imode, lock_in, np.where(tmode, lock_tr, 0.0)) + start * lock_up
         # 5. Türkiye's decision
-        w_rec = base + threat_val * np.maximum(threat - 1.0, 0.0) + (v * flow_rec).sum(axis=0)
-        w_now = w_rec + (v * flow_up).sum(axis=0)
+        w_rec = base + threat_val * np.maximum(threat - 1.0, 0.0)
+        w_rec = w_rec + np.where(imode, val_in, np.where(tmode, val_tr, 0.0))
+        w_now = w_rec + start * val_up
         x = np.minimum(dT_f * tau * np.where(imode, 1.0, renewal), 0.99)
         cont = w_rec * x / (1.0 - x)
         defect = active & (offer > L + w_now + cont)
@@ -233,28 +245,32 @@ def simulate(
         broken |= defect
         breakdown_year[defect] = t + 1
         active = stay
+        if cum_flow is not None:
+            amount = np.where(imode, p_in, np.where(tmode, p_tr, 0.0)) * active
+            cum_flow += np.where(imode, mix_in, mix_tr) * amount + mix_in * (up_in * start * active)
         imode &= stay
         # 6. contribution and need
         scope = np.where(imode, sc_in, sc_tr) * (1.0 - omega + omega * tau) * active
         need = np.maximum(gross - F * scope, 0.0)
         # 7. payoffs
-        paid = flow.sum(axis=0) * active
+        paid = tot * active
         cost = paid + ent * active * e_cost * np.where(imode, 1.0, sc_tr)
         eu_pay -= dE * (need_w * need + cost)
         need_cum += need
         cost_cum += cost
         years_active += active
         # 8. growth
-        tau = np.minimum(
-            tau + active * gamma * (1.0 - tau) * (1.0 + eta * (flow[2] + flow[3])), 1.0
-        )
-        L = L + active * lock_rate * (flow[0] + flow[3])
+        tau = np.minimum(tau + active * gamma * (1.0 - tau) * (1.0 + eta * trust_flow), 1.0)
+        L = L + active * lock_rate * lock_flow
         if record:
             rec["trust"].append(tau.copy())
             rec["lockin"].append(L.copy())
             rec["need"].append(need)
             rec["active"].append(active.astype(np.float64))
             rec["threat"].append(threat.copy())
+            assert cum_flow is not None
+            for c, name in enumerate(CHANNELS):
+                rec[f"concessions_{name}"].append(cum_flow[c].copy())
         K = K * (1.0 + g("rearm_rate") + industry * scope)
         threat = threat * (1.0 + threat_growth)
         dE = dE * dE_f
