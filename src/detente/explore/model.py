@@ -188,6 +188,14 @@ class ExperimentDesign:
     combine: Combine = Combine.FACTORIAL
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "sampler", Sampler.parse(self.sampler))
+        try:
+            object.__setattr__(self, "combine", Combine(self.combine))
+        except ValueError:
+            raise InputError(
+                f"unknown combination rule {self.combine!r}", fix="use factorial or zip."
+            ) from None
+        object.__setattr__(self, "strategies", tuple(self.strategies))
         if self.n_scenarios < 1:
             raise InputError(
                 f"the number of scenarios must be at least 1, not {self.n_scenarios}",

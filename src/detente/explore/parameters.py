@@ -378,6 +378,16 @@ class Outcome:
     threshold: float | None = None
     description: str = ""
 
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "direction", Direction(self.direction))
+        except ValueError:
+            raise InputError(
+                f"outcome {self.name!r}: unknown direction {self.direction!r}",
+                field=self.name,
+                fix="use maximize, minimize or info.",
+            ) from None
+
     @property
     def sign(self) -> float:
         """+1 for maximise, -1 for minimise (0 for info)."""

@@ -203,8 +203,14 @@ def simulate(
     dT = np.ones(n)
     rec: dict[str, list[FloatArray]] = {
         k: []
-        for k in ("trust", "lockin", "need", "active", "threat")
-        + tuple(f"concessions_{c}" for c in CHANNELS)
+        for k in (
+            "trust",
+            "lockin",
+            "need",
+            "active",
+            "threat",
+            *(f"concessions_{c}" for c in CHANNELS),
+        )
     }
 
     for t in range(horizon):
