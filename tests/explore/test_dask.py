@@ -33,7 +33,9 @@ def test_local_cluster_matches_in_process_bit_for_bit(tmp_path) -> None:
     assert a.equals(b)  # NaN (no breakdown) compares equal here
     # an existing scheduler, by address
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c,
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as c,
         Client(c),
     ):
         remote = perform_experiments(model, design, scheduler=c.scheduler_address, progress=False)

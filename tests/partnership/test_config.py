@@ -20,7 +20,7 @@ def test_every_parameter_is_documented(repo_dir) -> None:
 
 def test_defaults_and_overrides(repo_dir) -> None:
     cfg = read_config(repo_dir / "tests" / "partnership" / "data" / "scenario.toml")
-    uncs, levers, strategies, _ = build(cfg)
+    uncs, _, strategies, _ = build(cfg)
     by = {u.name: u for u in uncs}
     assert by["rearm_rate"] == Uniform("rearm_rate", 0.0, 0.05)
     assert isinstance(by["turkey_discount"], Triangular)
@@ -37,10 +37,19 @@ def test_defaults_and_overrides(repo_dir) -> None:
     [
         ({"uncertainties": {"rearm_rate": {"low": 0.1, "high": 0.0}}}, "inverted"),
         ({"uncertainties": {"rearm_rat": [0, 1]}}, "did you mean 'rearm_rate'"),
-        ({"uncertainties": {"turkey_discount": {"distribution": "triangular", "mode": 2.0}}}, "mode"),
-        ({"uncertainties": {"trust0": {"distribution": "normal", "sd": -1.0}}}, "standard deviation"),
+        (
+            {"uncertainties": {"turkey_discount": {"distribution": "triangular", "mode": 2.0}}},
+            "mode",
+        ),
+        (
+            {"uncertainties": {"trust0": {"distribution": "normal", "sd": -1.0}}},
+            "standard deviation",
+        ),
         ({"uncertainties": {"trust0": {"distribution": "normal"}}}, "needs sd"),
-        ({"uncertainties": {"trust0": {"distribution": "uniform", "mode": 0.3}}}, "not an argument"),
+        (
+            {"uncertainties": {"trust0": {"distribution": "uniform", "mode": 0.3}}},
+            "not an argument",
+        ),
         ({"uncertainties": {"trust0": {"distribution": "beta"}}}, "uniform"),
         ({"uncertainties": {"trust0": {"value": 0.3, "low": 0.1}}}, "fixed value"),
         ({"uncertainties": {"integration_upfront": [0, 1]}}, "lever"),
@@ -56,13 +65,12 @@ def test_defaults_and_overrides(repo_dir) -> None:
 )
 def test_bad_tables_raise_input_error(table: dict, match: str) -> None:
     with pytest.raises(InputError, match=match):
-        cfg = load_config(table, file="x.toml")
-        build(cfg)
+        build(load_config(table, file="x.toml"))
 
 
 def test_error_names_line(tmp_path) -> None:
     f = tmp_path / "s.toml"
-    f.write_text('[partnership]\n\n[partnership.uncertainties]\nrearm_rate = [0.2, 0.1]\n')
+    f.write_text("[partnership]\n\n[partnership.uncertainties]\nrearm_rate = [0.2, 0.1]\n")
     with pytest.raises(InputError) as err:
         read_config(f)
     assert "s.toml:4" in str(err.value)

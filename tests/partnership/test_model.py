@@ -39,7 +39,9 @@ def test_no_need_none_is_never_worse_for_europe(seed: int, strategy: int) -> Non
 
 @settings(max_examples=25, deadline=None)
 @given(seeds, st.sampled_from([TRANSACTIONAL, INTEGRATION, HEDGED]), st.floats(0.0, 2.0))
-def test_higher_russian_offer_never_lowers_breakdown(seed: int, strategy: int, extra: float) -> None:
+def test_higher_russian_offer_never_lowers_breakdown(
+    seed: int, strategy: int, extra: float
+) -> None:
     p = _random_inputs(seed, strategy=strategy)
     q = dict(p, russia_offer_size=p["russia_offer_size"] + extra)
     q["russia_standing_offer"] = p["russia_standing_offer"] + extra / 4
