@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -151,6 +152,8 @@ def _pause(stage: str) -> None:
     hook = os.environ.get("DETENTE_REPORT_PAUSE", "")
     name, _, seconds = hook.partition(":")
     if name == stage and seconds:
+        sys.stderr.write(f"paused at {stage}\n")
+        sys.stderr.flush()
         time.sleep(float(seconds))
 
 

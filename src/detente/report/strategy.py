@@ -394,6 +394,7 @@ def strategy_section(res: StrategyResults) -> Section:
             )
             continue
         box = q.boxes[0]
+        first = table[table["box"] == 1].reset_index(drop=True)
         words = box_phrases(box["limits"], res.bounds, res.units)
         prim_figs.append(
             Figure(
@@ -404,8 +405,8 @@ def strategy_section(res: StrategyResults) -> Section:
                 f"{box['coverage']:.0%} of those futures (coverage), and inside it {q.a} "
                 f"does worse in {box['density']:.0%} of futures (density). Red: the box's "
                 "range of each restricted uncertainty within its sampled range (grey).",
-                table=table,
-                spec=charts.prim_ranges(table[table["box"] == 1]),
+                table=first,
+                spec=charts.prim_ranges(first),
                 source=src,
             )
         )
