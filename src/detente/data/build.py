@@ -308,6 +308,7 @@ def build_sipri_extract(milex: Path, arms: Path, out_dir: Path) -> dict[str, obj
         & full["indicator"].isin(EXTRACT_INDICATORS)
     )
     extract = _sorted(full.loc[keep])
+    extract["source"] = extract["source"] + ", shipped extract"
     write_parquet(extract, out_dir / "sipri_extract.parquet", INDICATOR_SCHEMA)
     milex_total = len(m.rows)
     arms_total = len(a.deals)

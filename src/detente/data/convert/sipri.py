@@ -239,6 +239,7 @@ def _read_milex_workbook(path: Path) -> MilexData:
     edition = f"data {min(years_seen)}-{max(years_seen)}" + (
         f", constant {m.group(1)} US$" if m else ""
     )
+    df["source"] = f"SIPRI Military Expenditure Database ({edition})"
     return MilexData(df, f"{edition} (workbook {path.name})")
 
 
@@ -281,8 +282,9 @@ def _read_milex_long(path: Path) -> MilexData:
     if "usd_constant_2023_m" in set(long["indicator"]):
         units["sipri.milex_usd_constant"] = "million US$, constant 2023 prices and exchange rates"
     years = df["year"]
-    edition = f"data {years.min()}-{years.max()} (tidy CSV {path.name})"
-    return MilexData(tidy_indicators(df, units=units), edition)
+    span = f"data {years.min()}-{years.max()}"
+    out = tidy_indicators(df, units=units, source=f"SIPRI Military Expenditure Database ({span})")
+    return MilexData(out, f"{span} (tidy CSV {path.name})")
 
 
 # -- arms transfers --------------------------------------------------------------------
@@ -360,7 +362,9 @@ def read_arms(path: Path) -> ArmsData:
     deals = _clean_deals(deals, path.name)
     flows = annual_transfers(deals)
     rows = _annual_indicators(flows, deals)
-    return ArmsData(deals, flows, rows, edition or f"trade register ({path.name})")
+    edition = edition or f"trade register ({path.name})"
+    rows["source"] = f"SIPRI Arms Transfers Database ({edition}; annual split by detente)"
+    return ArmsData(deals, flows, rows, edition)
 
 
 def _records(lines: list[str], width: int, where: str) -> list[list[str]]:
