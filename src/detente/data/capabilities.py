@@ -105,8 +105,8 @@ def _indicator_name(ref: DataRef, field: str) -> str:
         Problem(
             f"unknown capability indicator {ref.indicator!r}",
             field=field,
-            fix=f"use a named composite ({', '.join(COMPOSITES)}) or an indicator such as "
-            f"{', '.join(h[0] for h in hits)}; `detente data show --list` lists them.",
+            fix=f"closest matches: {', '.join(h[0] for h in hits)}; named composites: "
+            f"{', '.join(COMPOSITES)}; `detente data show --list` lists every indicator.",
         )
     )
 

@@ -283,7 +283,8 @@ def alignment(a: str, b: str, years: int | Sequence[int] | range | None = None) 
         share of joint roll calls with identical votes (1946-2019 sessions, from the
         ``unvotes`` data).  Years with neither measure are left out.
     """
-    code_a, code_b = resolve_countries([a, b], field="countries")
+    (code_a,) = resolve_countries([a], field="countries")
+    (code_b,) = resolve_countries([b], field="countries")
     if code_a == code_b:
         raise InputError("alignment needs two different countries", field="countries")
     store = get_store()
