@@ -143,7 +143,24 @@ def resolve_reference(
         raise ScenarioError([err.problem]) from None
 
 
-def _resolve(ref: DataRef, countries: list[str], field: str, bloc: bool) -> ResolvedCapability:
+def _fetch(names: set[str], countries: set[str]) -> pd.DataFrame:
+    """Every value of the given indicators for the given countries, in one query."""
+    names_sql = ", ".join("?" * len(names))
+    codes_sql = ", ".join("?" * len(countries))
+    return get_store().sql(
+        f"SELECT indicator, iso3, country, year, value, unit, source, flag FROM indicators "
+        f"WHERE indicator IN ({names_sql}) AND iso3 IN ({codes_sql})",
+        [*sorted(names), *sorted(countries)],
+    )
+
+
+def _resolve(
+    ref: DataRef,
+    countries: list[str],
+    field: str,
+    bloc: bool,
+    prefetched: pd.DataFrame | None = None,
+) -> ResolvedCapability:
     name = _indicator_name(ref, f"{field}.indicator")
     spec = INDICATORS.get(name)
     if not countries:
@@ -165,14 +182,11 @@ def _resolve(ref: DataRef, countries: list[str], field: str, bloc: bool) -> Reso
             )
         )
     store = get_store()
-    marks = ", ".join("?" * len(countries))
-    rows = store.sql(
-        f"SELECT iso3, country, year, value, unit, source, flag FROM indicators "
-        f"WHERE indicator = ? AND iso3 IN ({marks})",
-        [name, *countries],
-    )
-    cover = store.sql("SELECT min(year) a, max(year) b FROM indicators WHERE indicator = ?", [name])
-    span = f"{int(cover['a'].iloc[0])}-{int(cover['b'].iloc[0])}"
+    if prefetched is None:
+        prefetched = _fetch({name}, set(countries))
+    rows = prefetched[(prefetched["indicator"] == name) & prefetched["iso3"].isin(countries)]
+    first, last = store.coverage()[name]
+    span = f"{first}-{last}"
     if rows.empty:
         raise _Unresolvable(
             Problem(
@@ -258,13 +272,22 @@ def resolve_capabilities(scenario: Scenario, *, file: str | Path | None = None) 
     """
     resolved: dict[str, ResolvedCapability] = {}
     problems: list[Problem] = []
-    for n, actor in enumerate(scenario.actors):
-        if not isinstance(actor.capability, DataRef):
-            continue
+    refs = [
+        (n, a, a.capability)
+        for n, a in enumerate(scenario.actors)
+        if isinstance(a.capability, DataRef)
+    ]
+    if not refs:
+        return scenario
+    known = set(get_store().indicator_names())
+    names = {COMPOSITES.get(r.indicator.strip().lower(), r.indicator.strip()) for _, _, r in refs}
+    codes = {c for _, a, _ in refs for c in a.countries}
+    prefetched = _fetch(names & known, codes) if names & known and codes else None
+    for n, actor, ref in refs:
         bloc = len(actor.members) > 0
         try:
             resolved[actor.id] = _resolve(
-                actor.capability, actor.countries, f"actors[{n}].capability", bloc
+                ref, actor.countries, f"actors[{n}].capability", bloc, prefetched
             )
         except _Unresolvable as err:
             problems.append(err.problem)

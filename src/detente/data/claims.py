@@ -101,6 +101,10 @@ def _source_of(indicator: str) -> str:
     return "; ".join(df["source"].astype(str))
 
 
+def _latest(indicator: str) -> int:
+    return get_store().coverage()[indicator][1]
+
+
 def _check_two_percent(year: int = 2024) -> ClaimCheck:
     europe = set(members("NATO-Europe", year))
     gap = nato_gap(year)
@@ -167,15 +171,8 @@ def _rank_nato(indicator: str, year: int) -> pd.DataFrame:
 
 
 def _check_army(claimed: float = 402.0) -> ClaimCheck:
-    store = get_store()
-    nato_year = int(
-        store.sql("SELECT max(year) y FROM indicators WHERE indicator = 'nato.military_personnel'")[
-            "y"
-        ].iloc[0]
-    )
-    cow_year = int(
-        store.sql("SELECT max(year) y FROM indicators WHERE indicator = 'cow.milper'")["y"].iloc[0]
-    )
+    nato_year = _latest("nato.military_personnel")
+    cow_year = _latest("cow.milper")
     nato_rank = _rank_nato("nato.military_personnel", nato_year)
     cow_rank = _rank_nato("cow.milper", cow_year)
 

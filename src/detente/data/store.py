@@ -102,7 +102,8 @@ class Store:
     con: duckdb.DuckDBPyConnection
     data_dir: Path
     imported: tuple[str, ...]
-    _indicator_names: list[str] | None = field(default=None, repr=False)
+    _coverage: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    _listing: pd.DataFrame | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def sql(self, text: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
@@ -115,12 +116,22 @@ class Store:
             finally:
                 cur.close()
 
+    def coverage(self) -> dict[str, tuple[int, int]]:
+        """First and last year of every indicator with data (computed once)."""
+        if self._coverage is None:
+            df = self.sql(
+                "SELECT indicator, min(year) AS a, max(year) AS b FROM indicators "
+                "GROUP BY indicator ORDER BY indicator"
+            )
+            self._coverage = {
+                str(i): (int(a), int(b))
+                for i, a, b in zip(df["indicator"], df["a"], df["b"], strict=True)
+            }
+        return self._coverage
+
     def indicator_names(self) -> list[str]:
         """Names of the indicators with data."""
-        if self._indicator_names is None:
-            df = self.sql("SELECT DISTINCT indicator FROM indicators ORDER BY indicator")
-            self._indicator_names = df["indicator"].tolist()
-        return self._indicator_names
+        return list(self.coverage())
 
 
 _STORE: Store | None = None
@@ -344,11 +355,15 @@ def indicator(
 
 
 def coverage(name: str) -> tuple[int, int]:
-    """First and last year with data for an indicator."""
-    df = get_store().sql(
-        "SELECT min(year) AS a, max(year) AS b FROM indicators WHERE indicator = ?", [name]
-    )
-    return int(df["a"].iloc[0]), int(df["b"].iloc[0])
+    """First and last year with data for an indicator.
+
+    Raises
+    ------
+    InputError
+        For an unknown indicator.
+    """
+    check_indicator(name)
+    return get_store().coverage()[name]
 
 
 def list_indicators() -> pd.DataFrame:
@@ -361,6 +376,8 @@ def list_indicators() -> pd.DataFrame:
         countries, status`` (``shipped``, ``extracted`` or ``imported``).
     """
     store = get_store()
+    if store._listing is not None:
+        return store._listing.copy()
     df = store.sql(
         """
         SELECT i.indicator, c.dataset, any_value(i.unit) AS unit, c.description,
@@ -378,4 +395,5 @@ def list_indicators() -> pd.DataFrame:
         return "extracted" if dataset.startswith("sipri") else "shipped"
 
     df["status"] = df["dataset"].map(status)
-    return df
+    store._listing = df
+    return df.copy()
