@@ -86,6 +86,28 @@ def test_malformed_sql_gives_duckdb_message(sql: str) -> None:
         query(sql)
 
 
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY indicators TO 'leak.csv'",
+        "DROP TABLE indicators_t",
+        "CREATE TABLE x AS SELECT 1",
+        "SELECT * FROM read_csv('/etc/hostname')",
+    ],
+)
+def test_sql_is_read_only(sql: str) -> None:
+    with pytest.raises(InputError):
+        query(sql)
+    assert len(query("SELECT * FROM indicators LIMIT 1")) == 1
+
+
+def test_group_names_expand_to_members() -> None:
+    df = indicator("nato.defence_share_gdp", countries=["NATO-Europe"], years=2024)
+    assert len(df) == 29  # 30 European Allies, Iceland reports no figure
+    with pytest.raises(InputError, match="not a country"):
+        indicator("cow.cinc", countries=["World"])
+
+
 def test_store_is_cached_and_opened_once() -> None:
     assert get_store() is get_store()
 

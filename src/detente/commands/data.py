@@ -344,12 +344,20 @@ def build_cmd(
     from detente.data.paths import SHIPPED_DIR, repo_raw_dir
     from detente.data.store import reset_store
 
-    raw_dir = raw if raw is not None else repo_raw_dir()
+    checkout = repo_raw_dir()
+    raw_dir = raw if raw is not None else checkout
     if raw_dir is None or not raw_dir.is_dir():
         raise InputError(
             "no raw data folder found",
             field="--raw",
             fix="run from a detente source checkout or pass --raw data/raw.",
+        )
+    if out is None and checkout is None:
+        raise InputError(
+            "detente is not running from a source checkout; refusing to write into the "
+            "installed package",
+            field="--out",
+            fix="pass --out FOLDER for the built Parquet files.",
         )
     for p in (sipri_milex, sipri_arms):
         if p is not None and not p.is_file():

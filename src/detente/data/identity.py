@@ -355,9 +355,17 @@ def resolve_countries(items: Sequence[str], *, field: str = "countries") -> list
         code = choices.get(text.lower()) or choices.get(normalise_name(text))
         if code is None:
             try:
-                code = classify(text).iso3
+                ident = classify(text)
             except UnknownCountryError:
-                code = None
+                ident = Identity(text, None)
+            if ident.excluded is not None:
+                raise InputError(
+                    f"{text!r} is not a country ({ident.excluded})",
+                    field=field,
+                    fix="list its member countries, or use a group name such as NATO, "
+                    "NATO-Europe or EU where one is accepted.",
+                )
+            code = ident.iso3
             if code is None:
                 hint = ", ".join(suggest(text))
                 raise InputError(

@@ -177,10 +177,9 @@ def _open() -> Store:
     if "sipri_arms" in imported:
         files = imported_files("sipri_arms")
         assert files is not None
-        con.execute(
-            f"CREATE VIEW arms_transfers AS SELECT * FROM read_parquet({_path_sql(files[1])})"
-        )
-        con.execute(f"CREATE VIEW arms_deals AS SELECT * FROM read_parquet({_path_sql(files[2])})")
+        for view, path in (("arms_transfers", files[1]), ("arms_deals", files[2])):
+            con.execute(f"CREATE TABLE {view}_t AS SELECT * FROM read_parquet({_path_sql(path)})")
+            con.execute(f"CREATE VIEW {view} AS SELECT * FROM {view}_t")
     catalog = pd.DataFrame(
         [(s.name, s.dataset, s.unit, s.description) for s in INDICATORS.values()],
         columns=["indicator", "dataset", "unit", "description"],
@@ -189,6 +188,8 @@ def _open() -> Store:
     con.execute("CREATE TABLE catalog_t AS SELECT * FROM _catalog_df")
     con.unregister("_catalog_df")
     con.execute("CREATE VIEW catalog AS SELECT * FROM catalog_t")
+    # everything is loaded: from now on SQL cannot read or write files
+    con.execute("SET enable_external_access = false")
     return Store(con=con, data_dir=data_dir, imported=tuple(imported))
 
 
@@ -231,6 +232,17 @@ def query(sql: str) -> pd.DataFrame:
     """
     store = get_store()
     try:
+        kinds = {st.type for st in store.con.extract_statements(sql)}
+        if not kinds:
+            raise InputError("empty SQL", field="sql", fix="give a SELECT statement.")
+        allowed = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+        if not kinds <= allowed:
+            names = ", ".join(sorted(k.name for k in kinds - allowed))
+            raise InputError(
+                f"only read-only queries are allowed, not {names}",
+                field="sql",
+                fix="use SELECT (or EXPLAIN); the data cannot be changed through SQL.",
+            )
         return store.sql(sql)
     except duckdb.Error as err:
         message = str(err).strip()
@@ -290,6 +302,23 @@ def _years(years: int | Iterable[int] | range | tuple[int, int] | None) -> list[
     return values
 
 
+def _expand(items: Sequence[str], year: int | None) -> list[str]:
+    """Countries, with group names (NATO, EU, NATO-Europe) expanded to their members."""
+    import datetime as dt
+
+    from detente.data.groups import GROUPS, members
+
+    groups = {g.lower() for g in GROUPS}
+    out: list[str] = []
+    for item in items:
+        if item.strip().lower() in groups:
+            found = members(item, year if year is not None else dt.date.today())
+        else:
+            found = resolve_countries([item])
+        out += [c for c in found if c not in out]
+    return out
+
+
 def indicator(
     name: str,
     countries: Sequence[str] | str | None = None,
@@ -302,8 +331,9 @@ def indicator(
     name
         Indicator name, e.g. ``"nato.defence_share_gdp"`` (see :func:`list_indicators`).
     countries
-        ISO3 codes or country names (``"TUR"``, ``"Turkey"``, ``"Czech Republic"``);
-        default all.
+        ISO3 codes or country names (``"TUR"``, ``"Turkey"``, ``"Czech Republic"``), or
+        group names (``"NATO-Europe"``, members in the last year asked for, else
+        today); default all.
     years
         A year, a list or a ``range`` of years; default all.
 
@@ -320,11 +350,11 @@ def indicator(
         For an unknown indicator or country (with the closest matches).
     """
     check_indicator(name)
+    wanted = _years(years)
     codes = None
     if countries is not None:
         items = [countries] if isinstance(countries, str) else list(countries)
-        codes = resolve_countries(items)
-    wanted = _years(years)
+        codes = _expand(items, max(wanted) if wanted else None)
     sql = f"SELECT {', '.join(_RESULT_COLUMNS)} FROM indicators WHERE indicator = ?"
     params: list[Any] = [name]
     if codes is not None:
