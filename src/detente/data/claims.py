@@ -95,10 +95,7 @@ REPORTED_EXPORTS: tuple[dict[str, object], ...] = (
 
 
 def _source_of(indicator: str) -> str:
-    df = get_store().sql(
-        "SELECT DISTINCT source FROM indicators WHERE indicator = ? ORDER BY source", [indicator]
-    )
-    return "; ".join(df["source"].astype(str))
+    return get_store().source_of(indicator)
 
 
 def _latest(indicator: str) -> int:
@@ -231,10 +228,14 @@ def _check_army(claimed: float = 402.0) -> ClaimCheck:
 
 
 def _arms_share(iso3: str, first: int, last: int) -> tuple[float | None, str]:
-    """Share (percent) of world deliveries by ``iso3`` over ``first..last``."""
+    """Share (percent) of world deliveries by ``iso3`` over ``first..last``.
+
+    World totals are recovered from any country's (TIV, share) pair of the year:
+    ``world = 100 * tiv / share`` -- the extract ships both for its countries.
+    """
     df = get_store().sql(
         """
-        SELECT t.year, t.value AS tiv, s.value AS share
+        SELECT t.iso3, t.year, t.value AS tiv, s.value AS share
         FROM indicators t JOIN indicators s
           ON s.iso3 = t.iso3 AND s.year = t.year AND s.indicator = 'sipri.arms_exports_share'
         WHERE t.indicator = 'sipri.arms_exports_tiv' AND t.year BETWEEN ? AND ?
@@ -247,14 +248,9 @@ def _arms_share(iso3: str, first: int, last: int) -> tuple[float | None, str]:
         .groupby("year")["world"]
         .median()
     )
-    mine = get_store().sql(
-        "SELECT year, value FROM indicators WHERE indicator = 'sipri.arms_exports_tiv' "
-        "AND iso3 = ? AND year BETWEEN ? AND ?",
-        [iso3, first, last],
-    )
     if world.empty or len(world) < last - first + 1:
         return None, ""
-    total = float(mine["value"].sum())
+    total = float(df.loc[df["iso3"] == iso3, "tiv"].sum())
     return 100.0 * total / float(world.sum()), f"{total:,.0f} of {world.sum():,.0f} million TIV"
 
 

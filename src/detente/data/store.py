@@ -103,6 +103,7 @@ class Store:
     data_dir: Path
     imported: tuple[str, ...]
     _coverage: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    _sources: dict[str, str] | None = field(default=None, repr=False)
     _listing: pd.DataFrame | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -128,6 +129,16 @@ class Store:
                 for i, a, b in zip(df["indicator"], df["a"], df["b"], strict=True)
             }
         return self._coverage
+
+    def source_of(self, indicator: str) -> str:
+        """The distinct ``source`` texts of an indicator, joined by "; " (cached)."""
+        if self._sources is None:
+            df = self.sql(
+                "SELECT indicator, string_agg(DISTINCT source, '; ' ORDER BY source) AS s "
+                "FROM indicators GROUP BY indicator"
+            )
+            self._sources = dict(zip(df["indicator"], df["s"], strict=True))
+        return self._sources.get(indicator, "")
 
     def indicator_names(self) -> list[str]:
         """Names of the indicators with data."""
