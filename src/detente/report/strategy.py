@@ -400,7 +400,8 @@ def strategy_section(res: StrategyResults) -> Section:
             Figure(
                 id=f"prim_{k}",
                 title=question,
-                caption=f"{q.a} does worse than {q.b} in {q.base_density:.0%} of all futures. "
+                caption=f"{q.a[:1].upper()}{q.a[1:]} does worse than {q.b} in "
+                f"{q.base_density:.0%} of all futures. "
                 f"Box 1 ({' and '.join(words) if words else 'no restriction'}) holds "
                 f"{box['coverage']:.0%} of those futures (coverage), and inside it {q.a} "
                 f"does worse in {box['density']:.0%} of futures (density). Red: the box's "
