@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/detente show examples/europe_turkey.toml
+	$(BIN)/detente analyze examples/europe_turkey.toml -o out/
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks tools

@@ -1,0 +1,426 @@
+"""``detente analyze``: one scenario file in, a report folder out.
+
+Stages: load the scenario, resolve its capabilities from data, capability panels and
+claims, negotiation forecasts (with sensitivity and draws), the strategy lab, then the
+report, the summary and the run store.  A rich progress bar shows each stage.
+
+Writing is atomic.  Everything is built in a temporary folder beside the output folder
+(``.<name>.detente-tmp-<pid>-<random>``) and only moved into place, file by file with
+``os.replace``, once all of it is written; an interrupted run leaves any earlier
+report and store untouched (a leftover temporary folder of a dead process is removed
+by the next run).  An output folder that holds another scenario's run, or report
+files that no detente run wrote, is refused unless ``force`` is set.
+
+Testing hook: the environment variable ``DETENTE_REPORT_PAUSE=STAGE:SECONDS`` makes
+the run sleep that long at the start of stage ``STAGE`` (used by the tests to
+interrupt a run mid-way).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from detente._version import __version__
+from detente.errors import InputError
+from detente.report import capabilities, claims, engines, findings, negotiation, strategy
+from detente.report.case import case_section, inputs_frames
+from detente.report.figures import Finding, Section
+from detente.report.html import ReportMeta, render_html
+from detente.report.store import STORE_NAME, read_run, write_store
+from detente.report.summary import render_summary
+from detente.scenario import Scenario, dumps, load_scenario
+
+__all__ = ["OUTPUTS", "AnalyzeResult", "analyze", "check_output_dir"]
+
+REPORT_NAME = "report.html"
+SUMMARY_NAME = "summary.md"
+#: The files a run writes, in the order they are moved into place.
+OUTPUTS = (STORE_NAME, SUMMARY_NAME, REPORT_NAME)
+TMP_MARK = ".detente-tmp-"
+STAGES = (
+    ("load", "Load the scenario"),
+    ("data", "Resolve capabilities, data panels, claims"),
+    ("forecasts", "Negotiation forecasts and sensitivity"),
+    ("strategy", "Strategy lab"),
+    ("report", "Charts, findings, report"),
+    ("store", "Run store and atomic write"),
+)
+
+
+@dataclass
+class AnalyzeResult:
+    """What a run produced."""
+
+    out_dir: Path
+    scenario_id: str
+    scenario_hash: str
+    timings: dict[str, float]
+    panels: list[tuple[str, str, str]] = field(default_factory=list)  # section, panel, status
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def report(self) -> Path:
+        """Path of ``report.html``."""
+        return self.out_dir / REPORT_NAME
+
+
+def check_output_dir(out_dir: Path, scenario_id: str, *, force: bool) -> None:
+    """Refuse an output folder that holds another scenario's run (without ``force``).
+
+    Raises
+    ------
+    InputError
+        If ``out_dir`` is a file; or, without ``force``, if it holds report files
+        that no readable detente store vouches for, or a store of another scenario.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(
+            "the output path exists and is not a folder",
+            file=out_dir,
+            fix="give a folder for the report (it is created if missing).",
+        )
+    if force or not out_dir.is_dir():
+        return
+    present = [name for name in OUTPUTS if (out_dir / name).exists()]
+    if not present:
+        return
+    store = out_dir / STORE_NAME
+    if not store.exists():
+        raise InputError(
+            f"the folder already holds {', '.join(present)} but no run store, so detente "
+            "cannot tell whose report it is",
+            file=out_dir,
+            fix="choose another folder, or pass --force to overwrite those files.",
+        )
+    try:
+        previous = read_run(store)
+    except InputError:
+        raise InputError(
+            f"the folder holds a {STORE_NAME} that is not a readable detente run store",
+            file=out_dir,
+            fix="choose another folder, or pass --force to overwrite it.",
+        ) from None
+    if previous.scenario_id != scenario_id:
+        raise InputError(
+            f"the folder holds the run of another scenario ({previous.scenario_id!r}, "
+            f"from {previous.input_file or 'an unknown file'}), not of {scenario_id!r}",
+            file=out_dir,
+            fix="choose another folder, or pass --force to replace that run.",
+        )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clean_stale(out_dir: Path) -> None:
+    """Remove temporary folders left beside ``out_dir`` by runs that died."""
+    prefix = f".{out_dir.name}{TMP_MARK}"
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    for p in parent.iterdir():
+        if not (p.is_dir() and p.name.startswith(prefix)):
+            continue
+        pid_text = p.name[len(prefix) :].split("-", 1)[0]
+        if pid_text.isdigit() and not _pid_alive(int(pid_text)):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _pause(stage: str) -> None:
+    hook = os.environ.get("DETENTE_REPORT_PAUSE", "")
+    name, _, seconds = hook.partition(":")
+    if name == stage and seconds:
+        sys.stderr.write(f"paused at {stage}\n")
+        sys.stderr.flush()
+        time.sleep(float(seconds))
+
+
+class _Tracker:
+    """Advances one stage's progress bar."""
+
+    def __init__(self, progress: Progress | None, task: Any) -> None:
+        self.progress = progress
+        self.task = task
+
+    def __call__(self, _label: str) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.advance(self.task)
+
+    def set_total(self, total: int) -> None:
+        """Set how many steps the stage has."""
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, total=max(total, 1))
+
+
+class _Stages:
+    """Progress bars and timings, one per stage."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self.tasks: dict[str, Any] = {}
+        if progress is not None:
+            for key, label in STAGES:
+                self.tasks[key] = progress.add_task(label, total=1, start=False)
+
+    @contextmanager
+    def stage(self, key: str, total: int = 1) -> Iterator[_Tracker]:
+        task = self.tasks.get(key)
+        if self.progress is not None and task is not None:
+            self.progress.update(task, total=max(total, 1))
+            self.progress.start_task(task)
+        t0 = time.perf_counter()
+        _pause(key)
+        yield _Tracker(self.progress, task)
+        self.timings[key] = time.perf_counter() - t0
+        if self.progress is not None and task is not None:
+            total_now = self.progress.tasks[task].total or 1
+            self.progress.update(task, completed=total_now)
+
+
+def _data_versions(data: Any) -> dict[str, str]:
+    if data is None or not hasattr(data, "sources"):
+        return {}
+    out = {}
+    for p in data.sources():
+        out[str(p.id)] = f"{p.title}, {p.edition} ({p.status})"
+    return out
+
+
+def _resolve(scenario: Scenario, data: Any, path: Path) -> Scenario:
+    if data is None or not scenario.unresolved_actors:
+        return scenario
+    resolved = data.resolve_capabilities(scenario, file=path)
+    assert isinstance(resolved, Scenario)
+    return resolved
+
+
+def analyze(
+    path: Path,
+    out_dir: Path,
+    *,
+    draws: int = 0,
+    scenarios: int = 0,
+    seed: int = 0,
+    force: bool = False,
+    console: Console | None = None,
+    command: str | None = None,
+) -> AnalyzeResult:
+    """Run everything on a scenario and write ``report.html``, ``summary.md`` and
+    ``results.duckdb`` to ``out_dir``.
+
+    Parameters
+    ----------
+    path
+        The scenario file.
+    out_dir
+        The report folder (created if missing).
+    draws
+        Monte Carlo draws of the inputs for the forecast intervals.
+    scenarios
+        Futures sampled by the strategy lab.
+    seed
+        Master seed of every stochastic step.
+    force
+        Replace a run of another scenario, or report files of unknown origin.
+    console
+        Where progress bars go (``None``: no progress bars).
+    command
+        The command line to print as "Reproduce" (default: built from the options).
+
+    Returns
+    -------
+    AnalyzeResult
+
+    Raises
+    ------
+    InputError
+        For a bad scenario file, bad options, or a refused output folder.
+    """
+    for name, value in (("--draws", draws), ("--scenarios", scenarios), ("--seed", seed)):
+        if value < 0:
+            raise InputError(f"{name} must be zero or positive, not {value}", field=name)
+    path = Path(path)
+    out_dir = Path(out_dir)
+    started = dt.datetime.now(dt.UTC)
+    progress = (
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        if console is not None
+        else None
+    )
+    stages = _Stages(progress)
+    cm = progress if progress is not None else _null()
+    with cm:
+        with stages.stage("load") as step:
+            raw = path.read_bytes() if path.is_file() else b""
+            scenario = load_scenario(path)
+            check_output_dir(out_dir, scenario.id, force=force)
+            digest = hashlib.sha256(raw).hexdigest()
+            step("loaded")
+        with stages.stage("data", total=3) as step:
+            data = capabilities.load_data_layer()
+            scenario = _resolve(scenario, data, path)
+            step("resolved")
+            cap_section, cap_findings = capabilities.capabilities_section(scenario, data)
+            step("capabilities")
+            claim_section, claim_findings = claims.claims_section(scenario, data)
+            step("claims")
+        with stages.stage("forecasts") as step:
+            step.set_total(engines.negotiation_steps(draws))
+            neg = engines.run_negotiation(scenario, draws=draws, seed=seed, step=step)
+        with stages.stage("strategy", total=2) as step:
+            lab = engines.run_strategy(scenario, n_scenarios=scenarios, seed=seed, step=step)
+        with stages.stage("report", total=3) as step:
+            sections = [case_section(scenario), cap_section, claim_section]
+            neg_section = negotiation.negotiation_section(neg, scenario)
+            sections.append(neg_section)
+            sections.append(strategy.strategy_section(lab))
+            step("sections")
+            found: list[Finding] = [*cap_findings, *claim_findings]
+            if neg.unavailable is None:
+                table = negotiation.forecast_table(neg, scenario)
+                found += findings.forecast_findings(table, scenario)
+                found += findings.swing_findings(neg.swings, scenario)
+            found += findings.strategy_findings(lab)
+            figure_ids = {f.id for s in sections for f in s.figures()}
+            found = [f for f in findings.rank_findings(found) if f.figure_id in figure_ids]
+            sections.append(
+                Section(
+                    id="findings",
+                    title="6. Findings",
+                    intro=[
+                        "Plain sentences generated from the numbers above, most important "
+                        "first; each links to the chart it rests on."
+                    ],
+                )
+            )
+            generated = started.strftime("%Y-%m-%d %H:%M UTC")
+            data_versions = _data_versions(data)
+            cmd = command or (
+                f"detente analyze {path} -o {out_dir} --draws {draws} --scenarios "
+                f"{scenarios} --seed {seed}"
+            )
+            meta = ReportMeta(
+                title=scenario.name,
+                question=scenario.question,
+                description=scenario.description,
+                scenario_id=scenario.id,
+                scenario_hash=digest,
+                generated=generated,
+                version=__version__,
+                seed=seed,
+                draws=draws,
+                scenarios=scenarios,
+                command=cmd,
+                data_versions=list(data_versions.values()),
+            )
+            html_text = render_html(meta, sections, found)
+            step("html")
+            summary_text = render_summary(meta, sections, found)
+            step("summary")
+        with stages.stage("store") as step:
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            _clean_stale(out_dir)
+            tmp = Path(
+                tempfile.mkdtemp(
+                    prefix=f".{out_dir.name}{TMP_MARK}{os.getpid()}-", dir=out_dir.parent
+                )
+            )
+            try:
+                (tmp / REPORT_NAME).write_text(html_text, encoding="utf-8")
+                (tmp / SUMMARY_NAME).write_text(summary_text, encoding="utf-8")
+                finished = dt.datetime.now(dt.UTC)
+                timings = dict(stages.timings)
+                run_row = {
+                    "run_id": f"{scenario.id}-{started.strftime('%Y%m%dT%H%M%S')}-{digest[:8]}",
+                    "scenario_id": scenario.id,
+                    "scenario_name": scenario.name,
+                    "scenario_hash": digest,
+                    "scenario_text": raw.decode("utf-8", errors="replace"),
+                    "scenario_toml": _toml(scenario),
+                    "input_file": str(path),
+                    "started": started.isoformat(),
+                    "finished": finished.isoformat(),
+                    "seed": int(seed),
+                    "draws": int(draws),
+                    "scenarios": int(scenarios),
+                    "version": __version__,
+                    "data_versions": data_versions,
+                    "options": {
+                        "draws": draws,
+                        "scenarios": scenarios,
+                        "seed": seed,
+                        "force": force,
+                        "command": cmd,
+                    },
+                }
+                write_store(
+                    tmp / STORE_NAME,
+                    run=run_row,
+                    timings=timings,
+                    inputs=inputs_frames(scenario),
+                    sections=sections,
+                    findings=found,
+                )
+                _pause("swap")
+                out_dir.mkdir(parents=True, exist_ok=True)
+                for name in OUTPUTS:
+                    os.replace(tmp / name, out_dir / name)
+                step("written")
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    timings = dict(stages.timings)
+    return AnalyzeResult(
+        out_dir=out_dir,
+        scenario_id=scenario.id,
+        scenario_hash=digest,
+        timings=timings,
+        panels=[
+            (s.id, p.id, "live" if p.live else f"unavailable: {p.unavailable}")
+            for s in sections
+            for p in s.panels
+        ],
+        findings=found,
+    )
+
+
+def _toml(scenario: Scenario) -> str:
+    try:
+        return dumps(scenario, "toml")
+    except Exception as err:  # a scenario detente cannot write as TOML
+        return json.dumps({"error": f"{type(err).__name__}: {err}"})
+
+
+@contextmanager
+def _null() -> Iterator[None]:
+    yield None

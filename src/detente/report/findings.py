@@ -1,0 +1,202 @@
+"""Findings: plain sentences generated from the numbers behind the charts.
+
+Every sentence is computed from a figure's table (or the results it was built from)
+and carries the id of that figure, so the report can link it to its chart.  Nothing
+here is written by hand about a particular case: the same rules produce the
+sentences for any scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from detente.report.figures import Finding, safe_token
+from detente.report.strategy import StrategyResults, box_phrases, humanise, pairwise_table
+from detente.scenario import Scenario
+
+__all__ = ["forecast_findings", "rank_findings", "strategy_findings"]
+
+
+def _num(x: float) -> str:
+    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.1f}"
+
+
+def forecast_findings(table: pd.DataFrame, scenario: Scenario) -> list[Finding]:
+    """Sentences about each issue's forecasts (range across models, intervals, move).
+
+    Parameters
+    ----------
+    table
+        The forecast summary (:func:`detente.report.negotiation.forecast_table`).
+    scenario
+        The scenario (issue labels, scales, anchors).
+    """
+    out: list[Finding] = []
+    for j, issue in enumerate(scenario.issues):
+        sub = table[(table["issue"] == issue.id) & table["point"].notna()]
+        if sub.empty:
+            continue
+        fig = f"forecast_{safe_token(issue.id, j)}"
+        span = issue.scale.max - issue.scale.min
+        points = sub["point"].to_numpy(dtype=float)
+        lo = sub.iloc[int(points.argmin())]
+        hi = sub.iloc[int(points.argmax())]
+        centre = float(sub["point"].median())
+        anchor = issue.anchor_text(centre)
+        text = f"{issue.label}: "
+        if len(sub) > 1 and (hi["point"] - lo["point"]) > 0.005 * span:
+            text += (
+                f"the models forecast between {_num(lo['point'])} ({lo['model_label']}) and "
+                f"{_num(hi['point'])} ({hi['model_label']}) on the "
+                f"{issue.scale.min:g}–{issue.scale.max:g} scale"
+            )
+        else:
+            text += f"the models agree on about {_num(centre)}"
+        if anchor:
+            text += f"; the middle forecast is nearest to “{anchor}”"
+        sq = issue.status_quo
+        if sq is not None:
+            move = centre - sq
+            if abs(move) > 0.02 * span:
+                text += f", {'up' if move > 0 else 'down'} from a status quo of {sq:g}"
+            else:
+                text += f", close to the status quo ({sq:g})"
+        text += "."
+        with_draws = sub[sub["n_draws"] > 0]
+        if len(with_draws):
+            width = (with_draws["p95"] - with_draws["p05"]).to_numpy(dtype=float)
+            widest = with_draws.iloc[int(width.argmax())]
+            text += (
+                f" Over the input draws the widest 90% interval is {widest['model_label']}'s "
+                f"({_num(widest['p05'])}–{_num(widest['p95'])})."
+            )
+        disagreement = (hi["point"] - lo["point"]) / span
+        out.append(Finding(text, fig, "forecasts", 1.0 + disagreement))
+    return out
+
+
+def swing_findings(swings: pd.DataFrame | None, scenario: Scenario) -> list[Finding]:
+    """For each issue, the actor whose position moves the forecast most."""
+    if swings is None or swings.empty:
+        return []
+    out = []
+    for j, issue in enumerate(scenario.issues):
+        sub = swings[swings["issue"] == issue.id]
+        if sub.empty or float(sub["swing"].max()) <= 0:
+            continue
+        top = sub.iloc[int(sub["swing"].to_numpy(dtype=float).argmax())]
+        out.append(
+            Finding(
+                f"{issue.label}: the forecast is most sensitive to {top['actor']}'s position: "
+                f"moving it from {_num(top['position_low'])} to {_num(top['position_high'])} "
+                f"moves the {top['model']} forecast by {top['swing']:.1f} points.",
+                f"sensitivity_{safe_token(issue.id, j)}",
+                "forecasts",
+                0.9,
+            )
+        )
+    return out
+
+
+def strategy_findings(res: StrategyResults) -> list[Finding]:
+    """Sentences about the strategy lab: the most robust strategy, head-to-head shares
+    with the PRIM conditions under which the better strategy loses, breakdown
+    probabilities, and the uncertainties that matter most."""
+    out: list[Finding] = []
+    if res.unavailable is not None or not res.ranking:
+        return out
+    best = res.ranking[0]
+    judged = res.outcome
+    scores = res.scores
+    if scores is not None and len(scores):
+        row = scores[scores["strategy"] == best]
+        if len(row):
+            r = row.iloc[0]
+            text = (
+                f"Across {res.n_scenarios:,} sampled futures, the most robust strategy by "
+                f"{humanise(res.rank_by)} is {best}: mean {humanise(judged)} {r['mean']:.3g}"
+            )
+            if "satisficing" in r and not math.isnan(float(r["satisficing"])):
+                share = float(r["satisficing"])
+                text += f", acceptable (every threshold met) in {share:.0%} of futures"
+            out.append(Finding(text + ".", "strategy_robustness", "strategy", 5.0))
+    m = res.matrices.get(judged)
+    info = res.outcomes.get(judged)
+    sign = info.sign if info is not None and info.sign else 1.0
+    if m is not None:
+        pw = pairwise_table(m, res.strategies, sign)
+        prim_by_pair = {(q.a, q.b): q for q in res.prim}
+        pairs = [(a, b) for a in res.strategies for b in res.strategies if a != b]
+        # the pairs PRIM was asked about, then recommended vs each other strategy
+        ordered = [k for k in prim_by_pair if k in pairs] + [
+            (best, b) for b in res.strategies if b != best and (best, b) not in prim_by_pair
+        ]
+        done: set[frozenset[str]] = set()
+        for a, b in ordered:
+            key = frozenset((a, b))
+            if key in done:
+                continue
+            done.add(key)
+            hit = pw[(pw["strategy"] == a) & (pw["versus"] == b)]
+            if hit.empty:
+                continue
+            better = float(hit["better"].iloc[0])
+            text = f"{a.capitalize()} beats {b} on {humanise(judged)} in {better:.0%} of futures"
+            q = prim_by_pair.get((a, b))
+            if q is not None and q.boxes:
+                words = box_phrases(q.boxes[0]["limits"], res.bounds, res.units)
+                if words:
+                    text += (
+                        f"; it loses mainly when {' and '.join(words)} (PRIM box: "
+                        f"{q.boxes[0]['coverage']:.0%} of the losing futures, {a} loses in "
+                        f"{q.boxes[0]['density']:.0%} of the futures inside it)"
+                    )
+                k = res.prim.index(q)
+                out.append(Finding(text + ".", f"prim_{k}", "strategy", 4.5))
+            else:
+                out.append(Finding(text + ".", "strategy_pairwise", "strategy", 4.0))
+    if res.breakdown_by_year:
+        parts = []
+        for s, probs in res.breakdown_by_year.items():
+            if probs and s != "none":
+                parts.append(f"{s} {probs[-1]:.0%}")
+        if parts:
+            out.append(
+                Finding(
+                    f"Probability that the partnership has broken down by year {res.horizon}: "
+                    + ", ".join(parts)
+                    + ".",
+                    "strategy_breakdown",
+                    "strategy",
+                    3.5,
+                )
+            )
+    for k, (outcome, df) in enumerate(res.sobol.items()):
+        if df.empty:
+            continue
+        top = df.sort_values("ST", ascending=False, kind="stable").head(3)
+        names = [
+            f"{humanise(n)} (total index {st:.2f})"
+            for n, st in zip(top["input"], top["ST"], strict=True)
+        ]
+        out.append(
+            Finding(
+                f"Under {res.sobol_strategy}, {humanise(outcome)} depends most on "
+                + ", then ".join(names)
+                + ".",
+                f"sobol_{k}",
+                "strategy",
+                3.0,
+            )
+        )
+    return out
+
+
+def rank_findings(findings: Sequence[Finding]) -> list[Finding]:
+    """Findings ordered by weight (stable for equal weights)."""
+    order = np.argsort([-f.weight for f in findings], kind="stable")
+    return [findings[int(i)] for i in order]

@@ -1,0 +1,487 @@
+"""Section 5: the strategy lab.
+
+Strategies (the levers) are compared across many sampled futures (the uncertainties):
+the distribution of each outcome per strategy, the probability that the partnership
+has broken down by each year, the robustness table (expected value, percentiles,
+regret, satisficing share), how often each strategy beats each other one, PRIM boxes
+(the futures in which one strategy does worse than another) and Sobol indices (which
+uncertainties drive the outcome).
+
+The builders take a :class:`StrategyResults` of plain arrays and tables, so they do
+not depend on how the lab was run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from detente.report import charts
+from detente.report.figures import Figure, Panel, Section, safe_token
+
+__all__ = [
+    "OutcomeInfo",
+    "PrimQuestion",
+    "StrategyResults",
+    "box_phrases",
+    "histogram_table",
+    "pairwise_table",
+    "strategy_section",
+]
+
+
+@dataclass(frozen=True)
+class OutcomeInfo:
+    """An outcome of the strategy model: its name, meaning and direction."""
+
+    name: str
+    description: str = ""
+    sign: float = 0.0  # +1 maximised, -1 minimised, 0 informational
+
+
+@dataclass
+class PrimQuestion:
+    """PRIM's answer to "where does strategy ``a`` do worse than ``b`` on ``outcome``?".
+
+    ``boxes`` are dicts with ``limits`` (``name -> (low, high)`` or a list of kept
+    categories), ``coverage``, ``density`` and ``mass``.
+    """
+
+    a: str
+    b: str
+    outcome: str
+    n_points: int
+    n_cases: int
+    boxes: list[dict[str, Any]]
+
+    @property
+    def base_density(self) -> float:
+        """Share of all futures in which ``a`` does worse than ``b``."""
+        return self.n_cases / self.n_points if self.n_points else math.nan
+
+
+@dataclass
+class StrategyResults:
+    """Everything the strategy-lab panels draw (see the module docstring)."""
+
+    strategies: list[str] = field(default_factory=list)
+    ranking: list[str] = field(default_factory=list)
+    outcome: str = ""
+    rank_by: str = ""
+    horizon: int = 0
+    n_scenarios: int = 0
+    sampler: str = ""
+    outcomes: dict[str, OutcomeInfo] = field(default_factory=dict)
+    matrices: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    scores: pd.DataFrame | None = None
+    breakdown_by_year: dict[str, list[float]] = field(default_factory=dict)
+    prim: list[PrimQuestion] = field(default_factory=list)
+    sobol: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sobol_strategy: str = ""
+    bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    unavailable: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def humanise(name: str) -> str:
+    """``"russia_offer_size"`` -> ``"russia offer size"``."""
+    return name.replace("_", " ")
+
+
+def histogram_table(
+    matrix: NDArray[np.float64], strategies: list[str], bins: int = 30
+) -> pd.DataFrame:
+    """Shares of futures per value bin, per strategy (common bins for all strategies).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``strategy, bin_lo, bin_hi, bin_mid, share``; the shares of each strategy sum
+        to 1 over its finite values.
+    """
+    finite = matrix[np.isfinite(matrix)]
+    if finite.size == 0:
+        return pd.DataFrame(columns=["strategy", "bin_lo", "bin_hi", "bin_mid", "share"])
+    lo, hi = np.quantile(finite, [0.005, 0.995])
+    if not hi > lo:
+        lo, hi = float(finite.min()) - 0.5, float(finite.max()) + 0.5
+    edges = np.linspace(lo, hi, bins + 1)
+    rows = []
+    for i, s in enumerate(strategies):
+        vals = matrix[i][np.isfinite(matrix[i])]
+        clipped = np.clip(vals, lo, hi)
+        counts, _ = np.histogram(clipped, bins=edges)
+        share = counts / max(vals.size, 1)
+        for b in range(bins):
+            rows.append(
+                {
+                    "strategy": s,
+                    "bin_lo": float(edges[b]),
+                    "bin_hi": float(edges[b + 1]),
+                    "bin_mid": float((edges[b] + edges[b + 1]) / 2),
+                    "share": float(share[b]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def pairwise_table(matrix: NDArray[np.float64], strategies: list[str], sign: float) -> pd.DataFrame:
+    """How often each strategy does better than each other one, future by future.
+
+    Parameters
+    ----------
+    matrix
+        ``(strategies, futures)`` values of one outcome.
+    strategies
+        Row names.
+    sign
+        +1 if more is better, -1 if less is better.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``strategy, versus, better, worse, tie`` (shares of the futures where both are
+        finite).
+    """
+    rows = []
+    for i, a in enumerate(strategies):
+        for k, b in enumerate(strategies):
+            if i == k:
+                continue
+            va, vb = matrix[i], matrix[k]
+            ok = np.isfinite(va) & np.isfinite(vb)
+            n = int(ok.sum())
+            diff = sign * (va[ok] - vb[ok])
+            rows.append(
+                {
+                    "strategy": a,
+                    "versus": b,
+                    "better": float((diff > 0).sum() / n) if n else math.nan,
+                    "worse": float((diff < 0).sum() / n) if n else math.nan,
+                    "tie": float((diff == 0).sum() / n) if n else math.nan,
+                    "futures": n,
+                }
+            )
+    return pd.DataFrame(rows, columns=["strategy", "versus", "better", "worse", "tie", "futures"])
+
+
+def _fmt(x: float) -> str:
+    if not math.isfinite(x):
+        return str(x)
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+def box_phrases(
+    limits: dict[str, Any],
+    bounds: dict[str, tuple[float, float]],
+    units: dict[str, str] | None = None,
+    *,
+    min_cut: float = 0.05,
+    most: int = 3,
+) -> list[str]:
+    """Plain-words restrictions of a PRIM box, e.g. ``"russia offer size above 0.82"``.
+
+    A side of a limit counts as a restriction only if it cuts off at least
+    ``min_cut`` of the sampled range; the ``most`` restrictions that cut the most are
+    kept, largest cut first.
+    """
+    units = units or {}
+    found: list[tuple[float, str]] = []
+    for name, lim in limits.items():
+        label = humanise(name)
+        unit = f" {units[name]}" if units.get(name) else ""
+        if (
+            isinstance(lim, list | tuple)
+            and len(lim) == 2
+            and all(isinstance(v, int | float) for v in lim)
+        ):
+            lo, hi = float(lim[0]), float(lim[1])
+            blo, bhi = bounds.get(name, (-math.inf, math.inf))
+            finite = math.isfinite(blo) and math.isfinite(bhi) and bhi > blo
+            span = (bhi - blo) if finite else 1.0
+            cut_lo = (lo - blo) / span if finite else (1.0 if math.isfinite(lo) else 0.0)
+            cut_hi = (bhi - hi) / span if finite else (1.0 if math.isfinite(hi) else 0.0)
+            low_cut, high_cut = cut_lo >= min_cut, cut_hi >= min_cut
+            if low_cut and high_cut:
+                found.append(
+                    (cut_lo + cut_hi, f"{label} is between {_fmt(lo)} and {_fmt(hi)}{unit}")
+                )
+            elif low_cut:
+                found.append((cut_lo, f"{label} is above {_fmt(lo)}{unit}"))
+            elif high_cut:
+                found.append((cut_hi, f"{label} is below {_fmt(hi)}{unit}"))
+        elif isinstance(lim, list | tuple | set | frozenset):
+            found.append((0.5, f"{label} is one of {', '.join(str(v) for v in lim)}"))
+    found.sort(key=lambda t: -t[0])
+    return [text for _, text in found[:most]]
+
+
+def _prim_table(q: PrimQuestion, bounds: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    rows = []
+    for k, box in enumerate(q.boxes):
+        for name, lim in box["limits"].items():
+            if not (isinstance(lim, list | tuple) and len(lim) == 2):
+                continue
+            lo, hi = float(lim[0]), float(lim[1])
+            blo, bhi = bounds.get(name, (lo, hi))
+            span = bhi - blo if bhi > blo else 1.0
+            rows.append(
+                {
+                    "box": k + 1,
+                    "uncertainty": humanise(name),
+                    "low": lo,
+                    "high": hi,
+                    "range_low": blo,
+                    "range_high": bhi,
+                    "lo_share": max(0.0, min(1.0, (lo - blo) / span)),
+                    "hi_share": max(0.0, min(1.0, (hi - blo) / span)),
+                    "coverage": float(box["coverage"]),
+                    "density": float(box["density"]),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "box",
+            "uncertainty",
+            "low",
+            "high",
+            "range_low",
+            "range_high",
+            "lo_share",
+            "hi_share",
+            "coverage",
+            "density",
+        ],
+    )
+
+
+def _robustness_figure(res: StrategyResults) -> Figure:
+    assert res.scores is not None
+    return Figure(
+        id="strategy_robustness",
+        title=f"Robustness of each strategy on {humanise(res.outcome)}",
+        caption=f"Per strategy, over {res.n_scenarios:,} sampled futures: the mean, "
+        "percentiles, regret (how much worse than the best strategy in the same "
+        "future), the satisficing share (futures meeting every threshold) and the share "
+        f"of futures in which it is the best. Strategies are ranked by {humanise(res.rank_by)}.",
+        table=res.scores,
+        kind="table",
+        source="computed by detente's strategy lab from the scenario's [partnership] table",
+    )
+
+
+def strategy_section(res: StrategyResults) -> Section:
+    """Section 5: the strategy lab."""
+    title = "5. Strategy lab"
+    intro = [
+        "A strategy is a choice Europe controls; a future is one draw of everything it "
+        "does not (threat growth, a US drawdown, a Russian offer to Ankara, domestic "
+        "crises, how fast trust grows...). Each strategy is played out in every sampled "
+        "future, year by year, and judged by how it does across all of them, not in one "
+        "forecast."
+    ]
+    if res.unavailable is not None:
+        return Section(
+            id="strategy",
+            title=title,
+            intro=intro,
+            panels=[Panel.missing("strategy_missing", "Strategy lab", res.unavailable)],
+        )
+    src = "computed by detente's strategy lab from the scenario's [partnership] table"
+    panels: list[Panel] = []
+    dist_figs: list[Figure] = []
+    for name, info in res.outcomes.items():
+        m = res.matrices.get(name)
+        if m is None:
+            continue
+        hist = histogram_table(m, res.strategies)
+        unit = f" ({res.units[name]})" if res.units.get(name) else ""
+        dist_figs.append(
+            Figure(
+                id=f"strategy_dist_{safe_token(name, len(dist_figs))}",
+                title=f"Distribution of {humanise(name)} by strategy",
+                caption=(info.description + ". " if info.description else "")
+                + "Share of sampled futures in each value bin (the extreme 0.5% on each "
+                "side are folded into the end bins).",
+                table=hist,
+                spec=charts.histogram_lines(hist, x_title=humanise(name) + unit),
+                source=src,
+            )
+        )
+    panels.append(
+        Panel(
+            id="strategy_outcomes",
+            title="Outcomes across futures",
+            intro=[
+                f"{res.n_scenarios:,} futures were sampled ({res.sampler}) over a "
+                f"{res.horizon}-year horizon; every strategy ran in each of them."
+            ],
+            figures=dist_figs,
+        )
+    )
+    if res.breakdown_by_year:
+        rows = [
+            {"strategy": s, "year": y + 1, "probability": float(p)}
+            for s, probs in res.breakdown_by_year.items()
+            for y, p in enumerate(probs)
+        ]
+        bdf = pd.DataFrame(rows)
+        panels.append(
+            Panel(
+                id="strategy_breakdown",
+                title="Breakdown of the partnership over time",
+                figures=[
+                    Figure(
+                        id="strategy_breakdown",
+                        title="Probability that the partnership has broken down, by year",
+                        caption="Share of futures in which the partner has defected (or "
+                        "the partnership ended) by each year.",
+                        table=bdf,
+                        spec=charts.breakdown_lines(bdf),
+                        source=src,
+                    )
+                ],
+            )
+        )
+    rob_figs = []
+    if res.scores is not None and len(res.scores):
+        rob_figs.append(_robustness_figure(res))
+    judged = res.matrices.get(res.outcome)
+    if judged is not None and len(res.strategies) > 1:
+        info = res.outcomes.get(res.outcome, OutcomeInfo(res.outcome))
+        pw = pairwise_table(judged, res.strategies, info.sign or 1.0)
+        rob_figs.append(
+            Figure(
+                id="strategy_pairwise",
+                title="Head to head: how often one strategy beats another on "
+                f"{humanise(res.outcome)}",
+                caption="For each pair, the share of futures in which the first strategy "
+                "does better, worse, or the same as the second.",
+                table=pw,
+                kind="table",
+                source=src,
+            )
+        )
+    panels.append(
+        Panel(
+            id="strategy_robustness",
+            title="Which strategy holds up",
+            intro=[f"Recommended (most robust by {humanise(res.rank_by)}): {res.ranking[0]}."]
+            if res.ranking
+            else [],
+            figures=rob_figs,
+        )
+    )
+    prim_figs = []
+    prim_notes = []
+    for k, q in enumerate(res.prim):
+        table = _prim_table(q, res.bounds)
+        question = f"Where does {q.a} do worse than {q.b} on {humanise(q.outcome)}?"
+        if not q.boxes or table.empty:
+            prim_notes.append(
+                f"{question} PRIM found no box that singles these futures out "
+                f"({q.n_cases:,} of {q.n_points:,} futures)."
+            )
+            continue
+        box = q.boxes[0]
+        first = table[table["box"] == 1].reset_index(drop=True)
+        words = box_phrases(box["limits"], res.bounds, res.units)
+        prim_figs.append(
+            Figure(
+                id=f"prim_{k}",
+                title=question,
+                caption=f"{q.a[:1].upper()}{q.a[1:]} does worse than {q.b} in "
+                f"{q.base_density:.0%} of all futures. "
+                f"Box 1 ({' and '.join(words) if words else 'no restriction'}) holds "
+                f"{box['coverage']:.0%} of those futures (coverage), and inside it {q.a} "
+                f"does worse in {box['density']:.0%} of futures (density). Red: the box's "
+                "range of each restricted uncertainty within its sampled range (grey).",
+                table=first,
+                spec=charts.prim_ranges(first),
+                source=src,
+            )
+        )
+    panels.append(
+        Panel(
+            id="strategy_prim",
+            title="When does a strategy fail? (scenario discovery with PRIM)",
+            intro=[
+                "PRIM (Friedman & Fisher 1999, as used by Bryant & Lempert 2010) looks for "
+                "a simple box of futures (a few uncertainties within ranges) where the "
+                "cases of interest concentrate."
+            ],
+            figures=prim_figs,
+            notes=prim_notes,
+            unavailable=None if (prim_figs or prim_notes) else "PRIM was not run in this lab run.",
+        )
+    )
+    sob_figs = []
+    for k, (outcome, df) in enumerate(res.sobol.items()):
+        if df.empty:
+            continue
+        top = df.sort_values("ST", ascending=False, kind="stable").head(12).copy()
+        top["input"] = top["input"].map(humanise)
+        long = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "input": top["input"],
+                        "index": "total (ST)",
+                        "value": top["ST"],
+                        "lo": top["ST"] - top["ST_conf"],
+                        "hi": top["ST"] + top["ST_conf"],
+                    }
+                ),
+                pd.DataFrame(
+                    {
+                        "input": top["input"],
+                        "index": "first order (S1)",
+                        "value": top["S1"],
+                        "lo": top["S1"] - top["S1_conf"],
+                        "hi": top["S1"] + top["S1_conf"],
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
+        sob_figs.append(
+            Figure(
+                id=f"sobol_{k}",
+                title=f"What drives {humanise(outcome)} under {res.sobol_strategy} (Sobol indices)",
+                caption="Share of the outcome's variance due to each uncertainty alone "
+                "(first order) and with its interactions (total), with 95% confidence "
+                "intervals; the 12 inputs with the largest total index.",
+                table=long,
+                spec=charts.hbars(
+                    long,
+                    label="input",
+                    value="value",
+                    value_title="Sobol index",
+                    lo="lo",
+                    hi="hi",
+                    colour="index",
+                ),
+                source=src,
+            )
+        )
+    panels.append(
+        Panel(
+            id="strategy_sobol",
+            title="Which uncertainties matter (global sensitivity)",
+            figures=sob_figs,
+            unavailable=None if sob_figs else "Sobol indices were not computed in this lab run.",
+        )
+    )
+    if res.notes:
+        panels[-1].notes.extend(res.notes)
+    return Section(id="strategy", title=title, intro=intro, panels=panels)
