@@ -8,6 +8,7 @@ asymmetric Nash bargaining solution (``nbs``) and Bueno de Mesquita's expected-u
 model (``eum``).
 """
 
+from detente.bargaining import eum, mean, median, nbs  # noqa: F401  (register the models)
 from detente.bargaining.api import forecast, forecast_batch, scenario_arrays
 from detente.bargaining.base import (
     BatchForecast,
