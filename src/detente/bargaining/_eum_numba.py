@@ -72,7 +72,7 @@ def _probabilities(x, order, w, r, rho, logd, all_triples, dpow, cum, num):  # t
                 le = lo
             while le < m and x[order[le]] <= mid:
                 le += 1
-            v_ab = (cum[lo, b] - cum[lo, a])
+            v_ab = cum[lo, b] - cum[lo, a]
             v_ba = (cum[m, a] - cum[le, a]) - (cum[m, b] - cum[le, b])
             num[a, b] = v_ab if v_ab > 0.0 else 0.0
             num[b, a] = v_ba if v_ba > 0.0 else 0.0
@@ -321,7 +321,20 @@ def warm_up() -> None:
     act = np.ones((1, 3), dtype=np.bool_)
     traj = np.zeros((2, 1, 3))
     run_scholz(
-        x, c, c, act, np.array([2.0]), 1, True, False, True, traj, np.zeros((1, 1, 3)),
-        np.zeros((2, 1)), np.zeros((2, 1), dtype=np.bool_), np.zeros((2, 1)),
-        np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64),
+        x,
+        c,
+        c,
+        act,
+        np.array([2.0]),
+        1,
+        True,
+        False,
+        True,
+        traj,
+        np.zeros((1, 1, 3)),
+        np.zeros((2, 1)),
+        np.zeros((2, 1), dtype=np.bool_),
+        np.zeros((2, 1)),
+        np.zeros(1, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
     )
