@@ -14,6 +14,7 @@ import sys
 import typer
 
 from detente._version import __version__
+from detente.commands import explore as _explore
 from detente.commands import forecast as _forecast
 from detente.commands import scenario as _scenario
 from detente.commands._common import console_err, run_app
@@ -44,6 +45,7 @@ def _root(
 
 
 _scenario.register(app)
+_explore.register(app)
 _forecast.register(app)
 
 
