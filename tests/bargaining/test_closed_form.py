@@ -124,7 +124,8 @@ def test_nbs_between_positions_or_status_quo(data, sq) -> None:  # type: ignore[
         assert x.min() - 1e-9 <= out <= x.max() + 1e-9
         # first-order condition of the Nash product
         y, a = abs(out - sq), 2 * np.abs(x - sq)
-        assert w.sum() / y == pytest.approx((w / (a - y)).sum(), rel=1e-6)
+        if a.min() > 1e-6:  # away from the degenerate status quo at an ideal point
+            assert w.sum() / y == pytest.approx((w / (a - y)).sum(), rel=1e-6)
     else:
         assert out == sq
 
