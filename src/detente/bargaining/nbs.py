@@ -141,6 +141,7 @@ def _root(a: NDArray[np.float64], w: NDArray[np.float64], max_iter: int) -> NDAr
     hi = m.copy()
     y = 0.75 * m
     tol = 4 * np.finfo(np.float64).eps * m
+    live = np.ones(m.shape, dtype=bool)
     for _ in range(max_iter):
         gap = a - y[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -153,11 +154,12 @@ def _root(a: NDArray[np.float64], w: NDArray[np.float64], max_iter: int) -> NDAr
         hi = np.where(q < 0, y, hi)
         with np.errstate(divide="ignore", invalid="ignore"):
             step = y - q / dq
-        inside = (step > lo) & (step < hi)
+        inside = (step >= lo) & (step <= hi)
         y_new = np.where(q == 0, y, np.where(inside, step, 0.5 * (lo + hi)))
-        done = np.abs(y_new - y) <= tol
+        y_new = np.where(live, y_new, y)
+        live &= np.abs(y_new - y) > tol
         y = y_new
-        if done.all():
+        if not live.any():
             break
     return y
 
