@@ -447,29 +447,3 @@ def run_scholz(  # type: ignore[no-untyped-def]
         rounds[row] = done
         stop[row] = code
     return 0
-
-
-def warm_up() -> None:
-    """Compile the kernel (cached on disk after the first call)."""
-    x = np.array([[0.0, 1.0, 2.0]])
-    c = np.ones((1, 3))
-    act = np.ones((1, 3), dtype=np.bool_)
-    traj = np.zeros((2, 1, 3))
-    run_scholz(
-        x,
-        c,
-        c,
-        act,
-        np.array([2.0]),
-        1,
-        True,
-        False,
-        True,
-        traj,
-        np.zeros((1, 1, 3)),
-        np.zeros((2, 1)),
-        np.zeros((2, 1), dtype=np.bool_),
-        np.zeros((2, 1)),
-        np.zeros(1, dtype=np.int64),
-        np.zeros(1, dtype=np.int64),
-    )
