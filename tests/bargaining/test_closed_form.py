@@ -169,15 +169,34 @@ def test_batch_equals_point_replicate_by_replicate(seed) -> None:  # type: ignor
         capabilities=rng.uniform(0.5, 5, (r, n)),
     )
     for model in ("mean", "median", "nbs", "eum"):
-        extra = {"backend": "numpy"} if model == "eum" else {}
-        batch = forecast_batch(base, model, draws, **extra)
+        batch = forecast_batch(base, model, draws)
         for i in range(r):
             point = forecast(draws.replicate(i), model)
             np.testing.assert_allclose(batch.outcome[i], point.outcome, rtol=0, atol=1e-9)
-    # The compiled kernel evaluates powers as exp(r log x) and sums voters by prefix
-    # differences: per round it agrees with the numpy core to ~1e-12, and the gap can
-    # grow over ten rounds of a chaotic trajectory, but stays far below a point.
-    fast = forecast_batch(base, "eum", draws, backend="numba")
     slow = forecast_batch(base, "eum", draws, backend="numpy")
-    np.testing.assert_allclose(fast.outcome, slow.outcome, rtol=0, atol=1e-5)
-    assert (fast.rounds == slow.rounds).all()
+    for i in range(r):
+        point = forecast(draws.replicate(i), "eum", backend="numpy")
+        np.testing.assert_allclose(slow.outcome[i], point.outcome, rtol=0, atol=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_compiled_and_numpy_backends_agree_on_a_round(seed) -> None:  # type: ignore[no-untyped-def]
+    # One round from random positions: both backends take the same decisions and agree
+    # to rounding.  (Over many rounds, actors can come within rounding of each other;
+    # the offer between them is then decided by rounding noise and the backends may
+    # branch differently: see docs/models/eum.md.)
+    rng = np.random.default_rng(seed)
+    n, r = 12, 20
+    base = arrays(rng.uniform(0, 100, (n, 1)), rng.uniform(10, 100, (n, 1)), np.ones(n))
+    draws = BatchInputs.from_arrays(
+        base,
+        positions=rng.uniform(0, 100, (r, n, 1)),
+        saliences=rng.uniform(10, 100, (r, n, 1)),
+        capabilities=rng.uniform(0.5, 5, (r, n)),
+    )
+    kw = {"max_rounds": 1, "keep_trajectory": True}
+    fast = forecast_batch(base, "eum", draws, backend="numba", **kw)
+    slow = forecast_batch(base, "eum", draws, backend="numpy", **kw)
+    assert fast.trajectory is not None and slow.trajectory is not None
+    np.testing.assert_allclose(fast.trajectory, slow.trajectory, rtol=0, atol=1e-9)

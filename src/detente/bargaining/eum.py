@@ -297,13 +297,13 @@ def _numba_available() -> bool:
     return True
 
 
-def _use_numba(params: dict[str, Any], record: bool) -> bool:
+def _use_numba(params: dict[str, Any]) -> bool:
     backend = params.get("backend", "auto")
-    fits = params["variant"] == "scholz" and float(params["Q"]) == 1.0 and not record
+    fits = params["variant"] == "scholz" and float(params["Q"]) == 1.0
     if backend == "numba":
         if not fits:
             raise InputError(
-                "backend=numba covers the scholz variant with Q = 1 in the batch form only",
+                "backend=numba covers the scholz variant with Q = 1",
                 field="eum.backend",
                 fix="use backend=numpy (or auto) for this configuration.",
             )
@@ -361,6 +361,45 @@ def _run_numba(
     return EumRun(trajectory=traj, risk=risk, median=med, mean=avg, rounds=rounds, stop=stop)
 
 
+def _replay_offers(
+    run: EumRun,
+    x0: FloatArray,
+    c: FloatArray,
+    s: FloatArray,
+    active: BoolArray,
+    params: dict[str, Any],
+) -> list[tuple[int, IntArray, Any]]:
+    """Offer records of a compiled run, recomputed round by round from its positions.
+
+    The kernel keeps no per-pair details; events and explanations are rebuilt with the
+    numpy core from each round's starting positions and risk exponents.
+    """
+    opts = scholz.ScholzOptions(
+        q=float(params["Q"]),
+        t=float(params["T"]),
+        probability=params["probability"],
+        capitulation=params["capitulation"],
+        compromise_choice=params["compromise_choice"],
+    )
+    cc = np.where(active, c, 0.0)
+    ss = np.where(active, s, 0.0)
+    xs0 = np.where(active, x0, 0.0)
+    if params["position_range"] is None:
+        rho = np.where(active, xs0, -np.inf).max(axis=1) - np.where(active, xs0, np.inf).min(axis=1)
+    else:
+        rho = np.full(x0.shape[0], float(params["position_range"]))
+    out = []
+    for t in range(1, int(run.rounds.max(initial=0)) + 1):
+        idx = np.nonzero(run.rounds >= t)[0]
+        xs = np.where(active[idx], run.trajectory[t - 1, idx], 0.0)
+        r = np.where(active[idx], run.risk[t - 1, idx], 1.0)
+        rec = scholz.offers(
+            xs, cc[idx], ss[idx], r, active[idx], rho[idx], run.median[t - 1, idx], opts
+        )
+        out.append((t, idx, (rec, np.ones(idx.size, dtype=bool))))
+    return out
+
+
 def run_eum(
     x0: FloatArray,
     c: FloatArray,
@@ -389,8 +428,11 @@ def run_eum(
     -------
     EumRun
     """
-    if _use_numba(params, record):
-        return _run_numba(x0, c, s, active, params)
+    if _use_numba(params):
+        run = _run_numba(x0, c, s, active, params)
+        if record:
+            run.records = _replay_offers(run, x0, c, s, active, params)
+        return run
     bsz, n = x0.shape
     x = np.where(active, x0, 0.0).astype(np.float64)
     c = np.where(active, c, 0.0).astype(np.float64)
