@@ -14,6 +14,7 @@ import sys
 import typer
 
 from detente._version import __version__
+from detente.commands import data as _data
 from detente.commands import explore as _explore
 from detente.commands import forecast as _forecast
 from detente.commands import scenario as _scenario
@@ -45,6 +46,7 @@ def _root(
 
 
 _scenario.register(app)
+_data.register(app)
 _explore.register(app)
 _forecast.register(app)
 

@@ -151,11 +151,14 @@ def show(
         if scenario is None
         else load_scenario(file, format=format, scenario_id=scenario)
     )
+    s = _resolve_data(s, file)
     if s.question:
         console.print(Text(s.question, style="italic"))
     console.print(_scenario_table(s))
     if any(i.anchors or i.label != i.id for i in s.issues):
         console.print(_issue_table(s))
+    if any(a.resolved is not None for a in s.actors):
+        console.print(_capability_table(s))
     for w in s.meta.get("warnings", []):
         console.print(Text(f"warning: {w}", style="yellow"))
 
@@ -190,6 +193,42 @@ def convert(
             )
     write_scenarios(scenarios, output, format=target, force=force)
     console.print(f"wrote {output} ({target.value})")
+
+
+# -- capabilities from data (detente.data) ---------------------------------------------
+
+
+def _resolve_data(s: Scenario, file: Path) -> Scenario:
+    """Resolve data-referenced capabilities (``capability = {indicator = ...}``)."""
+    if not s.unresolved_actors:
+        return s
+    from detente.data import resolve_capabilities
+
+    return resolve_capabilities(s, file=file)
+
+
+def _capability_table(s: Scenario) -> Table:
+    """Where each data-referenced capability came from: value, year, unit, source."""
+    table = Table(title="capabilities from data", title_justify="left")
+    for col in ("actor", "value", "indicator", "year", "unit", "source", "note"):
+        table.add_column(col, justify="right" if col in ("value", "year") else "left")
+    for a in s.actors:
+        r = a.resolved
+        if r is None:
+            continue
+        note = r.note
+        if r.missing_members:
+            note = f"{note}; no data: {', '.join(r.missing_members)}".strip("; ")
+        table.add_row(
+            Text(a.id),
+            _fmt(r.value),
+            Text(r.indicator),
+            "" if r.year is None else str(r.year),
+            Text(r.unit),
+            Text(r.source),
+            Text(note),
+        )
+    return table
 
 
 def register(app: typer.Typer) -> None:
