@@ -811,9 +811,9 @@ def explain(result: Forecast, actor: str) -> list[str]:
                     )
             for r in made.itertuples():
                 lines.append(
-                    f"  its challenge puts {r.actor} in {r.kind}"
+                    f"  offer to {r.actor}: {r.kind}"
                     + (f" -> {r.position:.6g}" if not masad_variant else "")
-                    + (" (accepted)" if r.accepted else "")
+                    + (" [taken]" if r.accepted else " [not taken]")
                 )
             if after != before:
                 taken = got[got.accepted]

@@ -225,8 +225,8 @@ def _forecast_cmd(
     console.print(_table(scenario, results))
     for name, f in results.items():
         if f.rounds or not f.converged:
-            state = "converged" if f.converged else "[yellow]did not converge[/]"
-            console.print(f"{get_model(name).label}: {f.rounds} rounds, {state} ({f.stop_reason})")
+            state = "converged" if f.converged else "[yellow]did not converge[/] (see the notes)"
+            console.print(f"{get_model(name).label}: {f.rounds} rounds, {state}")
         for note in f.notes:
             console.print(f"[yellow]note[/] ({name}): {note}")
     if explain_actor is not None:
