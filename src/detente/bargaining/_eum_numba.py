@@ -120,7 +120,7 @@ def vlog(x, out, mbuf, ebuf):  # type: ignore[no-untyped-def]
             out[i] = -np.inf
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
 def _probabilities(  # type: ignore[no-untyped-def]
     x, order, w, r, rho, logd, all_triples, dpow, cum, num, ybuf, tbuf, lo_tab, le_tab, reuse
 ):
@@ -196,7 +196,7 @@ def _probabilities(  # type: ignore[no-untyped-def]
     return num
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
 def _median(x, w):  # type: ignore[no-untyped-def]
     m = x.shape[0]
     order = np.argsort(x, kind="mergesort")
@@ -226,7 +226,7 @@ def _median(x, w):  # type: ignore[no-untyped-def]
     return np.nan, False
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@njit(parallel=True, cache=True, error_model="numpy", fastmath={"contract"})
 def run_scholz(  # type: ignore[no-untyped-def]
     x0,
     c,
