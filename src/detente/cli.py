@@ -16,6 +16,7 @@ import typer
 from detente._version import __version__
 from detente.commands import data as _data
 from detente.commands import explore as _explore
+from detente.commands import forecast as _forecast
 from detente.commands import report as _report
 from detente.commands import scenario as _scenario
 from detente.commands._common import console_err, run_app
@@ -48,6 +49,7 @@ def _root(
 _scenario.register(app)
 _data.register(app)
 _explore.register(app)
+_forecast.register(app)
 _report.register(app)
 
 
