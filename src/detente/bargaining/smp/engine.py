@@ -1,0 +1,363 @@
+r"""The SMP turn loop: challenge, bargain, choose, adjust ideals, until quiet.
+
+One turn of KTAB's BCN (bargain, compromise, negotiate; ``SMPState::stepBCN``):
+
+1. every actor picks its best challenge (:mod:`~detente.bargaining.smp.challenge`);
+2. each challenge becomes a bargain (:mod:`~detente.bargaining.smp.bargain`), put on
+   the queues of both parties;
+3. every actor's queue is put to an election and the actor moves to its side of the
+   chosen bargain, or stays (:mod:`~detente.bargaining.smp.queue`);
+4. ideals move towards the new positions (:mod:`~detente.bargaining.smp.ideals`);
+5. the new state's risk attitudes and utility estimates are set
+   (:mod:`~detente.bargaining.smp.state`), and the stopping rule is applied
+   (:mod:`~detente.bargaining.smp.stopping`).
+
+This module works on plain arrays (positions and saliences on [0, 1]); the adapter to
+detente scenarios and the forecast interface is :mod:`detente.bargaining.smp.model`.
+
+Reference: KTAB, the Spatial Model of Politics of KAPSARC's open-source toolkit
+(B. Wise, Lu, Islam et al.; https://github.com/KAPSARC/KTAB), reproduced from commit
+3b5b063 of lsyaseen/KTAB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from detente.bargaining.smp.bargain import Bargains, propose
+from detente.bargaining.smp.challenge import best_challenges, challenge_estimates
+from detente.bargaining.smp.ideals import accommodation_problems, adjust_ideals
+from detente.bargaining.smp.params import BargnModel, SMPParams, StateTransitions
+from detente.bargaining.smp.pce import KTAB_MARKOV_MAX_ITER
+from detente.bargaining.smp.queue import QueueChoice, bargain_values, build_queues, choose
+from detente.bargaining.smp.state import SMPState, make_state
+from detente.bargaining.smp.stopping import should_stop
+from detente.errors import InputError, Problem
+
+__all__ = ["SMPRun", "TurnRecord", "run_smp"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """What happened in one turn (from state ``turn - 1`` to state ``turn``).
+
+    Attributes
+    ----------
+    turn
+        1-based turn number.
+    target
+        ``(n,)`` whom each actor challenged (-1: nobody worth it).
+    gain, p_win
+        ``(n,)`` the challenger's expected gain and its estimate that it wins.
+    bargains
+        The bargains proposed.
+    choice
+        Each actor's queue, election probabilities and choice.
+    moved
+        ``(n,)`` True where the actor's position changed.
+    ratio
+        Movement this turn relative to the first turn (the stopping statistic).
+    """
+
+    turn: int
+    target: IntArray
+    gain: FloatArray
+    p_win: FloatArray
+    bargains: Bargains
+    choice: QueueChoice
+    moved: NDArray[np.bool_]
+    ratio: float
+
+
+@dataclass(frozen=True)
+class SMPRun:
+    """A complete SMP run.
+
+    Attributes
+    ----------
+    positions, ideals
+        ``(T + 1, n, d)`` on [0, 1]; index 0 is the initial state.
+    risk
+        ``(T + 1, n)`` risk attitudes of each state.
+    win_prob
+        ``(T + 1, n)`` probability that each actor's position wins, by each actor's
+        own utilities (KTAB's log block "winning probabilities"); empty when not
+        recorded.
+    turns
+        T, the number of turns taken.
+    converged
+        True when the run stopped because it became quiet, False at ``max_turns``.
+    stop_reason
+        ``"quiet"`` or ``"max_turns"``.
+    records
+        One :class:`TurnRecord` per turn (empty unless requested).
+    params
+        The parameters used.
+    seed
+        The seed of a stochastic run, if one was given as an integer.
+    notes
+        Degenerate situations met on the way.
+    """
+
+    positions: FloatArray
+    ideals: FloatArray
+    risk: FloatArray
+    win_prob: FloatArray
+    turns: int
+    converged: bool
+    stop_reason: str
+    params: SMPParams
+    records: tuple[TurnRecord, ...] = ()
+    seed: int | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _check_inputs(
+    pos: FloatArray, sal: FloatArray, cap: FloatArray, acc: FloatArray | None
+) -> list[Problem]:
+    out: list[Problem] = []
+    n, d = pos.shape
+    if n < 2:
+        out.append(Problem("SMP needs at least two actors", field="positions"))
+    if d < 1:
+        out.append(Problem("SMP needs at least one dimension", field="positions"))
+    if sal.shape != (n, d):
+        out.append(Problem(f"saliences have shape {sal.shape}, not {(n, d)}", field="saliences"))
+    if cap.shape != (n,):
+        out.append(
+            Problem(f"capabilities have shape {cap.shape}, not {(n,)}", field="capabilities")
+        )
+    if out:
+        return out
+    if not np.all(np.isfinite(pos)) or np.any(pos < 0) or np.any(pos > 1):
+        out.append(Problem("positions must be finite and on [0, 1]", field="positions"))
+    if not np.all(np.isfinite(sal)) or np.any(sal < 0) or np.any(sal > 1):
+        out.append(Problem("saliences must be finite and on [0, 1]", field="saliences"))
+    elif np.any(sal.sum(axis=1) <= 0):
+        bad = np.nonzero(sal.sum(axis=1) <= 0)[0].tolist()
+        out.append(
+            Problem(
+                f"actors {bad} have zero salience on every dimension",
+                field="saliences",
+                fix="give every actor a positive salience on at least one issue.",
+            )
+        )
+    if not np.all(np.isfinite(cap)) or np.any(cap <= 0):
+        out.append(Problem("capabilities must be finite and positive", field="capabilities"))
+    if acc is not None:
+        if acc.shape != (n, n):
+            out.append(
+                Problem(f"accommodation has shape {acc.shape}, not {(n, n)}", field="accommodation")
+            )
+        else:
+            out.extend(accommodation_problems(acc))
+    return out
+
+
+def run_smp(
+    positions: ArrayLike,
+    saliences: ArrayLike,
+    capabilities: ArrayLike,
+    *,
+    accommodation: ArrayLike | None = None,
+    params: SMPParams | None = None,
+    seed: int | np.random.Generator | None = None,
+    record_turns: bool = False,
+    record_win_prob: bool = True,
+) -> SMPRun:
+    """Run KTAB's Spatial Model of Politics to its stopping rule.
+
+    Parameters
+    ----------
+    positions
+        ``(n, d)`` initial positions on [0, 1] (KTAB: the 0-100 inputs / 100).
+    saliences
+        ``(n, d)`` saliences on [0, 1], each actor's summing to at most 1.
+    capabilities
+        ``(n,)`` positive capabilities.
+    accommodation
+        ``(n, n)`` ideal-adjustment matrix; ``None`` is the identity (ideals follow
+        positions).
+    params
+        Model parameters; KTAB's defaults when ``None``.
+    seed
+        Seed or generator for ``StateTransitions=Stochastic`` (ignored otherwise); the
+        same seed gives the same history bit for bit.
+    record_turns
+        Keep a :class:`TurnRecord` per turn (challenges, bargains, elections), as
+        ``--explain`` needs.
+    record_win_prob
+        Compute each state's winning probabilities (one more election per state).
+
+    Returns
+    -------
+    SMPRun
+
+    Raises
+    ------
+    InputError
+        If the arrays are malformed or break KTAB's rules.
+    """
+    prm = params or SMPParams()
+    pos = np.array(positions, dtype=np.float64)
+    sal = np.array(saliences, dtype=np.float64)
+    cap = np.array(capabilities, dtype=np.float64)
+    acc = None if accommodation is None else np.array(accommodation, dtype=np.float64)
+    if pos.ndim != 2:
+        raise InputError("positions must be a 2-D array (actors x dimensions)", field="positions")
+    problems = _check_inputs(pos, sal, cap, acc)
+    if problems:
+        raise InputError(problems)
+
+    stochastic = prm.StateTransitions is StateTransitions.STOCHASTIC
+    rng = np.random.default_rng(seed) if stochastic else None
+    seed_int = seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+
+    n = pos.shape[0]
+    sal_total = np.zeros(n)
+    for k in range(sal.shape[1]):
+        sal_total = sal_total + sal[:, k]
+    weight = sal_total * cap
+    notes: list[str] = []
+
+    state = make_state(pos, pos.copy(), sal, cap, prm)
+    states = [state]
+    history = [state.positions]
+    records: list[TurnRecord] = []
+    stop_reason = ""
+    while True:
+        turn = len(states)
+        new_pos, rec = _step(state, sal, sal_total, weight, cap, prm, rng, turn)
+        new_ideals = adjust_ideals(state.ideals, new_pos, acc)
+        state = make_state(new_pos, new_ideals, sal, cap, prm)
+        states.append(state)
+        history.append(new_pos)
+        stop, reason, ratio = should_stop(history, prm)
+        if record_turns:
+            records.append(
+                TurnRecord(
+                    turn,
+                    rec.target,
+                    rec.gain,
+                    rec.p_win,
+                    rec.bargains,
+                    rec.choice,
+                    np.any(new_pos != states[-2].positions, axis=1),
+                    ratio,
+                )
+            )
+        if rec.choice.markov_iterations >= KTAB_MARKOV_MAX_ITER:
+            notes.append(
+                f"turn {turn}: a Markov election needed {rec.choice.markov_iterations} "
+                "iterations; KTAB would have stopped with an error here"
+            )
+        if stop:
+            stop_reason = reason
+            break
+
+    for t, s in enumerate(states):
+        if s.degenerate:
+            notes.append(
+                f"state {t}: every position had the same win probability, so risk "
+                "attitudes are undefined (KTAB divides 0 by 0); all actors taken as risk neutral"
+            )
+        if s.markov_iterations >= KTAB_MARKOV_MAX_ITER:
+            notes.append(
+                f"state {t}: the Markov election for risk attitudes needed "
+                f"{s.markov_iterations} iterations; KTAB would have stopped with an error"
+            )
+
+    win = np.empty((0, n))
+    if record_win_prob:
+        win = np.empty((len(states), n))
+        for t, s in enumerate(states):
+            p, _, report = s.outcome_distribution(cap, prm)
+            win[t] = p[report]
+
+    return SMPRun(
+        positions=np.stack([s.positions for s in states]),
+        ideals=np.stack([s.ideals for s in states]),
+        risk=np.stack([s.risk for s in states]),
+        win_prob=win,
+        turns=len(states) - 1,
+        converged=stop_reason == "quiet",
+        stop_reason=stop_reason,
+        params=prm,
+        records=tuple(records),
+        seed=seed_int,
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+@dataclass(frozen=True)
+class _Step:
+    target: IntArray
+    gain: FloatArray
+    p_win: FloatArray
+    bargains: Bargains
+    choice: QueueChoice
+
+
+def _step(
+    state: SMPState,
+    sal: FloatArray,
+    sal_total: FloatArray,
+    weight: FloatArray,
+    cap: FloatArray,
+    prm: SMPParams,
+    rng: np.random.Generator | None,
+    turn: int,
+) -> tuple[FloatArray, _Step]:
+    n = state.n_actors
+    target, gain, p_win, _, _ = best_challenges(
+        state.au, weight, sal_total, prm.VotingRule, prm.ThirdPartyCommit
+    )
+    init = np.nonzero(target >= 0)[0].astype(np.intp)
+    rcvr = target[init].astype(np.intp)
+    p_rcvr_view = None
+    if prm.BargnModel is not BargnModel.INIT_ONLY_INTERP and init.size:
+        # j's estimate (h = j) of i's challenge (k = i): KTAB's Vjij
+        pj, gj = challenge_estimates(
+            state.au,
+            weight,
+            sal_total,
+            prm.VotingRule,
+            prm.ThirdPartyCommit,
+            rcvr,
+            init,
+            init,
+            rcvr,
+        )
+        p_rcvr_view = gj if prm.ktab_compat else pj
+    bargains = propose(
+        prm.BargnModel,
+        prm.InterVecBrgn,
+        state.positions,
+        sal,
+        cap,
+        sal_total,
+        init,
+        rcvr,
+        p_win[init],
+        p_rcvr_view,
+        ktab_compat=prm.ktab_compat,
+    )
+    values = bargain_values(state.au, state.ideals, sal, state.risk, bargains)
+    queues = build_queues(n, bargains)
+    choice = choose(values, queues, cap, prm, rng)
+    new_pos = state.positions.copy()
+    for k in range(n):
+        b = int(choice.bargain[k])
+        if b < 0:
+            continue
+        if bargains.init[b] == k:
+            new_pos[k] = bargains.pos_init[b]
+        else:
+            new_pos[k] = bargains.pos_rcvr[b]
+    return new_pos, _Step(target, gain, p_win, bargains, choice)
