@@ -32,12 +32,18 @@ from detente.bargaining.smp.challenge import best_challenges, challenge_estimate
 from detente.bargaining.smp.ideals import accommodation_problems, adjust_ideals
 from detente.bargaining.smp.params import BargnModel, SMPParams, StateTransitions
 from detente.bargaining.smp.pce import KTAB_MARKOV_MAX_ITER
-from detente.bargaining.smp.queue import QueueChoice, bargain_values, build_queues, choose
+from detente.bargaining.smp.queue import (
+    QueueChoice,
+    bargain_values,
+    build_queues,
+    pick,
+    queue_probabilities,
+)
 from detente.bargaining.smp.state import SMPState, make_state
 from detente.bargaining.smp.stopping import should_stop
 from detente.errors import InputError, Problem
 
-__all__ = ["SMPRun", "TurnRecord", "run_smp"]
+__all__ = ["SMPRun", "TurnOptions", "TurnRecord", "run_smp", "turn_options"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -219,73 +225,76 @@ def run_smp(
     rng = np.random.default_rng(seed) if stochastic else None
     seed_int = seed if isinstance(seed, int) and not isinstance(seed, bool) else None
 
-    n = pos.shape[0]
-    sal_total = np.zeros(n)
-    for k in range(sal.shape[1]):
-        sal_total = sal_total + sal[:, k]
-    weight = sal_total * cap
     notes: list[str] = []
+    pos_hist: list[FloatArray] = []
+    ideal_hist: list[FloatArray] = []
+    risk_hist: list[FloatArray] = []
+    win_hist: list[FloatArray] = []
+    records: list[TurnRecord] = []
+
+    def keep(st: SMPState) -> None:
+        t = len(pos_hist)
+        pos_hist.append(st.positions)
+        ideal_hist.append(st.ideals)
+        risk_hist.append(st.risk)
+        if record_win_prob:
+            p, _, report = st.outcome_distribution(cap, prm)
+            win_hist.append(p[report])
+        if st.degenerate:
+            notes.append(
+                f"state {t}: every position had the same win probability, so risk "
+                "attitudes are undefined (KTAB divides 0 by 0); all actors taken as risk neutral"
+            )
+        if st.markov_iterations >= KTAB_MARKOV_MAX_ITER:
+            notes.append(
+                f"state {t}: the Markov election for risk attitudes needed "
+                f"{st.markov_iterations} iterations; KTAB would have stopped with an error"
+            )
 
     state = make_state(pos, pos.copy(), sal, cap, prm)
-    states = [state]
-    history = [state.positions]
-    records: list[TurnRecord] = []
+    keep(state)
     stop_reason = ""
     while True:
-        turn = len(states)
-        new_pos, rec = _step(state, sal, sal_total, weight, cap, prm, rng, turn)
+        turn = len(pos_hist)
+        opts = turn_options(state, sal, cap, prm)
+        chosen = pick(opts.probs, prm.StateTransitions, rng)
+        new_pos = opts.apply(chosen)
         new_ideals = adjust_ideals(state.ideals, new_pos, acc)
         state = make_state(new_pos, new_ideals, sal, cap, prm)
-        states.append(state)
-        history.append(new_pos)
-        stop, reason, ratio = should_stop(history, prm)
+        keep(state)
+        stop, reason, ratio = should_stop(pos_hist, prm)
         if record_turns:
+            bargain = np.array(
+                [int(q[c]) - 1 for q, c in zip(opts.queues, chosen, strict=True)], dtype=np.intp
+            )
             records.append(
                 TurnRecord(
                     turn,
-                    rec.target,
-                    rec.gain,
-                    rec.p_win,
-                    rec.bargains,
-                    rec.choice,
-                    np.any(new_pos != states[-2].positions, axis=1),
+                    opts.target,
+                    opts.gain,
+                    opts.p_win,
+                    opts.bargains,
+                    QueueChoice(opts.queues, opts.probs, chosen, bargain, opts.markov_iterations),
+                    np.any(new_pos != pos_hist[-2], axis=1),
                     ratio,
                 )
             )
-        if rec.choice.markov_iterations >= KTAB_MARKOV_MAX_ITER:
+        if opts.markov_iterations >= KTAB_MARKOV_MAX_ITER:
             notes.append(
-                f"turn {turn}: a Markov election needed {rec.choice.markov_iterations} "
+                f"turn {turn}: a Markov election needed {opts.markov_iterations} "
                 "iterations; KTAB would have stopped with an error here"
             )
         if stop:
             stop_reason = reason
             break
 
-    for t, s in enumerate(states):
-        if s.degenerate:
-            notes.append(
-                f"state {t}: every position had the same win probability, so risk "
-                "attitudes are undefined (KTAB divides 0 by 0); all actors taken as risk neutral"
-            )
-        if s.markov_iterations >= KTAB_MARKOV_MAX_ITER:
-            notes.append(
-                f"state {t}: the Markov election for risk attitudes needed "
-                f"{s.markov_iterations} iterations; KTAB would have stopped with an error"
-            )
-
-    win = np.empty((0, n))
-    if record_win_prob:
-        win = np.empty((len(states), n))
-        for t, s in enumerate(states):
-            p, _, report = s.outcome_distribution(cap, prm)
-            win[t] = p[report]
-
+    n = pos.shape[0]
     return SMPRun(
-        positions=np.stack([s.positions for s in states]),
-        ideals=np.stack([s.ideals for s in states]),
-        risk=np.stack([s.risk for s in states]),
-        win_prob=win,
-        turns=len(states) - 1,
+        positions=np.stack(pos_hist),
+        ideals=np.stack(ideal_hist),
+        risk=np.stack(risk_hist),
+        win_prob=np.stack(win_hist) if record_win_prob else np.empty((0, n)),
+        turns=len(pos_hist) - 1,
         converged=stop_reason == "quiet",
         stop_reason=stop_reason,
         params=prm,
@@ -296,48 +305,106 @@ def run_smp(
 
 
 @dataclass(frozen=True)
-class _Step:
+class TurnOptions:
+    """Everything decided in a turn before the bargains are picked.
+
+    Attributes
+    ----------
+    target, gain, p_win
+        ``(n,)`` each actor's best challenge (-1: none), its expected gain and the
+        challenger's estimate that it wins.
+    bargains
+        The bargains proposed.
+    queues, probs
+        Per actor, its queue (columns of the value matrix, 0 = status quo) and the
+        election probability of each entry.
+    markov_iterations
+        The largest number of Markov iterations in the queue elections.
+    positions
+        ``(n, d)`` positions before the turn.
+    """
+
     target: IntArray
     gain: FloatArray
     p_win: FloatArray
     bargains: Bargains
-    choice: QueueChoice
+    queues: list[IntArray]
+    probs: list[FloatArray]
+    markov_iterations: int
+    positions: FloatArray
+
+    def entry_positions(self, k: int) -> FloatArray:
+        """``(len(queue), d)``: where actor k ends up for each entry of its queue."""
+        out = np.empty((self.queues[k].size, self.positions.shape[1]))
+        for e, col in enumerate(self.queues[k]):
+            out[e] = self._landing(k, int(col) - 1)
+        return out
+
+    def _landing(self, k: int, b: int) -> FloatArray:
+        if b < 0:
+            return self.positions[k]
+        if self.bargains.init[b] == k:
+            return self.bargains.pos_init[b]
+        return self.bargains.pos_rcvr[b]
+
+    def apply(self, chosen: IntArray) -> FloatArray:
+        """``(n, d)`` positions after every actor takes its chosen queue entry."""
+        new_pos = self.positions.copy()
+        for k in range(new_pos.shape[0]):
+            new_pos[k] = self._landing(k, int(self.queues[k][chosen[k]]) - 1)
+        return new_pos
 
 
-def _step(
+def turn_options(
     state: SMPState,
-    sal: FloatArray,
-    sal_total: FloatArray,
-    weight: FloatArray,
-    cap: FloatArray,
-    prm: SMPParams,
-    rng: np.random.Generator | None,
-    turn: int,
-) -> tuple[FloatArray, _Step]:
-    n = state.n_actors
+    saliences: FloatArray,
+    capabilities: FloatArray,
+    params: SMPParams,
+) -> TurnOptions:
+    """Challenges, bargains and queue elections of one turn from ``state``.
+
+    Parameters
+    ----------
+    state
+        The current state (see :func:`~detente.bargaining.smp.state.make_state`).
+    saliences
+        ``(n, d)`` on [0, 1].
+    capabilities
+        ``(n,)``.
+    params
+        Model parameters.
+
+    Returns
+    -------
+    TurnOptions
+    """
+    sal = np.asarray(saliences, dtype=np.float64)
+    cap = np.asarray(capabilities, dtype=np.float64)
+    sal_total = _total_salience(sal)
+    weight = sal_total * cap
     target, gain, p_win, _, _ = best_challenges(
-        state.au, weight, sal_total, prm.VotingRule, prm.ThirdPartyCommit
+        state.au, weight, sal_total, params.VotingRule, params.ThirdPartyCommit
     )
     init = np.nonzero(target >= 0)[0].astype(np.intp)
     rcvr = target[init].astype(np.intp)
     p_rcvr_view = None
-    if prm.BargnModel is not BargnModel.INIT_ONLY_INTERP and init.size:
+    if params.BargnModel is not BargnModel.INIT_ONLY_INTERP and init.size:
         # j's estimate (h = j) of i's challenge (k = i): KTAB's Vjij
         pj, gj = challenge_estimates(
             state.au,
             weight,
             sal_total,
-            prm.VotingRule,
-            prm.ThirdPartyCommit,
+            params.VotingRule,
+            params.ThirdPartyCommit,
             rcvr,
             init,
             init,
             rcvr,
         )
-        p_rcvr_view = gj if prm.ktab_compat else pj
+        p_rcvr_view = gj if params.ktab_compat else pj
     bargains = propose(
-        prm.BargnModel,
-        prm.InterVecBrgn,
+        params.BargnModel,
+        params.InterVecBrgn,
         state.positions,
         sal,
         cap,
@@ -346,18 +413,17 @@ def _step(
         rcvr,
         p_win[init],
         p_rcvr_view,
-        ktab_compat=prm.ktab_compat,
+        ktab_compat=params.ktab_compat,
     )
     values = bargain_values(state.au, state.ideals, sal, state.risk, bargains)
-    queues = build_queues(n, bargains)
-    choice = choose(values, queues, cap, prm, rng)
-    new_pos = state.positions.copy()
-    for k in range(n):
-        b = int(choice.bargain[k])
-        if b < 0:
-            continue
-        if bargains.init[b] == k:
-            new_pos[k] = bargains.pos_init[b]
-        else:
-            new_pos[k] = bargains.pos_rcvr[b]
-    return new_pos, _Step(target, gain, p_win, bargains, choice)
+    queues = build_queues(state.n_actors, bargains)
+    probs, max_it = queue_probabilities(values, queues, cap, params)
+    return TurnOptions(target, gain, p_win, bargains, queues, probs, max_it, state.positions)
+
+
+def _total_salience(sal: FloatArray) -> FloatArray:
+    # KTAB's sum(vSal): dimensions added left to right
+    out = np.zeros(sal.shape[0])
+    for k in range(sal.shape[1]):
+        out = out + sal[:, k]
+    return out

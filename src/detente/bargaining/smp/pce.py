@@ -30,6 +30,8 @@ Source: KTAB ``KTAB/kmodel/libsrc/kmodel.cpp``, commit 3b5b063.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -69,29 +71,28 @@ def conditional_pce(pv: FloatArray) -> FloatArray:
     return np.asarray(p / seq_sum(p, axis=-1)[..., None])
 
 
+def _row_sums(x: FloatArray) -> FloatArray:
+    # sum over the last axis, left to right (cumsum is a sequential accumulation)
+    return np.asarray(np.cumsum(x, axis=-1)[..., -1])
+
+
 def markov_uniform_pce(pv: FloatArray) -> tuple[FloatArray, int]:
     """Markov PCE with uniform challenges.
 
     Parameters
     ----------
     pv
-        ``(m, m)`` victory probabilities.
+        ``(..., m, m)`` victory probabilities (leading axes are independent elections,
+        each iterated until it converges on its own).
 
     Returns
     -------
     p, iterations
-        ``(m,)`` probabilities and the number of iterations taken.
+        ``(..., m)`` probabilities and the largest number of iterations taken.
     """
-    m = pv.shape[0]
-    p = np.full(m, 1.0 / m)
-    change = 1.0
-    it = 0
-    while change > 1e-6 and it < _HARD_CAP:
-        q = seq_sum(pv * (p[:, None] + p[None, :]), axis=1) / m
-        change = float(np.max(np.abs(q - p)))
-        p = (p + q) / 2.0
-        it += 1
-    return p, it
+    m = pv.shape[-1]
+    p = np.full(pv.shape[:-1], 1.0 / m)
+    return _iterate(p, lambda p_: _row_sums(pv * (p_[..., :, None] + p_[..., None, :])) / m, 1e-6)
 
 
 def markov_incentive_pce(c: FloatArray, vpm: VictoryProbModel) -> tuple[FloatArray, int]:
@@ -100,30 +101,43 @@ def markov_incentive_pce(c: FloatArray, vpm: VictoryProbModel) -> tuple[FloatArr
     Parameters
     ----------
     c
-        ``(m, m)`` coalition strengths.
+        ``(..., m, m)`` coalition strengths (leading axes are independent elections).
     vpm
         Victory probability model.
 
     Returns
     -------
     p, iterations
-        ``(m,)`` probabilities and the number of iterations taken.
+        ``(..., m)`` probabilities and the largest number of iterations taken.
     """
-    m = c.shape[0]
+    m = c.shape[-1]
     pv = victory_prob(vpm, c)
     inct = c * pv
     idx = np.arange(m)
-    inct[idx, idx] = inct[idx, idx] + 1e-10
-    chlg = inct / seq_sum(inct, axis=0)[None, :]
-    chlg_t = np.ascontiguousarray(chlg.T)
-    p = np.full(m, 1.0 / m)
-    change = 1.0
+    inct[..., idx, idx] = inct[..., idx, idx] + 1e-10
+    col = np.cumsum(inct, axis=-2)[..., -1, :]
+    chlg_t = np.ascontiguousarray(np.swapaxes(inct / col[..., None, :], -1, -2))
+
+    def update(p_: FloatArray) -> FloatArray:
+        ct = p_[..., :, None] * chlg_t
+        return _row_sums(pv * (ct + np.swapaxes(ct, -1, -2)))
+
+    p = np.full(c.shape[:-1], 1.0 / m)
+    return _iterate(p, update, 1e-8)
+
+
+def _iterate(
+    p: FloatArray, update: Callable[[FloatArray], FloatArray], tol: float
+) -> tuple[FloatArray, int]:
+    # KTAB: while (tol < change) { q = update(p); change = max|q - p|; p = (p + q) / 2; }
+    # Each election stops on its own; the others keep iterating.
+    active = np.ones(p.shape[:-1], dtype=bool)
     it = 0
-    while change > 1e-8 and it < _HARD_CAP:
-        ct = p[:, None] * chlg_t
-        q = seq_sum(pv * (ct + ct.T), axis=1)
-        change = float(np.max(np.abs(q - p)))
-        p = (p + q) / 2.0
+    while np.any(active) and it < _HARD_CAP:
+        q = update(p)
+        change = np.max(np.abs(q - p), axis=-1)
+        p = np.where(active[..., None], (p + q) / 2.0, p)
+        active &= change > tol
         it += 1
     return p, it
 
@@ -140,13 +154,13 @@ def prob_ce(
     vpm
         The victory probability model.
     c
-        ``(m, m)`` coalition strengths.
+        ``(..., m, m)`` coalition strengths (leading axes are independent elections).
 
     Returns
     -------
     p, pv, iterations
-        ``(m,)`` outcome probabilities, ``(m, m)`` victory probabilities, and the
-        Markov iterations (0 for ``Conditional``).
+        ``(..., m)`` outcome probabilities, ``(..., m, m)`` victory probabilities, and
+        the largest number of Markov iterations (0 for ``Conditional``).
     """
     pv = victory_prob(vpm, c)
     if pcem is PCEModel.CONDITIONAL:

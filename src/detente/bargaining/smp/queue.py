@@ -33,12 +33,19 @@ from numpy.typing import NDArray
 
 from detente.bargaining.smp._numeric import seq_sum
 from detente.bargaining.smp.bargain import Bargains
-from detente.bargaining.smp.params import PCEModel, SMPParams, StateTransitions
-from detente.bargaining.smp.pce import conditional_pce, prob_ce
+from detente.bargaining.smp.params import SMPParams, StateTransitions
+from detente.bargaining.smp.pce import prob_ce
 from detente.bargaining.smp.utility import bs_util, weighted_distance
-from detente.bargaining.smp.victory import coalitions, victory_prob
+from detente.bargaining.smp.victory import coalitions
 
-__all__ = ["QueueChoice", "bargain_values", "build_queues", "choose"]
+__all__ = [
+    "QueueChoice",
+    "bargain_values",
+    "build_queues",
+    "choose",
+    "pick",
+    "queue_probabilities",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -141,6 +148,85 @@ class QueueChoice:
     markov_iterations: int
 
 
+def queue_probabilities(
+    values: FloatArray,
+    queues: list[IntArray],
+    capabilities: FloatArray,
+    params: SMPParams,
+) -> tuple[list[FloatArray], int]:
+    """Each actor's election over its queue.
+
+    Parameters
+    ----------
+    values
+        ``(n, 1 + B)`` from :func:`bargain_values`.
+    queues
+        From :func:`build_queues`.
+    capabilities
+        ``(n,)`` voting weights.
+    params
+        Voting rule, victory and election models.
+
+    Returns
+    -------
+    probs, markov_iterations
+        Per actor, the probability of each entry of its queue; and the largest number
+        of Markov iterations used.  Queues of equal length are elected together.
+    """
+    n = len(queues)
+    probs: list[FloatArray] = [np.ones(1)] * n
+    max_it = 0
+    sizes = np.array([q.size for q in queues])
+    for size in np.unique(sizes):
+        if size == 1:
+            continue
+        members = np.nonzero(sizes == size)[0]
+        u = np.stack([values[:, queues[m]] for m in members])  # (g, n, size)
+        c = coalitions(params.VotingRule, capabilities, u)
+        p, _, it = prob_ce(params.PCEModel, params.VictoryProbModel, c)
+        max_it = max(max_it, it)
+        for g, m in enumerate(members):
+            probs[m] = p[g]
+    return probs, max_it
+
+
+def pick(
+    probs: list[FloatArray],
+    transitions: StateTransitions,
+    rng: np.random.Generator | None,
+) -> IntArray:
+    """Pick one entry of each queue.
+
+    Parameters
+    ----------
+    probs
+        Per actor, the election probabilities of its queue.
+    transitions
+        ``Deterministic``: the most probable entry (the first on a tie, as KTAB's
+        ``ndxMaxAbs``).  ``Stochastic``: one uniform draw per actor, in actor order, and
+        the first entry whose cumulative probability reaches it (``PRNG::probSel``).
+    rng
+        Required for ``Stochastic``.
+
+    Returns
+    -------
+    ``(n,)`` the chosen position in each queue.
+    """
+    n = len(probs)
+    chosen = np.zeros(n, dtype=np.intp)
+    if transitions is StateTransitions.STOCHASTIC:
+        if rng is None:
+            raise ValueError("StateTransitions=Stochastic needs a random generator")
+        draws = rng.random(n)
+        for k in range(n):
+            hit = np.nonzero(draws[k] <= np.cumsum(probs[k]))[0]
+            chosen[k] = hit[0] if hit.size else probs[k].size - 1
+    else:
+        for k in range(n):
+            chosen[k] = np.argmax(np.abs(probs[k]))
+    return chosen
+
+
 def choose(
     values: FloatArray,
     queues: list[IntArray],
@@ -161,47 +247,13 @@ def choose(
     params
         Model parameters (voting rule, victory and election models, transitions).
     rng
-        Needed for ``StateTransitions=Stochastic``: one uniform draw per actor, in actor
-        order.
+        Needed for ``StateTransitions=Stochastic``.
 
     Returns
     -------
     QueueChoice
     """
-    n = len(queues)
-    probs: list[FloatArray] = [np.empty(0)] * n
-    max_it = 0
-    sizes = np.array([q.size for q in queues])
-    for size in np.unique(sizes):
-        members = np.nonzero(sizes == size)[0]
-        if size == 1:
-            for m in members:
-                probs[m] = np.ones(1)
-            continue
-        u = np.stack([values[:, queues[m]] for m in members])  # (g, n, size)
-        c = coalitions(params.VotingRule, capabilities, u)
-        if params.PCEModel is PCEModel.CONDITIONAL:
-            p = conditional_pce(victory_prob(params.VictoryProbModel, c))
-            for g, m in enumerate(members):
-                probs[m] = p[g]
-        else:
-            for g, m in enumerate(members):
-                pk, _, it = prob_ce(params.PCEModel, params.VictoryProbModel, c[g])
-                probs[m] = pk
-                max_it = max(max_it, it)
-    chosen = np.zeros(n, dtype=np.intp)
-    stochastic = params.StateTransitions is StateTransitions.STOCHASTIC
-    if stochastic and rng is None:
-        raise ValueError("StateTransitions=Stochastic needs a random generator")
-    for k in range(n):
-        p = probs[k]
-        if stochastic:
-            assert rng is not None
-            draw = rng.random()
-            cum = np.cumsum(p)
-            hit = np.nonzero(draw <= cum)[0]
-            chosen[k] = hit[0] if hit.size else p.size - 1
-        else:
-            chosen[k] = np.argmax(np.abs(p))
-    bargain = np.array([int(queues[k][chosen[k]]) - 1 for k in range(n)], dtype=np.intp)
+    probs, max_it = queue_probabilities(values, queues, capabilities, params)
+    chosen = pick(probs, params.StateTransitions, rng)
+    bargain = np.array([int(q[c]) - 1 for q, c in zip(queues, chosen, strict=True)], dtype=np.intp)
     return QueueChoice(queues, probs, chosen, bargain, max_it)
