@@ -36,7 +36,7 @@ pytest: $(VENV)/.installed-dev
 test: lint typecheck pytest
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m benchmarks
+	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis out

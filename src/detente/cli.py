@@ -14,6 +14,7 @@ import sys
 import typer
 
 from detente._version import __version__
+from detente.commands import scenario as _scenario
 from detente.commands._common import console_err, run_app
 
 app = typer.Typer(
@@ -39,6 +40,9 @@ def _root(
     ),
 ) -> None:
     """detente: forecast negotiations, stress partnership strategies, report."""
+
+
+_scenario.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,8 @@ __all__ = [
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 
-console = Console(highlight=False, soft_wrap=False)
+# Wide enough for scenario tables when output is piped (rich defaults to 80 columns).
+console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 console_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

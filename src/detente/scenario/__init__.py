@@ -1,6 +1,15 @@
 """Scenarios: actors, issues, stances and sources, and their file formats."""
 
 from detente.scenario.arrays import ScenarioArrays, to_arrays
+from detente.scenario.io import (
+    Format,
+    detect_format,
+    dumps,
+    load_scenario,
+    load_scenarios,
+    write_scenario,
+    write_scenarios,
+)
 from detente.scenario.model import (
     Accommodation,
     Actor,
@@ -22,6 +31,7 @@ __all__ = [
     "Actor",
     "ActorKind",
     "DataRef",
+    "Format",
     "Issue",
     "ResolvedCapability",
     "Scale",
@@ -31,6 +41,12 @@ __all__ = [
     "SourceKind",
     "Stance",
     "Uncertainty",
+    "detect_format",
+    "dumps",
+    "load_scenario",
+    "load_scenarios",
     "scenario_problems",
     "to_arrays",
+    "write_scenario",
+    "write_scenarios",
 ]

@@ -1,0 +1,199 @@
+"""``detente validate``, ``detente show`` and ``detente convert``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from detente.commands._common import check_output_path, console
+from detente.errors import InputError
+from detente.scenario import (
+    DataRef,
+    Format,
+    Scenario,
+    load_scenario,
+    load_scenarios,
+    write_scenarios,
+)
+
+__all__ = ["register"]
+
+_FILE = typer.Argument(..., help="Scenario file (.toml, KTAB .csv/.xml, or a DEU table).")
+_FORMAT = typer.Option(
+    None,
+    "--format",
+    help="Input format if it cannot be told from the file: toml, ktab-csv, ktab-xml, deu.",
+)
+_SCENARIO = typer.Option(
+    None, "--scenario", help="For files holding several scenarios (DEU): the one to use."
+)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def capability_text(scenario: Scenario, actor_id: str) -> Text:
+    """How an actor's capability is shown: the number, or its data reference."""
+    a = scenario.actor(actor_id)
+    if isinstance(a.capability, DataRef):
+        ref = a.capability.describe()
+        if a.resolved is not None:
+            return Text(f"{_fmt(a.resolved.value)}  ← {ref}")
+        return Text(f"{ref} (unresolved)", style="yellow")
+    return Text(_fmt(a.capability))
+
+
+def _scenario_table(s: Scenario) -> Table:
+    table = Table(title=f"{s.name}  [{s.id}]", title_justify="left", show_lines=False)
+    table.add_column("actor", style="bold", no_wrap=True)
+    table.add_column("kind")
+    table.add_column("capability", justify="right")
+    for i in s.issues:
+        table.add_column(f"{i.id}\npos / sal", justify="right")
+    for a in s.actors:
+        cells: list[str | Text] = [Text(a.id), a.kind.value, capability_text(s, a.id)]
+        for i in s.issues:
+            st = s.stance(a.id, i.id)
+            if st is None:
+                cells.append(Text("–", style="dim"))
+            else:
+                txt = f"{_fmt(st.position)} / {_fmt(st.salience)}"
+                if st.uncertainty is not None:
+                    u = st.uncertainty
+                    txt += f" ±{_fmt(u.sd)}" if u.sd is not None else f" [{u.low:g}–{u.high:g}]"
+                cells.append(Text(txt))
+        table.add_row(*cells)
+    sq_cells: list[str | Text] = [Text("status quo", style="italic"), "", ""]
+    for i in s.issues:
+        sq_cells.append(Text("–" if i.status_quo is None else _fmt(i.status_quo), style="italic"))
+    table.add_row(*sq_cells)
+    return table
+
+
+def _issue_table(s: Scenario) -> Table:
+    table = Table(title="issues", title_justify="left")
+    table.add_column("id", style="bold")
+    table.add_column("label")
+    table.add_column("scale")
+    table.add_column("anchors")
+    for i in s.issues:
+        anchors = "\n".join(f"{p:g}: {t}" for p, t in i.anchors.items())
+        table.add_row(Text(i.id), Text(i.label), f"{i.scale.min:g}–{i.scale.max:g}", Text(anchors))
+    return table
+
+
+def _summary(s: Scenario) -> str:
+    unresolved = s.unresolved_actors
+    extra = f", {len(unresolved)} capability reference(s) unresolved" if unresolved else ""
+    return (
+        f"{s.id}: {len(s.actors)} actors, {len(s.issues)} issues, {len(s.stances)} stances{extra}"
+    )
+
+
+def validate(
+    files: list[Path] = typer.Argument(..., help="Scenario files to check."),
+    format: str | None = _FORMAT,
+) -> None:
+    """Check scenario files; report every problem with its file, line and fix."""
+    failed: list[InputError] = []
+    for f in files:
+        try:
+            scenarios = load_scenarios(f, format=format)
+        except InputError as err:
+            failed.append(err)
+            console.print(Text(f"✗ {f}", style="red"))
+            continue
+        if len(scenarios) == 1:
+            console.print(Text(f"✓ {f}: {_summary(scenarios[0])}", style="green"))
+        else:
+            n_act = sum(len(s.actors) for s in scenarios)
+            console.print(
+                Text(f"✓ {f}: {len(scenarios)} scenarios, {n_act} actor entries", style="green")
+            )
+        for s in scenarios[:1]:
+            for w in s.meta.get("warnings", []):
+                console.print(Text(f"  warning: {w}", style="yellow"))
+    if failed:
+        problems = [p for err in failed for p in err.problems]
+        raise InputError(problems)
+
+
+def show(
+    file: Path = _FILE,
+    format: str | None = _FORMAT,
+    scenario: str | None = _SCENARIO,
+) -> None:
+    """Show a scenario: actors × issues with positions, saliences and capabilities."""
+    scenarios = load_scenarios(file, format=format)
+    if scenario is None and len(scenarios) > 1:
+        table = Table(title=f"{file}: {len(scenarios)} scenarios", title_justify="left")
+        for col in ("id", "name", "actors", "issues", "status quo", "outcome"):
+            table.add_column(col)
+        for s in scenarios:
+            i = s.issues[0]
+            table.add_row(
+                s.id,
+                Text(s.name),
+                str(len(s.actors)),
+                str(len(s.issues)),
+                "–" if i.status_quo is None else _fmt(i.status_quo),
+                "–" if i.outcome is None else _fmt(i.outcome),
+            )
+        console.print(table)
+        console.print("Show one with --scenario ID.")
+        return
+    s = (
+        scenarios[0]
+        if scenario is None
+        else load_scenario(file, format=format, scenario_id=scenario)
+    )
+    if s.question:
+        console.print(Text(s.question, style="italic"))
+    console.print(_scenario_table(s))
+    if any(i.anchors or i.label != i.id for i in s.issues):
+        console.print(_issue_table(s))
+    for w in s.meta.get("warnings", []):
+        console.print(Text(f"warning: {w}", style="yellow"))
+
+
+def convert(
+    file: Path = _FILE,
+    to: str = typer.Option(..., "--to", help="Output format: toml, ktab-csv, ktab-xml, deu."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output file."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
+    format: str | None = _FORMAT,
+    scenario: str | None = _SCENARIO,
+) -> None:
+    """Convert a scenario file to another format."""
+    try:
+        target = Format(to.lower())
+    except ValueError:
+        raise InputError(
+            f"unknown output format {to!r}",
+            field="--to",
+            fix=f"use one of {', '.join(f.value for f in Format)}.",
+        ) from None
+    check_output_path(output, force=force, inputs=[file])
+    if scenario is not None:
+        scenarios = [load_scenario(file, format=format, scenario_id=scenario)]
+    else:
+        scenarios = load_scenarios(file, format=format)
+        if len(scenarios) > 1 and target is not Format.DEU:
+            raise InputError(
+                f"the file holds {len(scenarios)} scenarios; {target.value} holds one",
+                file=file,
+                fix="pick one with --scenario ID, or convert to deu.",
+            )
+    write_scenarios(scenarios, output, format=target, force=force)
+    console.print(f"wrote {output} ({target.value})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the scenario commands to the CLI."""
+    app.command("validate")(validate)
+    app.command("show")(show)
+    app.command("convert")(convert)

@@ -1,0 +1,135 @@
+"""Turn raw mappings into a :class:`Scenario`, with every problem located."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from detente.errors import Problem, ScenarioError
+from detente.scenario.model import Scenario, SemanticError
+
+__all__ = ["Locator", "build_scenario", "field_path", "problems_from_validation"]
+
+#: Maps a field path such as ``stances[3].position`` to a 1-based line number.
+Locator = Callable[[str], int | None]
+
+# Union members and internal validator names that pydantic puts in error locations.
+_NOISE = re.compile(r"^(float|int|str|bool|DataRef|Uncertainty|constrained-.*|.*\[.*\].*)$")
+
+_FIXES = {
+    "missing": "add this field.",
+    "extra_forbidden": "remove it, or check its spelling against the documented fields.",
+    "float_parsing": "write a number, e.g. 42 or 42.5.",
+    "float_type": "write a number, e.g. 42 or 42.5.",
+    "int_parsing": "write a whole number.",
+    "int_type": "write a whole number.",
+    "string_type": 'write text in quotes, e.g. "..."',
+    "finite_number": "write a finite number (not nan or inf).",
+    "greater_than": "use a larger value.",
+    "greater_than_equal": "use a larger value.",
+    "less_than": "use a smaller value.",
+    "less_than_equal": "use a smaller value.",
+    "enum": "use one of the allowed values.",
+    "list_type": "write a list, e.g. [ ... ].",
+    "dict_type": "write a table, e.g. { key = value }.",
+    "model_type": "write a table, e.g. { key = value }.",
+    "string_too_short": "it may not be empty.",
+}
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic location as ``stances[3].position``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _NOISE.match(part):
+            continue
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def problems_from_validation(
+    err: ValidationError,
+    *,
+    file: str | Path | None = None,
+    locate: Locator | None = None,
+) -> list[Problem]:
+    """Convert a pydantic ``ValidationError`` into located :class:`Problem` s.
+
+    Errors from union types are reported once per field; whole-scenario problems
+    raised by :func:`detente.scenario.model.scenario_problems` are passed through.
+    """
+    out: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    fname = str(file) if file is not None else None
+    for e in err.errors(include_url=False):
+        ctx = e.get("ctx") or {}
+        inner = ctx.get("error")
+        if isinstance(inner, SemanticError):
+            for p in inner.problems:
+                line = locate(p.field) if (locate and p.field) else None
+                out.append(Problem(p.message, fname, line, p.field, p.fix))
+            continue
+        path = field_path(tuple(e["loc"]))
+        msg = str(e["msg"])
+        msg = re.sub(r"^(Value error|Assertion failed), ", "", msg)
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        elif "input" in e and e["type"] not in ("model_type", "dict_type", "list_type"):
+            given = e["input"]
+            if isinstance(given, str | int | float) and not isinstance(given, bool):
+                msg = f"{msg} (got {given!r})"
+        key = (path, e["type"])
+        if key in seen:
+            continue
+        seen.add(key)
+        line = locate(path) if (locate and path) else None
+        out.append(Problem(msg, fname, line, path or None, _FIXES.get(e["type"])))
+    # a union field produces one error per member; keep the most specific message
+    by_path: dict[str | None, list[Problem]] = {}
+    for p in out:
+        by_path.setdefault(p.field, []).append(p)
+    final: list[Problem] = []
+    for p in out:
+        group = by_path[p.field]
+        generic = p.message.startswith("Input should be")
+        if generic and any(not q.message.startswith("Input should be") for q in group):
+            continue
+        final.append(p)
+    return final
+
+
+def build_scenario(
+    data: Mapping[str, Any],
+    *,
+    file: str | Path | None = None,
+    locate: Locator | None = None,
+) -> Scenario:
+    """Validate a mapping into a :class:`Scenario`.
+
+    Parameters
+    ----------
+    data
+        Raw fields, as read from a file.
+    file
+        The file it came from, for messages.
+    locate
+        Maps field paths to line numbers of ``file``.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each located as precisely as possible.
+    """
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as err:
+        raise ScenarioError(problems_from_validation(err, file=file, locate=locate)) from None

@@ -1,0 +1,431 @@
+"""KTAB's XML scenario format (``smpc --xml``, schema ``smpSchema.xsd``).
+
+Elements, as read by KTAB's ``SMPModel::xmlRead``::
+
+    <Scenario>
+      <name/> <desc/> <prngSeed/>                      seed: unsigned 64-bit
+      <ModelParameters>                               optional; all nine children
+        <VictoryProbModel/> <PCEModel/> <StateTransitions/> <VotingRule/>
+        <BigRAdjust/> <BigRRange/> <ThirdPartyCommit/> <InterVecBrgn/> <BargnModel/>
+      </ModelParameters>
+      <Dimensions> <dName/>... </Dimensions>
+      <Actors>
+        <Actor> <name/> <description/> <capability/>
+          <Position> <dCoord/>... </Position>           0-100
+          <Salience> <dSal/>... </Salience>             0-100, summing to at most 100
+        </Actor>...
+      </Actors>
+      <IdealAdjustment>                                accommodation matrix entries
+        <iaPair> <adjustingIdeal/> <referencePos/> <adjust/> </iaPair>...
+      </IdealAdjustment>
+    </Scenario>
+
+Model parameters are kept in ``scenario.models["smp"]`` by their KTAB names and the
+ideal adjustment in ``scenario.accommodation`` (pairs over an identity matrix, as
+KTAB builds it).  KTAB refuses a file without ``IdealAdjustment``; detente reads it
+with the identity matrix and records a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+from xml.sax.saxutils import escape
+
+from detente.errors import InputError
+from detente.scenario._build import build_scenario
+from detente.scenario.model import ActorKind, Scenario
+
+__all__ = ["KTAB_PARAMETERS", "dumps_ktab_xml", "loads_ktab_xml"]
+
+_FORMAT = "ktab-xml"
+
+#: KTAB's model parameters: name -> (allowed values in enum order, default).
+KTAB_PARAMETERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "VictoryProbModel": (("Linear", "Square", "Quartic", "Octic", "Binary"), "Linear"),
+    "PCEModel": (("Conditional", "MarkovIncentive", "MarkovUniform"), "Conditional"),
+    "StateTransitions": (("Deterministic", "Stochastic"), "Deterministic"),
+    "VotingRule": (("Binary", "PropBin", "Prop", "PropCbc", "Cubic", "ASymProsp"), "Prop"),
+    "BigRAdjust": (("None", "OneThird", "Half", "TwoThirds", "Full"), "OneThird"),
+    "BigRRange": (("Min", "Mid", "Max"), "Mid"),
+    "ThirdPartyCommit": (("NoCommit", "SemiCommit", "FullCommit"), "SemiCommit"),
+    "InterVecBrgn": (("S1P1", "S2P2", "S2PMax"), "S2P2"),
+    "BargnModel": (("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"), "InitOnlyInterp"),
+}
+
+
+@dataclass
+class _Node:
+    tag: str
+    line: int
+    text: str = ""
+    children: list[_Node] = field(default_factory=list)
+
+    def all(self, tag: str) -> list[_Node]:
+        return [c for c in self.children if c.tag == tag]
+
+    def first(self, tag: str) -> _Node | None:
+        for c in self.children:
+            if c.tag == tag:
+                return c
+        return None
+
+
+def _parse(text: str, file: str | None) -> _Node:
+    parser = expat.ParserCreate()
+    stack: list[_Node] = []
+    root: list[_Node] = []
+
+    def start(tag: str, _attrs: dict[str, str]) -> None:
+        node = _Node(tag, parser.CurrentLineNumber)
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            root.append(node)
+        stack.append(node)
+
+    def end(_tag: str) -> None:
+        stack.pop()
+
+    def chars(data: str) -> None:
+        if stack:
+            stack[-1].text += data
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except expat.ExpatError as err:
+        raise InputError(
+            f"XML syntax error: {expat.ErrorString(err.code)}",
+            file=file,
+            line=err.lineno,
+            fix="check that every element is closed and properly nested.",
+        ) from None
+    return root[0]
+
+
+def _need(node: _Node, tag: str, file: str | None, what: str = "") -> _Node:
+    child = node.first(tag)
+    if child is None:
+        raise InputError(
+            f"element <{tag}> is missing in <{node.tag}>{what}",
+            file=file,
+            line=node.line,
+            field=tag,
+            fix=f"add <{tag}>...</{tag}> inside <{node.tag}> (see smpSchema.xsd).",
+        )
+    return child
+
+
+def _text(node: _Node, file: str | None) -> str:
+    t = node.text.strip()
+    if not t:
+        raise InputError(
+            f"element <{node.tag}> is empty",
+            file=file,
+            line=node.line,
+            field=node.tag,
+            fix=f"give <{node.tag}> a value.",
+        )
+    return t
+
+
+def _float(node: _Node, file: str | None) -> float:
+    t = _text(node, file)
+    try:
+        return float(t)
+    except ValueError:
+        raise InputError(
+            f"<{node.tag}> {t!r} is not a number",
+            file=file,
+            line=node.line,
+            field=node.tag,
+            fix="write a number with a decimal point, e.g. 42.5.",
+        ) from None
+
+
+def _enum(name: str, value: str, node: _Node, file: str | None) -> str:
+    allowed, _ = KTAB_PARAMETERS[name]
+    for a in allowed:
+        if a.lower() == value.lower():
+            return a
+    raise InputError(
+        f"<{name}> {value!r} is not a KTAB value",
+        file=file,
+        line=node.line,
+        field=name,
+        fix=f"use one of {', '.join(allowed)}.",
+    )
+
+
+def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
+    """Parse a KTAB XML scenario.
+
+    Parameters
+    ----------
+    text
+        The XML document (any byte-order mark already removed).
+    file
+        Where it came from, for messages.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InputError
+        Located at the offending element's line.
+    """
+    fname = str(file) if file is not None else None
+    if not text.strip():
+        raise InputError("the file is empty", file=fname, fix="give a KTAB XML scenario.")
+    # expat is given bytes re-encoded as UTF-8: the declaration must agree with that
+    text = re.sub(r"^(\s*<\?xml[^>]*encoding=)([\"'])[^\"']*\2", r"\1\2UTF-8\2", text)
+    root = _parse(text, fname)
+    if root.tag != "Scenario":
+        raise InputError(
+            f"the root element is <{root.tag}>, not <Scenario>",
+            file=fname,
+            line=root.line,
+            fix="is this a KTAB scenario file?",
+        )
+    warnings: list[str] = []
+    name_el = root.first("name")
+    desc_el = root.first("desc")
+    name = name_el.text.strip() if name_el is not None else ""
+    desc = desc_el.text.strip() if desc_el is not None else ""
+    seed_el = _need(root, "prngSeed", fname)
+    seed_txt = _text(seed_el, fname)
+    if not re.fullmatch(r"\d+", seed_txt) or int(seed_txt) >= 2**64:
+        raise InputError(
+            f"<prngSeed> {seed_txt!r} is not an unsigned 64-bit integer",
+            file=fname,
+            line=seed_el.line,
+            field="prngSeed",
+            fix="write a whole number between 0 and 18446744073709551615.",
+        )
+    params: dict[str, str] = {}
+    mp = root.first("ModelParameters")
+    if mp is not None:
+        for pname in KTAB_PARAMETERS:
+            el = _need(mp, pname, fname, " (KTAB needs all nine model parameters)")
+            params[pname] = _enum(pname, _text(el, fname), el, fname)
+
+    dims_el = _need(root, "Dimensions", fname)
+    d_nodes = dims_el.all("dName")
+    if not d_nodes:
+        _need(dims_el, "dName", fname)
+    dim_names = [_text(d, fname) for d in d_nodes]
+    n_dim = len(dim_names)
+
+    actors_el = _need(root, "Actors", fname)
+    a_nodes = actors_el.all("Actor")
+    if not a_nodes:
+        _need(actors_el, "Actor", fname)
+    actors: list[dict[str, Any]] = []
+    stances: list[dict[str, Any]] = []
+    actor_lines: list[int] = []
+    issue_ids: list[str] = []
+    for d in dim_names:
+        base, k, cand = d.strip(), 2, d.strip()
+        while cand in issue_ids:
+            cand, k = f"{base}_{k}", k + 1
+        issue_ids.append(cand)
+    for a_el in a_nodes:
+        aname = _text(_need(a_el, "name", fname), fname)
+        d_el = a_el.first("description")
+        adesc = d_el.text.strip() if d_el is not None else ""
+        cap_el = _need(a_el, "capability", fname)
+        cap = _float(cap_el, fname)
+        if not cap > 0:
+            raise InputError(
+                f"capability {cap:g} of actor {aname!r} is not positive",
+                file=fname,
+                line=cap_el.line,
+                field="capability",
+                fix="give every actor a capability above 0, or remove the actor.",
+            )
+        pos_nodes = _need(a_el, "Position", fname).all("dCoord")
+        sal_nodes = _need(a_el, "Salience", fname).all("dSal")
+        for nodes, tag in ((pos_nodes, "Position"), (sal_nodes, "Salience")):
+            if len(nodes) != n_dim:
+                raise InputError(
+                    f"actor {aname!r} has {len(nodes)} values in <{tag}> but there are "
+                    f"{n_dim} dimensions",
+                    file=fname,
+                    line=a_el.line,
+                    field=tag,
+                    fix=f"give exactly one value per <dName> in <{tag}>.",
+                )
+        actor_lines.append(a_el.line)
+        actors.append(
+            {
+                "id": aname.strip(),
+                "name": aname,
+                "description": adesc,
+                "kind": ActorKind.GROUP.value,
+                "capability": cap,
+            }
+        )
+        for k in range(n_dim):
+            stances.append(
+                {
+                    "actor": aname.strip(),
+                    "issue": issue_ids[k],
+                    "position": _float(pos_nodes[k], fname),
+                    "salience": _float(sal_nodes[k], fname),
+                }
+            )
+    accommodation: list[dict[str, Any]] | None = None
+    ia = root.first("IdealAdjustment")
+    if ia is None:
+        warnings.append("no <IdealAdjustment>: identity matrix used (KTAB itself refuses this)")
+    else:
+        accommodation = []
+        names = {a["name"] for a in actors}
+        for pair in ia.all("iaPair"):
+            who = _text(_need(pair, "adjustingIdeal", fname), fname)
+            ref = _text(_need(pair, "referencePos", fname), fname)
+            for nm in (who, ref):
+                if nm not in names:
+                    raise InputError(
+                        f"actor {nm!r} in <iaPair> is not one of the actors",
+                        file=fname,
+                        line=pair.line,
+                        field="iaPair",
+                        fix="use the exact <name> of an actor.",
+                    )
+            accommodation.append(
+                {
+                    "actor": who.strip(),
+                    "towards": ref.strip(),
+                    "adjust": _float(_need(pair, "adjust", fname), fname),
+                }
+            )
+
+    if accommodation is not None and all(
+        p["adjust"] == (1.0 if p["actor"] == p["towards"] else 0.0) for p in accommodation
+    ):
+        accommodation = None  # the identity matrix, KTAB's default: nothing to keep
+    data: dict[str, Any] = {
+        "id": re.sub(r"[^A-Za-z0-9_.\-]+", "_", name).strip("_")[:80] or "ktab_scenario",
+        "name": name,
+        "description": desc,
+        "seed": int(seed_txt),
+        "actors": actors,
+        "issues": [
+            {"id": issue_ids[k], "label": dim_names[k], "scale": {"min": 0.0, "max": 100.0}}
+            for k in range(n_dim)
+        ],
+        "stances": stances,
+        "salience_budget": 100.0,
+        "models": {"smp": params} if params else {},
+        "accommodation": accommodation,
+        "meta": {"format": _FORMAT, **({"warnings": warnings} if warnings else {})},
+    }
+
+    def locate(path: str) -> int | None:
+        m = re.match(r"^stances\[(\d+)\]", path)
+        if m:
+            return actor_lines[int(m.group(1)) // n_dim]
+        m = re.match(r"^actors\[(\d+)\]", path)
+        if m:
+            return actor_lines[int(m.group(1))]
+        return None
+
+    return build_scenario(data, file=file, locate=locate)
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+
+
+def dumps_ktab_xml(scenario: Scenario) -> str:
+    """Write a scenario as KTAB XML, with its model parameters and ideal adjustment.
+
+    Issues are written on KTAB's 0-100 scale (rescaled from their own scale if
+    needed).  Model parameters come from ``scenario.models["smp"]``; when any is set,
+    all nine are written (KTAB's defaults fill the rest).  Ideal adjustment is
+    written from ``scenario.accommodation``, or as identity pairs.
+
+    Raises
+    ------
+    InputError
+        If a capability is an unresolved data reference.
+    """
+    s = scenario
+    if s.unresolved_actors:
+        raise InputError(
+            f"KTAB XML needs numeric capabilities; {', '.join(s.unresolved_actors)} take "
+            "theirs from data references that are not resolved",
+            field="actors.capability",
+            fix="resolve them first (detente.data.resolve_capabilities), or give numbers.",
+        )
+    sal_factor = 100.0 / s.salience_max
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    out.append(
+        '<Scenario xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:noNamespaceSchemaLocation="smpSchema.xsd">'
+    )
+    out.append(f"  <name>{escape(s.name)}</name>")
+    out.append(f"  <desc>{escape(s.description)}</desc>")
+    out.append(f"  <prngSeed>{s.seed if s.seed is not None else 0}</prngSeed>")
+    params = {k: str(v) for k, v in s.models.get("smp", {}).items() if k in KTAB_PARAMETERS}
+    if params:
+        out.append("  <ModelParameters>")
+        for pname, (_, default) in KTAB_PARAMETERS.items():
+            out.append(f"    <{pname}>{escape(params.get(pname, default))}</{pname}>")
+        out.append("  </ModelParameters>")
+    out.append("  <Dimensions>")
+    out += [f"    <dName>{escape(i.label)}</dName>" for i in s.issues]
+    out.append("  </Dimensions>")
+    out.append("  <Actors>")
+    for a in s.actors:
+        cap = a.capability_value
+        assert cap is not None
+        out.append("    <Actor>")
+        out.append(f"      <name>{escape(a.name)}</name>")
+        out.append(f"      <description>{escape(a.description)}</description>")
+        out.append(f"      <capability>{_fmt(cap)}</capability>")
+        pos, sal = [], []
+        for issue in s.issues:
+            st = s.stance(a.id, issue.id)
+            lo, hi = issue.scale.min, issue.scale.max
+            if st is None:
+                p = issue.status_quo if issue.status_quo is not None else (lo + hi) / 2
+                w = 0.0
+            else:
+                p, w = st.position, st.salience * sal_factor
+            pos.append((p - lo) / (hi - lo) * 100.0 if (lo, hi) != (0.0, 100.0) else p)
+            sal.append(w)
+        out.append("      <Position>")
+        out += [f"        <dCoord>{_fmt(p)}</dCoord>" for p in pos]
+        out.append("      </Position>")
+        out.append("      <Salience>")
+        out += [f"        <dSal>{_fmt(w)}</dSal>" for w in sal]
+        out.append("      </Salience>")
+        out.append("    </Actor>")
+    out.append("  </Actors>")
+    by_id = {a.id: a.name for a in s.actors}
+    pairs = (
+        [(by_id[p.actor], by_id[p.towards], p.adjust) for p in s.accommodation]
+        if s.accommodation is not None
+        else [(a.name, a.name, 1.0) for a in s.actors]
+    )
+    if pairs:
+        out.append("  <IdealAdjustment>")
+        for who, ref, adj in pairs:
+            out.append("    <iaPair>")
+            out.append(f"      <adjustingIdeal>{escape(who)}</adjustingIdeal>")
+            out.append(f"      <referencePos>{escape(ref)}</referencePos>")
+            out.append(f"      <adjust>{_fmt(adj)}</adjust>")
+            out.append("    </iaPair>")
+        out.append("  </IdealAdjustment>")
+    out.append("</Scenario>")
+    return "\n".join(out) + "\n"
