@@ -108,11 +108,10 @@ PARAMS: tuple[ParamSpec, ...] = (
     ),
     ParamSpec(
         "prngSeed",
-        int,
-        None,
-        "seed of stochastic transitions when none is given (KTAB XML <prngSeed>)",
-        minimum=0,
-        nullable=True,
+        str,
+        "",
+        "seed of stochastic transitions when none is given (KTAB XML <prngSeed>; "
+        "an unsigned 64-bit integer, kept as text so no digit is lost)",
     ),
 )
 
@@ -204,9 +203,16 @@ def accommodation_matrix(text: str, actor_ids: tuple[str, ...]) -> FloatArray | 
 
 
 def _seed_or_default(seed: SeedLike, values: dict[str, Any]) -> SeedLike:
-    if seed is None and values.get("prngSeed") is not None:
-        return int(values["prngSeed"])
-    return seed
+    text = str(values.get("prngSeed") or "").strip()
+    if seed is not None or not text:
+        return seed
+    if not text.isdigit() or int(text) >= 2**64:
+        raise InputError(
+            f"prngSeed {text!r} is not an unsigned 64-bit integer",
+            field="smp.prngSeed",
+            fix="give a whole number between 0 and 18446744073709551615.",
+        )
+    return int(text)
 
 
 def _params_of(values: dict[str, Any]) -> SMPParams:
@@ -502,7 +508,7 @@ def _scenario_params(scenario: Any) -> dict[str, Any]:
     if text:
         out["IdealAdjustment"] = text
     if getattr(scenario, "seed", None) is not None:
-        out["prngSeed"] = int(scenario.seed)
+        out["prngSeed"] = str(int(scenario.seed))
     return out
 
 
