@@ -14,6 +14,7 @@ import sys
 import typer
 
 from detente._version import __version__
+from detente.commands import forecast as _forecast
 from detente.commands import scenario as _scenario
 from detente.commands._common import console_err, run_app
 
@@ -43,6 +44,7 @@ def _root(
 
 
 _scenario.register(app)
+_forecast.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

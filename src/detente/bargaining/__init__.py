@@ -8,7 +8,8 @@ asymmetric Nash bargaining solution (``nbs``), Bueno de Mesquita's expected-util
 model (``eum``) and KTAB's Spatial Model of Politics (``smp``).
 """
 
-from detente.bargaining import eum, mean, median, nbs  # noqa: F401  (register the models)
+from detente.bargaining import mean, median, nbs  # noqa: F401, I001  (registration order)
+from detente.bargaining import eum  # noqa: F401
 from detente.bargaining.api import forecast, forecast_batch, scenario_arrays
 from detente.bargaining.base import (
     BatchForecast,

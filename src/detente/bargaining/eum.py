@@ -201,6 +201,14 @@ PARAMS = (
         choices=("median", "mean"),
     ),
     ParamSpec(
+        "backend",
+        str,
+        "auto",
+        "computation: numpy (vectorised arrays), numba (compiled kernel; scholz variant "
+        "with Q = 1) or auto (numba for batches when it applies)",
+        choices=("auto", "numpy", "numba"),
+    ),
+    ParamSpec(
         "keep_trajectory",
         bool,
         False,
@@ -281,6 +289,78 @@ def mean_forecast(x: FloatArray, w: FloatArray, active: BoolArray) -> FloatArray
         return np.where(bottom > 0, top / bottom, np.nan)
 
 
+def _numba_available() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _use_numba(params: dict[str, Any], record: bool) -> bool:
+    backend = params.get("backend", "auto")
+    fits = params["variant"] == "scholz" and float(params["Q"]) == 1.0 and not record
+    if backend == "numba":
+        if not fits:
+            raise InputError(
+                "backend=numba covers the scholz variant with Q = 1 in the batch form only",
+                field="eum.backend",
+                fix="use backend=numpy (or auto) for this configuration.",
+            )
+        if not _numba_available():
+            raise InputError(
+                "backend=numba needs the numba package",
+                field="eum.backend",
+                fix="pip install numba, or use backend=numpy.",
+            )
+        return True
+    return backend == "auto" and fits and _numba_available()
+
+
+def _run_numba(
+    x0: FloatArray, c: FloatArray, s: FloatArray, active: BoolArray, params: dict[str, Any]
+) -> EumRun:
+    from detente.bargaining import _eum_numba
+
+    bsz, n = x0.shape
+    act = np.ascontiguousarray(active, dtype=np.bool_)
+    x = np.ascontiguousarray(np.where(act, x0, 0.0), dtype=np.float64)
+    cc = np.ascontiguousarray(np.where(act, c, 0.0), dtype=np.float64)
+    ss = np.ascontiguousarray(np.where(act, s, 0.0), dtype=np.float64)
+    if params["position_range"] is None:
+        rho = np.where(act, x, -np.inf).max(axis=1) - np.where(act, x, np.inf).min(axis=1)
+        rho = np.where(np.isfinite(rho), rho, 0.0)
+    else:
+        rho = np.full(bsz, float(params["position_range"]))
+    t_max = int(params["max_rounds"])
+    traj = np.zeros((t_max + 1, bsz, n))
+    risk = np.full((t_max, bsz, n), np.nan)
+    med = np.full((t_max + 1, bsz), np.nan)
+    tie = np.zeros((t_max + 1, bsz), dtype=np.bool_)
+    avg = np.full((t_max + 1, bsz), np.nan)
+    rounds = np.zeros(bsz, dtype=np.int64)
+    stop = np.zeros(bsz, dtype=np.int64)
+    _eum_numba.run_scholz(
+        x, cc, ss, act, np.ascontiguousarray(rho), t_max,
+        params["probability"] == "all_triples", params["capitulation"] == "paper",
+        params["compromise_choice"] == "weighted_position",
+        traj, risk, med, tie, avg, rounds, stop,
+    )  # fmt: skip
+    # rows that stopped early keep their last state in later rounds
+    t_idx = np.arange(t_max + 1)[:, None]
+    last = np.minimum(t_idx, rounds[None, :])
+    cols = np.arange(bsz)[None, :]
+    traj = traj[last, cols]
+    med = med[last, cols]
+    avg = avg[last, cols]
+    tie = tie[last, cols]
+    w = cc * ss
+    for t, b in zip(*np.nonzero(tie), strict=True):
+        a = act[b]
+        med[t, b] = _scholz_median_exact(traj[t, b, a], w[b, a], float(rho[b]))
+    return EumRun(trajectory=traj, risk=risk, median=med, mean=avg, rounds=rounds, stop=stop)
+
+
 def run_eum(
     x0: FloatArray,
     c: FloatArray,
@@ -309,6 +389,8 @@ def run_eum(
     -------
     EumRun
     """
+    if _use_numba(params, record):
+        return _run_numba(x0, c, s, active, params)
     bsz, n = x0.shape
     x = np.where(active, x0, 0.0).astype(np.float64)
     c = np.where(active, c, 0.0).astype(np.float64)

@@ -1,0 +1,246 @@
+"""``detente forecast``: run negotiation models on a scenario, side by side."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from detente.bargaining import Forecast, forecast, get_model, list_models, scenario_arrays
+from detente.bargaining.eum import explain
+from detente.commands._common import check_output_path, console, parse_params
+from detente.errors import InputError
+from detente.scenario import Scenario, load_scenario
+
+__all__ = ["register", "run_models", "select_models", "split_params"]
+
+
+def select_models(items: Sequence[str] | None) -> list[str]:
+    """Model names from ``--model`` values (repeatable, comma-separated, ``all``).
+
+    Raises
+    ------
+    InputError
+        For an unknown model name (close matches are suggested).
+    """
+    names: list[str] = []
+    for item in items or ["all"]:
+        for part in item.split(","):
+            key = part.strip().lower()
+            if not key:
+                continue
+            chosen = list_models() if key == "all" else [get_model(key).name]
+            names += [c for c in chosen if c not in names]
+    if not names:
+        raise InputError("no model chosen", field="--model", fix="e.g. --model eum.")
+    return names
+
+
+def split_params(models: Sequence[str], raw: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Route ``--param`` values to models.
+
+    ``model.key=value`` goes to that model; a bare ``key=value`` goes to every chosen
+    model that has a parameter of that name.
+
+    Raises
+    ------
+    InputError
+        If a key names no parameter of any chosen model, or a model not chosen.
+    """
+    out: dict[str, dict[str, str]] = {m: {} for m in models}
+    for key, value in raw.items():
+        head, dot, tail = key.partition(".")
+        if dot and head.lower() in {m.lower() for m in list_models()}:
+            name = get_model(head).name
+            if name not in out:
+                raise InputError(
+                    f"--param {key}: model {name!r} is not among the chosen models",
+                    field="--param",
+                    fix=f"add --model {name}, or drop the parameter.",
+                )
+            out[name][tail] = value
+            continue
+        takers = [
+            m for m in models if any(p.name.lower() == key.lower() for p in get_model(m).params)
+        ]
+        if not takers:
+            known = sorted({p.name for m in models for p in get_model(m).params})
+            raise InputError(
+                f"--param {key}: no chosen model has a parameter {key!r}",
+                field="--param",
+                fix=f"parameters of the chosen models: {', '.join(known) or 'none'}; "
+                "write MODEL.KEY=VALUE to aim at one model.",
+            )
+        for m in takers:
+            out[m][key] = value
+    return out
+
+
+def run_models(
+    scenario: Scenario,
+    models: Sequence[str],
+    params: dict[str, dict[str, str]],
+    seed: int | None,
+) -> dict[str, Forecast]:
+    """Run each chosen model on the scenario; return forecasts by model name."""
+    return {m: forecast(scenario, m, seed=seed, **params.get(m, {})) for m in models}
+
+
+def _fmt(v: float) -> str:
+    return "n/a" if not math.isfinite(v) else f"{v:.4g}"
+
+
+def _table(scenario: Scenario, results: dict[str, Forecast]) -> Table:
+    table = Table(title=f"Forecast: {scenario.name}  [{scenario.id}]", title_justify="left")
+    table.add_column("issue", style="bold", no_wrap=True)
+    table.add_column("scale", justify="right")
+    table.add_column("status quo", justify="right")
+    for name in results:
+        table.add_column(get_model(name).label, justify="right")
+    for j, issue in enumerate(scenario.issues):
+        sq = issue.status_quo
+        cells = [
+            issue.id,
+            f"{issue.scale.min:g}-{issue.scale.max:g}",
+            "-" if sq is None else f"{sq:.4g}",
+        ]
+        cells += [_fmt(float(f.outcome[j])) for f in results.values()]
+        table.add_row(*cells)
+    return table
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    if hasattr(v, "item"):
+        return _jsonable(v.item())
+    return v
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def forecast_json(scenario: Scenario, results: dict[str, Forecast]) -> str:
+    """The ``--json`` document: outcomes, rounds, convergence, parameters and notes."""
+    doc = {
+        "scenario": scenario.id,
+        "issues": [i.id for i in scenario.issues],
+        "status_quo": {i.id: i.status_quo for i in scenario.issues},
+        "models": {
+            name: {
+                "label": get_model(name).label,
+                "outcome": f.outcome_by_issue(),
+                "rounds": f.rounds,
+                "converged": f.converged,
+                "stop_reason": f.stop_reason,
+                "params": f.params,
+                "seed": f.seed,
+                "notes": list(f.notes),
+                "citation": get_model(name).citation,
+            }
+            for name, f in results.items()
+        },
+    }
+    return json.dumps(_jsonable(doc), indent=2, allow_nan=False) + "\n"
+
+
+def trajectory_frame(scenario: Scenario, results: dict[str, Forecast]) -> pd.DataFrame:
+    """Tidy ``model,turn,actor,dimension,position`` rows of every chosen model."""
+    initial = scenario_arrays(scenario).positions
+    frames = [f.to_trajectory_frame(initial=initial) for f in results.values()]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _forecast_cmd(
+    file: Path = typer.Argument(..., help="Scenario file (.toml, KTAB .csv/.xml, or DEU)."),
+    model: list[str] = typer.Option(
+        None,
+        "--model",
+        "-m",
+        help="Model(s): " + "|".join([*list_models(), "all"]) + " (repeat or comma-separate; "
+        "default all).",
+    ),
+    param: list[str] = typer.Option(
+        None,
+        "--param",
+        "-p",
+        help="Model parameter KEY=VALUE (or MODEL.KEY=VALUE); repeatable.",
+    ),
+    seed: int | None = typer.Option(None, "--seed", help="Seed for stochastic models."),
+    trajectory: Path | None = typer.Option(
+        None, "--trajectory", help="Write positions by turn (model,turn,actor,dimension,position)."
+    ),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the forecasts as JSON."),
+    explain_actor: str | None = typer.Option(
+        None, "--explain", help="Expected-utility model: explain one actor's moves round by round."
+    ),
+    format: str | None = typer.Option(
+        None, "--format", help="Input format: toml, ktab-csv, ktab-xml, deu."
+    ),
+    scenario_id: str | None = typer.Option(
+        None, "--scenario", help="For files holding several scenarios (DEU): the one to use."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+) -> None:
+    """Forecast each issue's outcome with the chosen models, side by side."""
+    models = select_models(model)
+    routed = split_params(models, parse_params(param))
+    if explain_actor is not None and "eum" not in models:
+        raise InputError(
+            "--explain needs the expected-utility model",
+            field="--explain",
+            fix="add --model eum.",
+        )
+    for out in (trajectory, json_out):
+        if out is not None:
+            check_output_path(out, force=force, inputs=[file])
+    scenario = load_scenario(file, format=format, scenario_id=scenario_id)
+    if explain_actor is not None and explain_actor not in scenario.actor_ids:
+        raise InputError(
+            f"--explain: unknown actor {explain_actor!r}",
+            field="--explain",
+            fix=f"use one of {', '.join(scenario.actor_ids)}.",
+        )
+    results = run_models(scenario, models, routed, seed)
+    console.print(_table(scenario, results))
+    for name, f in results.items():
+        if f.rounds or not f.converged:
+            state = "converged" if f.converged else "[yellow]did not converge[/]"
+            console.print(f"{get_model(name).label}: {f.rounds} rounds, {state} ({f.stop_reason})")
+        for note in f.notes:
+            console.print(f"[yellow]note[/] ({name}): {note}")
+    if explain_actor is not None:
+        console.print(f"\n[bold]{explain_actor}[/] in the expected-utility model:")
+        for line in explain(results["eum"], explain_actor):
+            console.print(line, markup=False)
+    if trajectory is not None:
+        _write_atomic(trajectory, trajectory_frame(scenario, results).to_csv(index=False))
+        console.print(f"wrote {trajectory}")
+    if json_out is not None:
+        _write_atomic(json_out, forecast_json(scenario, results))
+        console.print(f"wrote {json_out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``detente forecast`` to the CLI."""
+    app.command("forecast")(_forecast_cmd)
