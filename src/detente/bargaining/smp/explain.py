@@ -104,11 +104,15 @@ def _queue_text(opts: pd.DataFrame, name: str, stochastic: bool) -> str:
         if o["kind"] == "status_quo":
             label = "status quo"
         elif o["initiator"] == name:
-            label = f"its bargain with {o['target']} -> ({o['position']})"
+            label = f"its bargain with {o['target']} -> ({_commas(o['position'])})"
         else:
-            label = f"{o['initiator']}'s bargain -> ({o['position']})"
+            label = f"{o['initiator']}'s bargain -> ({_commas(o['position'])})"
         items.append(f"{label} p={o['probability']:.3f}")
         if bool(o["chosen"]):
             how = "drew" if stochastic else "took the most probable,"
             chosen_text = f"It {how} {label.split(' -> ')[0]} (p={o['probability']:.3f})."
     return "Queue election: " + "; ".join(items) + ". " + chosen_text
+
+
+def _commas(text: str) -> str:
+    return str(text).replace("; ", ", ")
