@@ -418,3 +418,66 @@ def test_bad_arrays_are_input_errors() -> None:
         run_smp(ok_pos, np.array([[0.0], [0.5]]), ok_cap)
     with pytest.raises(InputError, match="positive"):
         run_smp(ok_pos, ok_sal, np.array([1.0, 0.0]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(3, 8),
+    st.integers(1, 3),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(list(VotingRule)),
+    st.sampled_from(list(PCEModel)),
+    st.sampled_from(list(VictoryProbModel)),
+    st.sampled_from(list(BargnModel)),
+    st.sampled_from(list(InterVecBrgn)),
+    st.sampled_from(list(ThirdPartyCommit)),
+    st.booleans(),
+    st.booleans(),
+)
+def test_compiled_and_numpy_engines_agree_bit_for_bit(
+    n: int,
+    d: int,
+    seed: int,
+    vr: VotingRule,
+    pcem: PCEModel,
+    vpm: VictoryProbModel,
+    bm: BargnModel,
+    ivb: InterVecBrgn,
+    tpc: ThirdPartyCommit,
+    stoch: bool,
+    compat: bool,
+) -> None:
+    rng = np.random.default_rng(seed)
+    pos = np.round(rng.uniform(0, 1, (n, d)), 3)
+    sal = rng.uniform(0.05, 1.0 / d, (n, d))
+    cap = rng.uniform(1, 200, n)
+    acc = np.eye(n)
+    acc[0, 0], acc[0, 1] = 0.6, 0.2
+    prm = SMPParams(
+        VotingRule=vr,
+        PCEModel=pcem,
+        VictoryProbModel=vpm,
+        BargnModel=bm,
+        InterVecBrgn=ivb,
+        ThirdPartyCommit=tpc,
+        StateTransitions=StateTransitions.STOCHASTIC if stoch else StateTransitions.DETERMINISTIC,
+        ktab_compat=compat,
+        max_turns=25,
+    )
+    runs = [
+        run_smp(
+            pos, sal, cap, accommodation=acc, params=prm, seed=seed, backend=b, record_turns=True
+        )
+        for b in ("numba", "numpy")
+    ]
+    a, b = runs
+    assert a.turns == b.turns and a.stop_reason == b.stop_reason
+    for field in ("positions", "ideals", "risk", "win_prob"):
+        assert np.array_equal(getattr(a, field), getattr(b, field)), field
+    for ra, rb in zip(a.records, b.records, strict=True):
+        assert np.array_equal(ra.target, rb.target)
+        assert np.array_equal(ra.gain, rb.gain, equal_nan=True)
+        assert np.array_equal(ra.bargains.pos_rcvr, rb.bargains.pos_rcvr)
+        assert np.array_equal(ra.choice.chosen, rb.choice.chosen)
+        for pa, pb in zip(ra.choice.probs, rb.choice.probs, strict=True):
+            assert np.array_equal(pa, pb)

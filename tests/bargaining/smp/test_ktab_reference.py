@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from detente.bargaining import Forecast, forecast, scenario_arrays
-from detente.bargaining.smp import SMPParams
-from detente.bargaining.smp.model import accommodation_matrix, run_arrays
+from detente.bargaining.smp import SMPParams, run_smp
+from detente.bargaining.smp.model import accommodation_matrix, format_accommodation, run_arrays
 from detente.bargaining.smp.state import make_state
 from detente.scenario.io import load_scenario
 from support import SHARED
@@ -95,6 +95,28 @@ def test_positions_match_ktab_every_turn(name: str, runs: dict[str, Forecast]) -
     dev = np.max(np.abs(fc.trajectory - ref))
     assert dev <= TOL, f"{name}: max deviation {dev:g} on the 0-100 scale"
     assert fc.converged
+
+
+@pytest.mark.parametrize("name", DETERMINISTIC)
+def test_numpy_backend_matches_ktab_too(name: str) -> None:
+    """The step-by-step numpy engine, not only the compiled loop, reproduces KTAB."""
+    folder = KTAB / name
+    scen = load_scenario(_input(folder))
+    arr = scenario_arrays(scen)
+    prm = SMPParams.from_mapping(scen.models.get("smp", {}))
+    acc = accommodation_matrix(format_accommodation(scen.accommodation), arr.actor_ids)
+    run = run_smp(
+        (arr.positions - arr.lower) / (arr.upper - arr.lower),
+        arr.saliences / arr.salience_max,
+        arr.capabilities,
+        accommodation=acc,
+        params=prm,
+        backend="numpy",
+        record_win_prob=False,
+    )
+    ref = _tidy(folder / "positions.csv", "position", list(arr.actor_ids))
+    assert run.positions.shape == ref.shape
+    assert np.max(np.abs(run.positions * 100.0 - ref)) <= TOL
 
 
 @pytest.mark.parametrize("name", DETERMINISTIC)

@@ -149,7 +149,7 @@ def test_turn_counts_and_final_positions_match_ktab_in_distribution(
     assert min(ktab_turns) == 2 and max(ktab_turns) == 20
     finals = []
     turns = []
-    for seed in range(80):
+    for seed in range(200):
         traj = _run(example, seed)
         turns.append(traj.shape[0] - 1)
         finals.append(traj[-1])

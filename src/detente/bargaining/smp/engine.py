@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from detente.bargaining.smp.bargain import Bargains, propose
 from detente.bargaining.smp.challenge import best_challenges, challenge_estimates
-from detente.bargaining.smp.ideals import accommodation_problems, adjust_ideals
+from detente.bargaining.smp.ideals import accommodation_problems, adjust_ideals, is_identity
 from detente.bargaining.smp.params import BargnModel, SMPParams, StateTransitions
 from detente.bargaining.smp.pce import KTAB_MARKOV_MAX_ITER
 from detente.bargaining.smp.queue import (
@@ -176,6 +176,7 @@ def run_smp(
     seed: int | np.random.Generator | None = None,
     record_turns: bool = False,
     record_win_prob: bool = True,
+    backend: str = "auto",
 ) -> SMPRun:
     """Run KTAB's Spatial Model of Politics to its stopping rule.
 
@@ -199,7 +200,12 @@ def run_smp(
         Keep a :class:`TurnRecord` per turn (challenges, bargains, elections), as
         ``--explain`` needs.
     record_win_prob
-        Compute each state's winning probabilities (one more election per state).
+        Compute each state's winning probabilities (one more election per state; the
+        compiled backend always computes them).
+    backend
+        ``"numba"``: the compiled run loop (:mod:`~detente.bargaining.smp._kernel`);
+        ``"numpy"``: the step-by-step vectorised modules; ``"auto"`` (default): numba
+        when it is installed.  Both give the same numbers bit for bit.
 
     Returns
     -------
@@ -224,6 +230,12 @@ def run_smp(
     stochastic = prm.StateTransitions is StateTransitions.STOCHASTIC
     rng = np.random.default_rng(seed) if stochastic else None
     seed_int = seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+    if backend not in {"auto", "numba", "numpy"}:
+        raise InputError(
+            f"unknown backend {backend!r}", field="backend", fix="use auto, numba or numpy."
+        )
+    if backend != "numpy" and _kernel_available(backend == "numba"):
+        return _run_compiled(pos, sal, cap, acc, prm, rng, seed_int, record_turns)
 
     notes: list[str] = []
     pos_hist: list[FloatArray] = []
@@ -387,7 +399,7 @@ def turn_options(
     )
     init = np.nonzero(target >= 0)[0].astype(np.intp)
     rcvr = target[init].astype(np.intp)
-    p_rcvr_view = None
+    p_rcvr_view = None if params.BargnModel is BargnModel.INIT_ONLY_INTERP else np.empty(0)
     if params.BargnModel is not BargnModel.INIT_ONLY_INTERP and init.size:
         # j's estimate (h = j) of i's challenge (k = i): KTAB's Vjij
         pj, gj = challenge_estimates(
@@ -427,3 +439,115 @@ def _total_salience(sal: FloatArray) -> FloatArray:
     for k in range(sal.shape[1]):
         out = out + sal[:, k]
     return out
+
+
+_KIND = ("init", "rcvr", "compromise")
+
+
+def _kernel_available(required: bool) -> bool:
+    try:
+        import detente.bargaining.smp._kernel  # noqa: F401
+    except ImportError:
+        if required:
+            raise
+        return False
+    return True
+
+
+def _run_compiled(
+    pos: FloatArray,
+    sal: FloatArray,
+    cap: FloatArray,
+    acc: FloatArray | None,
+    prm: SMPParams,
+    rng: np.random.Generator | None,
+    seed_int: int | None,
+    record_turns: bool,
+) -> SMPRun:
+    from detente.bargaining.smp._kernel import run_kernel
+
+    n = pos.shape[0]
+    identity = acc is None or is_identity(acc)
+    # the numpy engine draws n uniforms per turn; drawing them all at once gives the
+    # same numbers in the same order
+    draws = rng.random((prm.max_turns, n)) if rng is not None else np.zeros((prm.max_turns, n))
+    out = run_kernel(
+        pos,
+        sal,
+        cap,
+        np.eye(n) if acc is None else acc,
+        identity,
+        np.array(prm.ktab_codes(), dtype=np.int64),
+        prm.ktab_compat,
+        prm.min_turns,
+        prm.max_turns,
+        prm.min_delta_ratio,
+        prm.min_sig_delta,
+        draws,
+        record_turns,
+    )
+    (pos_h, idl_h, risk_h, win_h, degen, state_it, turn_it, turns, stop_code) = out[:9]
+    (r_target, r_gain, r_pwin, r_nb, r_binit, r_brcvr, r_bkind, r_bpi, r_bpr) = out[9:18]
+    (r_qoff, r_qcol, r_qprob, r_chosen) = out[18:22]
+    notes: list[str] = []
+    for t in range(turns + 1):
+        if degen[t]:
+            notes.append(
+                f"state {t}: every position had the same win probability, so risk "
+                "attitudes are undefined (KTAB divides 0 by 0); all actors taken as risk neutral"
+            )
+        if state_it[t] >= KTAB_MARKOV_MAX_ITER:
+            notes.append(
+                f"state {t}: the Markov election for risk attitudes needed "
+                f"{state_it[t]} iterations; KTAB would have stopped with an error"
+            )
+        if t and turn_it[t] >= KTAB_MARKOV_MAX_ITER:
+            notes.append(
+                f"turn {t}: a Markov election needed {turn_it[t]} "
+                "iterations; KTAB would have stopped with an error here"
+            )
+    records: list[TurnRecord] = []
+    if record_turns:
+        for t in range(turns):
+            nb = int(r_nb[t])
+            bargains = Bargains(
+                r_binit[t, :nb].astype(np.intp),
+                r_brcvr[t, :nb].astype(np.intp),
+                r_bpi[t, :nb].copy(),
+                r_bpr[t, :nb].copy(),
+                tuple(_KIND[int(k)] for k in r_bkind[t, :nb]),
+            )
+            queues = [r_qcol[t, r_qoff[t, k] : r_qoff[t, k + 1]].astype(np.intp) for k in range(n)]
+            probs = [r_qprob[t, r_qoff[t, k] : r_qoff[t, k + 1]].copy() for k in range(n)]
+            chosen = r_chosen[t].astype(np.intp)
+            bargain = np.array(
+                [int(q[c]) - 1 for q, c in zip(queues, chosen, strict=True)], dtype=np.intp
+            )
+            step = np.sqrt(((pos_h[t + 1] - pos_h[t]) ** 2).sum(axis=1)).sum()
+            first = np.sqrt(((pos_h[1] - pos_h[0]) ** 2).sum(axis=1)).sum() + prm.min_sig_delta
+            records.append(
+                TurnRecord(
+                    t + 1,
+                    r_target[t].astype(np.intp),
+                    r_gain[t].copy(),
+                    r_pwin[t].copy(),
+                    bargains,
+                    QueueChoice(queues, probs, chosen, bargain, int(turn_it[t + 1])),
+                    np.any(pos_h[t + 1] != pos_h[t], axis=1),
+                    float(step / first),
+                )
+            )
+    stop_reason = "quiet" if stop_code == 1 else "max_turns"
+    return SMPRun(
+        positions=pos_h,
+        ideals=idl_h,
+        risk=risk_h,
+        win_prob=win_h,
+        turns=int(turns),
+        converged=stop_code == 1,
+        stop_reason=stop_reason,
+        params=prm,
+        records=tuple(records),
+        seed=seed_int,
+        notes=tuple(dict.fromkeys(notes)),
+    )

@@ -9,6 +9,8 @@ and trajectory; nothing is recomputed.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -114,5 +116,6 @@ def _queue_text(opts: pd.DataFrame, name: str, stochastic: bool) -> str:
     return "Queue election: " + "; ".join(items) + ". " + chosen_text
 
 
-def _commas(text: str) -> str:
-    return str(text).replace("; ", ", ")
+def _commas(position: Any) -> str:
+    values = position if isinstance(position, list | tuple) else [position]
+    return ", ".join(f"{float(v):.4g}" for v in values)

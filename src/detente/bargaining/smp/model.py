@@ -345,75 +345,82 @@ def _expected_outcome(run: SMPRun, sal: FloatArray, cap: FloatArray) -> FloatArr
     return np.asarray(p @ final[uniq])
 
 
+_EVENT_COLUMNS = (
+    "turn",
+    "actor",
+    "target",
+    "kind",
+    "bargain",
+    "initiator",
+    "gain",
+    "p_win",
+    "probability",
+    "chosen",
+    "position",
+)
+
+
 def _events(run: SMPRun, arrays: ScenarioArrays) -> pd.DataFrame:
-    names = list(arrays.actor_ids)
+    """One row per challenge and per queue entry (built column-wise, no row loop)."""
+    names = np.array([*arrays.actor_ids, ""], dtype=object)  # index -1 -> ""
     span = np.asarray(arrays.upper) - np.asarray(arrays.lower)
     low = np.asarray(arrays.lower)
-
-    def fmt(x: FloatArray) -> str:
-        return "; ".join(f"{v:.4g}" for v in np.asarray(x) * span + low)
-
-    rows: list[dict[str, Any]] = []
+    n = len(arrays.actor_ids)
+    cols: dict[str, list[Any]] = {c: [] for c in _EVENT_COLUMNS}
+    actors = np.arange(n)
     for rec in run.records:
-        for i, j in enumerate(rec.target):
-            rows.append(
-                {
-                    "turn": rec.turn,
-                    "actor": names[i],
-                    "target": names[j] if j >= 0 else "",
-                    "kind": "challenge" if j >= 0 else "no_challenge",
-                    "bargain": int(np.nonzero(rec.bargains.init == i)[0][0]) if j >= 0 else -1,
-                    "initiator": names[i],
-                    "gain": float(rec.gain[i]),
-                    "p_win": float(rec.p_win[i]),
-                    "probability": np.nan,
-                    "chosen": False,
-                    "position": "",
-                }
-            )
         b = rec.bargains
-        before = run.positions[rec.turn - 1]
-        for k in range(len(names)):
-            for e, col in enumerate(rec.choice.queues[k]):
-                bi = int(col) - 1
-                if bi < 0:
-                    other, init, land = "", "", before[k]
-                else:
-                    ini, rcv = int(b.init[bi]), int(b.rcvr[bi])
-                    other = names[rcv] if ini == k else names[ini]
-                    init = names[ini]
-                    land = b.pos_init[bi] if ini == k else b.pos_rcvr[bi]
-                rows.append(
-                    {
-                        "turn": rec.turn,
-                        "actor": names[k],
-                        "target": other,
-                        "kind": "status_quo" if bi < 0 else f"bargain:{b.kind[bi]}",
-                        "bargain": bi,
-                        "initiator": init,
-                        "gain": np.nan,
-                        "p_win": np.nan,
-                        "probability": float(rec.choice.probs[k][e]),
-                        "chosen": bool(e == rec.choice.chosen[k]),
-                        "position": fmt(land),
-                    }
-                )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "turn",
-            "actor",
-            "target",
-            "kind",
-            "bargain",
-            "initiator",
-            "gain",
-            "p_win",
-            "probability",
-            "chosen",
-            "position",
-        ],
-    )
+        has = rec.target >= 0
+        first = np.searchsorted(b.init, actors)  # the challenger's (first) bargain
+        cols["turn"].append(np.full(n, rec.turn))
+        cols["actor"].append(names[actors])
+        cols["target"].append(names[rec.target])
+        cols["kind"].append(np.where(has, "challenge", "no_challenge").astype(object))
+        cols["bargain"].append(np.where(has, first, -1))
+        cols["initiator"].append(names[actors])
+        cols["gain"].append(rec.gain)
+        cols["p_win"].append(rec.p_win)
+        cols["probability"].append(np.full(n, np.nan))
+        cols["chosen"].append(np.zeros(n, dtype=bool))
+        cols["position"].append(np.full(n, None, dtype=object))
+
+        sizes = np.array([q.size for q in rec.choice.queues])
+        owner = np.repeat(actors, sizes)
+        bi = np.concatenate(rec.choice.queues) - 1
+        entry = np.arange(bi.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        sq = bi < 0
+        bb = np.where(sq, 0, bi)
+        ini = np.where(sq, -1, b.init[bb] if b.size else -1)
+        rcv = np.where(sq, -1, b.rcvr[bb] if b.size else -1)
+        mine = ini == owner
+        other = np.where(sq, -1, np.where(mine, rcv, ini))
+        if b.size:
+            land = np.where(
+                sq[:, None],
+                run.positions[rec.turn - 1][owner],
+                np.where(mine[:, None], b.pos_init[bb], b.pos_rcvr[bb]),
+            )
+            kinds = np.array(["bargain:" + k for k in b.kind], dtype=object)[bb]
+        else:
+            land = run.positions[rec.turn - 1][owner]
+            kinds = np.full(bi.size, "", dtype=object)
+        m = bi.size
+        cols["turn"].append(np.full(m, rec.turn))
+        cols["actor"].append(names[owner])
+        cols["target"].append(names[other])
+        cols["kind"].append(np.where(sq, "status_quo", kinds).astype(object))
+        cols["bargain"].append(bi)
+        cols["initiator"].append(names[ini])
+        cols["gain"].append(np.full(m, np.nan))
+        cols["p_win"].append(np.full(m, np.nan))
+        cols["probability"].append(np.concatenate(rec.choice.probs))
+        cols["chosen"].append(entry == rec.choice.chosen[owner])
+        # an object column of per-entry lists (the trailing None keeps numpy from
+        # building a 2-D array)
+        cols["position"].append(np.array([*(land * span + low).tolist(), None], dtype=object)[:-1])
+    if not run.records:
+        return pd.DataFrame({c: [] for c in _EVENT_COLUMNS})
+    return pd.DataFrame({c: np.concatenate(v) for c, v in cols.items()})
 
 
 def _to_scale(x: FloatArray, arrays: ScenarioArrays) -> FloatArray:
