@@ -15,6 +15,7 @@ import typer
 
 from detente._version import __version__
 from detente.commands import forecast as _forecast
+from detente.commands import explore as _explore
 from detente.commands import scenario as _scenario
 from detente.commands._common import console_err, run_app
 
@@ -45,6 +46,7 @@ def _root(
 
 _scenario.register(app)
 _forecast.register(app)
+_explore.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,144 @@
+"""``detente explore``: stress the partnership strategies over many sampled futures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from detente.commands._common import check_output_path, console
+from detente.errors import InputError
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    return f"{x:.{digits}f}"
+
+
+def explore(
+    file: Path = typer.Argument(..., help="Scenario TOML file with a [partnership] table."),
+    scenarios: int = typer.Option(10_000, "--scenarios", "-n", help="Number of sampled futures."),
+    sampler: str = typer.Option("lhs", "--sampler", help="lhs, sobol or mc."),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Master seed (default: the file's, else 0)."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Run on a local Dask cluster with N worker processes."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Run on an existing Dask scheduler, tcp://HOST:PORT."
+    ),
+    out: Path = typer.Option(Path("out/explore"), "--out", "-o", help="Output folder."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing outputs."),
+    sobol: int = typer.Option(1024, "--sobol", help="Sobol base sample (power of 2; 0 skips)."),
+    prim_points: int = typer.Option(20_000, "--prim-points", help="Scenarios for PRIM (0 skips)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Rank the partnership strategies by robustness, find where the best one loses
+    (PRIM) and which uncertainties matter (Sobol).  Writes DIR/experiments.parquet
+    and DIR/summary.json."""
+    from detente.partnership.lab import read_config, run_lab
+
+    if scenarios < 1:
+        raise InputError(
+            f"--scenarios must be at least 1, not {scenarios}",
+            field="--scenarios",
+            fix="use e.g. --scenarios 10000.",
+        )
+    cfg = read_config(file)
+    if out.exists() and not out.is_dir():
+        raise InputError(
+            "the output path is a file, not a folder", file=out, fix="give a folder with --out."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("experiments.parquet", "summary.json"):
+        check_output_path(out / name, force=force, inputs=[file])
+    report = run_lab(
+        cfg,
+        n_scenarios=scenarios,
+        sampler=sampler,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        out_dir=out,
+        progress=not quiet,
+        sobol_base=sobol,
+        prim_points=prim_points,
+    )
+    r = report.results
+    console.print(
+        f"[bold]{r.design.n_experiments:,}[/] experiments ({r.design.n_scenarios:,} futures x "
+        f"{len(r.strategy_names)} strategies, {r.design.sampler} sampler, seed {r.design.seed}, "
+        f"{cfg.horizon} years) in {r.seconds:.1f} s ({r.where})"
+    )
+    title = f"Strategy ranking on {cfg.outcome} (by {cfg.rank_by.replace('_', ' ')})"
+    table = Table(title=title)
+    for col in ("rank", "strategy", "mean", "p5", "p50", "p95", "max regret", "p90 regret"):
+        table.add_column(col, justify="right" if col != "strategy" else "left")
+    table.add_column("best in", justify="right")
+    table.add_column("satisficing", justify="right")
+    table.add_column("P(breakdown)", justify="right")
+    table.add_column("alignment", justify="right")
+    by_name = {s.strategy: s for s in report.scores}
+    for i, name in enumerate(report.ranking, start=1):
+        s = by_name[name]
+        table.add_row(
+            str(i),
+            name,
+            _fmt(s.mean),
+            _fmt(s.percentiles["p5"]),
+            _fmt(s.percentiles["p50"]),
+            _fmt(s.percentiles["p95"]),
+            _fmt(s.max_regret),
+            _fmt(s.regret_percentile),
+            f"{s.best_share:.1%}",
+            f"{s.satisficing:.1%}" if cfg.thresholds else "-",
+            f"{report.means[name]['breakdown']:.1%}",
+            f"{report.means[name]['alignment']:.1%}",
+        )
+    console.print(table)
+    if report.prim is not None:
+        p = report.prim
+        console.print(
+            f"\n[bold]PRIM: {p.question}[/]  ({p.n_cases:,} of {p.n_points:,} futures, "
+            f"{p.base_density:.1%})"
+        )
+        if not p.boxes:
+            console.print("  no box found: the losses are not concentrated in a region.")
+        for k, box in enumerate(p.boxes, start=1):
+            bt = Table(
+                title=f"box {k}: coverage {box.coverage:.1%}, density {box.density:.1%}, "
+                f"mass {box.mass:.1%}"
+            )
+            bt.add_column("uncertainty")
+            bt.add_column("low", justify="right")
+            bt.add_column("high", justify="right")
+            bt.add_column("qp", justify="right")
+            for name, lim in box.limits.items():
+                if isinstance(lim, tuple):
+                    bt.add_row(name, f"{lim[0]:.4g}", f"{lim[1]:.4g}", f"{box.qp[name]:.2g}")
+                else:
+                    bt.add_row(name, ", ".join(map(str, lim)), "", f"{box.qp[name]:.2g}")
+            console.print(bt)
+    for outcome, idx in report.sobol.items():
+        st = Table(
+            title=f"Sobol indices of {outcome} under {report.recommended} "
+            f"({idx.n_evaluations:,} runs, 95% CI)"
+        )
+        for col in ("uncertainty", "S1", "±", "ST", "± "):
+            st.add_column(col, justify="right" if col != "uncertainty" else "left")
+        for row in idx.top(8):
+            st.add_row(
+                row["input"],
+                _fmt(row["S1"]),
+                _fmt(row["S1_conf"]),
+                _fmt(row["ST"]),
+                _fmt(row["ST_conf"]),
+            )
+        console.print(st)
+    console.print(f"wrote {out / 'experiments.parquet'} and {out / 'summary.json'}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``explore`` to the CLI."""
+    app.command("explore")(explore)

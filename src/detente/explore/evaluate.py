@@ -1,0 +1,452 @@
+"""Evaluate a model over an experiment design: in chunks, locally or on Dask.
+
+Each chunk of scenarios is sampled, crossed with the strategies and passed through the
+model by :func:`evaluate_chunk`, a pure function of ``(model, design, chunk index)``.
+The chunk's sample and the model's random events are seeded from the master seed and
+the chunk index alone (:func:`detente.explore.sampling.chunk_seed`), so a chunk gives
+the same numbers in this process, in a Dask worker, first or last.
+
+:func:`perform_experiments` runs the chunks in-process (default), on a local Dask
+cluster it starts (``workers=N``) or on an existing Dask scheduler
+(``scheduler="tcp://host:port"``), shows a rich progress bar, streams every chunk to a
+Parquet file as it arrives (in chunk order, to a temporary file renamed at the end) and
+keeps in memory only the outcomes (one float64 per experiment and outcome) and the
+inputs of the first ``keep_inputs`` scenarios.  Peak memory is therefore about
+``8 * n_experiments * n_outcomes`` bytes plus two chunks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.parquet as pq
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from detente.errors import InputError
+from detente.explore.model import Combine, ExperimentDesign, Model
+from detente.explore.parameters import Categorical, Integer
+from detente.explore.sampling import chunk_seed, sample_chunk
+
+__all__ = ["ChunkResult", "Results", "evaluate_chunk", "noise_generator", "perform_experiments"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def noise_generator(master: int, chunk: int) -> np.random.Generator:
+    """The generator for the model's random events in chunk ``chunk``.
+
+    A child of the chunk's seed sequence, distinct from the sampling stream.
+    """
+    parent = chunk_seed(master, chunk)
+    return np.random.default_rng(
+        np.random.SeedSequence(entropy=parent.entropy, spawn_key=(*parent.spawn_key, 1))
+    )
+
+
+@dataclass
+class ChunkResult:
+    """The inputs and outcomes of one chunk.
+
+    ``inputs`` holds one array per uncertainty (length: the chunk's scenarios),
+    ``levers`` one array per lever and ``outcomes`` one per outcome, both of length
+    ``n_experiments`` ordered strategy-major (all scenarios of strategy 0, then 1, ...)
+    for a factorial design.
+    """
+
+    index: int
+    start: int
+    stop: int
+    inputs: dict[str, npt.NDArray[Any]]
+    levers: dict[str, FloatArray]
+    strategy: npt.NDArray[np.int32]
+    outcomes: dict[str, FloatArray]
+
+    @property
+    def n_experiments(self) -> int:
+        """Number of experiments in the chunk."""
+        return int(self.strategy.shape[0])
+
+
+def _scenario_inputs(model: Model, design: ExperimentDesign, k: int) -> dict[str, Any]:
+    start, stop = design.chunk_bounds(k)
+    unit = sample_chunk(design.sampler, len(model.uncertainties), start, stop, design.seed, k)
+    return {u.name: u.ppf(unit[:, j]) for j, u in enumerate(model.uncertainties)}
+
+
+def _call(
+    model: Model, inputs: Mapping[str, Any], rng: np.random.Generator, n: int
+) -> dict[str, FloatArray]:
+    out = model.function(inputs, rng)
+    result: dict[str, FloatArray] = {}
+    for o in model.outcomes:
+        if o.name not in out:
+            raise InputError(
+                f"model {model.name!r} did not return outcome {o.name!r}",
+                fix="return every declared outcome.",
+            )
+        arr = np.asarray(out[o.name], dtype=np.float64)
+        if arr.shape != (n,):
+            raise ValueError(
+                f"model {model.name!r} returned outcome {o.name!r} with shape {arr.shape}, "
+                f"expected ({n},)"
+            )
+        result[o.name] = arr
+    return result
+
+
+def evaluate_chunk(model: Model, design: ExperimentDesign, k: int) -> ChunkResult:
+    """Sample chunk ``k`` of ``design`` and evaluate ``model`` on it.
+
+    Parameters
+    ----------
+    model
+        The model.
+    design
+        The design.
+    k
+        The chunk index.
+
+    Returns
+    -------
+    ChunkResult
+        Deterministic given ``(model, design, k)``.
+    """
+    start, stop = design.chunk_bounds(k)
+    n = stop - start
+    scen = _scenario_inputs(model, design, k)
+    consts = {name: np.full(n, float(v)) for name, v in model.constants.items()}
+    lever_table = [model.lever_values(s) for s in design.strategies]
+    if design.combine is Combine.ZIP:
+        idx = np.arange(start, stop)
+        levers = {
+            name: np.array([lever_table[i][name] for i in idx], dtype=np.float64)
+            for name in model.lever_names
+        }
+        inputs = {**scen, **consts, **levers}
+        outcomes = _call(model, inputs, noise_generator(design.seed, k), n)
+        return ChunkResult(k, start, stop, scen, levers, idx.astype(np.int32), outcomes)
+    parts: list[dict[str, FloatArray]] = []
+    for values in lever_table:
+        lev = {name: np.full(n, v) for name, v in values.items()}
+        # the same generator state for every strategy: common random numbers
+        parts.append(_call(model, {**scen, **consts, **lev}, noise_generator(design.seed, k), n))
+    n_s = len(design.strategies)
+    outcomes = {o: np.concatenate([p[o] for p in parts]) for o in model.outcome_names}
+    levers = {
+        name: np.repeat(np.array([lt[name] for lt in lever_table], dtype=np.float64), n)
+        for name in model.lever_names
+    }
+    strategy = np.repeat(np.arange(n_s, dtype=np.int32), n)
+    return ChunkResult(k, start, stop, scen, levers, strategy, outcomes)
+
+
+@dataclass
+class Results:
+    """What :func:`perform_experiments` keeps in memory.
+
+    Attributes
+    ----------
+    outcomes
+        Outcome name -> array of shape ``(n_strategies, n_scenarios)`` for a factorial
+        design, ``(1, n_scenarios)`` for a zip design.
+    inputs
+        Uncertainty name -> values of the first ``n_kept`` scenarios.
+    path
+        The Parquet file written, if any.
+    seconds
+        Wall-clock time of the evaluation.
+    """
+
+    model: Model
+    design: ExperimentDesign
+    outcomes: dict[str, FloatArray]
+    inputs: dict[str, npt.NDArray[Any]]
+    n_kept: int
+    path: Path | None = None
+    seconds: float = 0.0
+    where: str = "in-process"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def strategy_names(self) -> list[str]:
+        """Strategy names in row order of the outcome matrices."""
+        return self.design.strategy_names
+
+    def matrix(self, outcome: str) -> FloatArray:
+        """The ``(n_strategies, n_scenarios)`` matrix of one outcome."""
+        if outcome not in self.outcomes:
+            self.model.outcome(outcome)
+        return self.outcomes[outcome]
+
+    def kept_inputs(self) -> dict[str, npt.NDArray[Any]]:
+        """The inputs of the kept scenarios (first ``n_kept``)."""
+        return self.inputs
+
+
+def _arrow_column(param: Any, values: npt.NDArray[Any], repeat: int) -> pa.Array:
+    if isinstance(param, Categorical):
+        codes = np.tile(np.asarray(values, dtype=np.int32), repeat)
+        return pa.DictionaryArray.from_arrays(
+            pa.array(codes), pa.array([str(c) for c in param.categories])
+        )
+    if isinstance(param, Integer):
+        return pa.array(np.tile(np.asarray(values, dtype=np.int64), repeat))
+    return pa.array(np.tile(np.asarray(values, dtype=np.float64), repeat))
+
+
+def chunk_table(model: Model, design: ExperimentDesign, res: ChunkResult) -> pa.Table:
+    """One row per experiment of the chunk: scenario, strategy, inputs, outcomes."""
+    n = res.stop - res.start
+    repeat = res.n_experiments // n
+    cols: dict[str, pa.Array] = {}
+    cols["scenario"] = pa.array(np.tile(np.arange(res.start, res.stop, dtype=np.int64), repeat))
+    cols["strategy"] = pa.DictionaryArray.from_arrays(
+        pa.array(res.strategy), pa.array(design.strategy_names)
+    )
+    for u in model.uncertainties:
+        cols[u.name] = _arrow_column(u, res.inputs[u.name], repeat)
+    for lever in model.levers:
+        vals = res.levers[lever.name]
+        if isinstance(lever, Categorical):
+            cols[lever.name] = pa.DictionaryArray.from_arrays(
+                pa.array(vals.astype(np.int32)), pa.array([str(c) for c in lever.categories])
+            )
+        else:
+            cols[lever.name] = pa.array(vals)
+    for name, value in model.constants.items():
+        cols[name] = pa.array(np.full(res.n_experiments, float(value)))
+    for o in model.outcome_names:
+        cols[o] = pa.array(res.outcomes[o])
+    return pa.table(cols)
+
+
+class _ParquetSink:
+    """Append tables to ``path`` through a temporary file; rename on success."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self.writer: pq.ParquetWriter | None = None
+
+    def write(self, table: pa.Table) -> None:
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(
+                self.tmp, table.schema, compression="snappy", use_dictionary=["strategy"]
+            )
+        self.writer.write_table(table, row_group_size=table.num_rows)
+
+    def commit(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            with contextlib.suppress(Exception):
+                self.writer.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.tmp.unlink()
+
+
+def _local_chunks(model: Model, design: ExperimentDesign) -> Iterator[ChunkResult]:
+    for k in range(design.n_chunks):
+        yield evaluate_chunk(model, design, k)
+
+
+@contextlib.contextmanager
+def _dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as err:  # pragma: no cover - dask is a core dependency
+        raise InputError(
+            "Dask distributed is not installed", fix="pip install 'dask[distributed]'."
+        ) from err
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as err:
+            raise InputError(
+                f"cannot reach the Dask scheduler at {scheduler}: {err}",
+                field="--scheduler",
+                fix="check the address (tcp://HOST:PORT) and that the scheduler runs.",
+            ) from None
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    assert workers is not None
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
+    client = Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+def _dask_chunks(
+    model: Model, design: ExperimentDesign, client: Any, in_flight: int
+) -> Iterator[ChunkResult]:
+    from distributed import as_completed
+
+    n = design.n_chunks
+    next_submit = 0
+    next_yield = 0
+    buffer: dict[int, ChunkResult] = {}
+    ac = as_completed()
+    [fmodel, fdesign] = client.scatter([model, design], broadcast=True)
+
+    def submit() -> None:
+        nonlocal next_submit
+        ac.add(client.submit(evaluate_chunk, fmodel, fdesign, next_submit, pure=False))
+        next_submit += 1
+
+    while next_submit < n and next_submit < in_flight:
+        submit()
+    for fut in ac:
+        res: ChunkResult = fut.result()
+        fut.release()
+        buffer[res.index] = res
+        while next_yield in buffer:
+            yield buffer.pop(next_yield)
+            next_yield += 1
+            if next_submit < n:
+                submit()
+
+
+def perform_experiments(
+    model: Model,
+    design: ExperimentDesign,
+    *,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    keep_inputs: int = 200_000,
+    console: Console | None = None,
+) -> Results:
+    """Run every experiment of ``design`` through ``model``.
+
+    Parameters
+    ----------
+    model
+        The vectorised model.
+    design
+        Scenarios, strategies, sampler, seed and chunking.
+    out
+        Parquet file to stream the experiments to (one row per scenario x strategy).
+        Written to a temporary file and renamed when complete; absent on failure.
+    workers
+        Start a local Dask cluster with this many worker processes.
+    scheduler
+        Address of an existing Dask scheduler (``tcp://HOST:PORT``).
+    progress
+        Show a rich progress bar (on standard error).
+    keep_inputs
+        Keep the inputs of at most this many scenarios in memory (for PRIM).
+    console
+        The rich console for the progress bar.
+
+    Returns
+    -------
+    Results
+        Outcome matrices and kept inputs; identical bit for bit for the same model,
+        design and seed, whichever of the three back ends ran it.
+    """
+    if workers is not None and scheduler is not None:
+        raise InputError(
+            "give either --workers or --scheduler, not both",
+            field="--workers",
+            fix="drop one of the two options.",
+        )
+    if workers is not None and workers < 1:
+        raise InputError(
+            f"--workers must be at least 1, not {workers}",
+            field="--workers",
+            fix="use --workers 2, or leave it out to run in-process.",
+        )
+    n_s = 1 if design.combine is Combine.ZIP else len(design.strategies)
+    n_sc = design.n_scenarios
+    outcomes = {o: np.empty((n_s, n_sc)) for o in model.outcome_names}
+    n_kept = min(keep_inputs, n_sc)
+    kept: dict[str, npt.NDArray[Any]] = {}
+    sink = _ParquetSink(Path(out)) if out is not None else None
+    where = "in-process"
+    t0 = time.perf_counter()
+    progress_bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("experiments"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console or Console(stderr=True),
+        disable=not progress,
+        transient=False,
+    )
+    try:
+        with contextlib.ExitStack() as stack:
+            if workers is not None or scheduler is not None:
+                client = stack.enter_context(_dask_client(workers, scheduler))
+                n_workers = len(client.scheduler_info().get("workers", {})) or 1
+                where = scheduler or f"LocalCluster({workers} processes)"
+                chunks: Iterator[ChunkResult] = _dask_chunks(
+                    model, design, client, in_flight=2 * n_workers
+                )
+            else:
+                chunks = _local_chunks(model, design)
+            stack.enter_context(progress_bar)
+            task = progress_bar.add_task(model.name, total=design.n_experiments)
+            for res in chunks:
+                n = res.stop - res.start
+                for o in model.outcome_names:
+                    outcomes[o][:, res.start : res.stop] = res.outcomes[o].reshape(n_s, n)
+                if res.start < n_kept:
+                    stop = min(res.stop, n_kept)
+                    for name, vals in res.inputs.items():
+                        if name not in kept:
+                            kept[name] = np.empty(n_kept, dtype=vals.dtype)
+                        kept[name][res.start : stop] = vals[: stop - res.start]
+                if sink is not None:
+                    sink.write(chunk_table(model, design, res))
+                progress_bar.advance(task, res.n_experiments)
+        if sink is not None:
+            sink.commit()
+    except BaseException:
+        if sink is not None:
+            sink.abort()
+        raise
+    return Results(
+        model=model,
+        design=design,
+        outcomes=outcomes,
+        inputs=kept,
+        n_kept=n_kept,
+        path=Path(out) if out is not None else None,
+        seconds=time.perf_counter() - t0,
+        where=where,
+    )
