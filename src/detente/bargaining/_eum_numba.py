@@ -84,7 +84,7 @@ def _probabilities(x, order, w, r, rho, logd, all_triples, dpow, cum, num):  # t
         total *= 2.0
         for a in range(m):
             for b in range(m):
-                num[a, b] = num[a, b] / total
+                num[a, b] = num[a, b] / total if total > 0.0 else 0.0
     else:
         for a in range(m):
             for b in range(a + 1, m):

@@ -82,6 +82,8 @@ def probabilities(
         dpow = dist ** rs[:, :, None]  # D[b, k, a]
         # compare[b, k, a, c] = w_k * (D[k, c] - D[k, a])
         cmp = ws[:, :, None, None] * (dpow[:, :, None, :] - dpow[:, :, :, None])
+        act = active[sl]
+        cmp *= (act[:, :, None] & act[:, None, :])[:, None, :, :]  # positions of actors only
         num = np.maximum(cmp, 0.0).sum(axis=1)
         if denominator == "all_triples":
             den = np.abs(cmp).sum(axis=(1, 2, 3))[:, None, None]
@@ -118,8 +120,9 @@ def _basic_utilities(
     gap = np.abs(x[:, :, None] - x[:, None, :])
     half = 0.5 * gap / rho[:, None, None]
     rr = r[:, :, None]
-    us = 2 - 4 * (0.5 - half) ** rr
-    uf = 2 - 4 * (0.5 + half) ** rr
+    with np.errstate(invalid="ignore"):  # pairs with a non-participant are masked later
+        us = 2 - 4 * (0.5 - half) ** rr
+        uf = 2 - 4 * (0.5 + half) ** rr
     usq = 2 - 4 * (0.5**r)
     return gap, us, uf, usq
 

@@ -630,9 +630,10 @@ def _events(run: EumRun, inputs: BatchInputs, active: BoolArray, variant: str) -
     if not frames:
         return pd.DataFrame({col: [] for col in cols})
     out = pd.concat(frames, ignore_index=True)[cols]
-    return out.sort_values(["turn", "dimension", "actor", "kind"], kind="stable").reset_index(
-        drop=True
-    )
+    rank = {a: n for n, a in enumerate(inputs.actor_ids)}
+    out["_rank"] = out["actor"].map(rank)
+    out = out.sort_values(["turn", "dimension", "_rank"], kind="stable")
+    return out.drop(columns="_rank").reset_index(drop=True)
 
 
 def _point(arrays: ScenarioArrays, params: dict[str, Any], seed: SeedLike) -> Forecast:

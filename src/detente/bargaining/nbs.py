@@ -113,31 +113,53 @@ def nash_bargaining(
     total = w.sum(axis=-2)
     moves = (all_above | all_below) & (total > 0) & np.isfinite(d)
     sign = np.where(all_below, -1.0, 1.0)
-    a = np.where(act, 2.0 * dx * sign[..., None, :], np.inf)
-    a_min = np.where(moves, a.min(axis=-2), 1.0)
-    a = np.where(moves[..., None, :], a, np.inf)
-    lo = np.zeros_like(a_min)
-    hi = a_min.copy()
-    y = 0.5 * a_min
-    w_tot = np.where(moves, total, 1.0)
+    y = np.zeros(moves.shape)
+    sel = np.nonzero(moves)
+    if sel[0].size:
+        y[sel] = _root(
+            np.moveaxis(np.where(act, 2.0 * dx * sign[..., None, :], np.inf), -2, -1)[sel],
+            np.moveaxis(w, -2, -1)[sel],
+            max_iter,
+        )
+    out = np.where(moves, d + sign * y, d)
+    return np.where((total > 0) & np.isfinite(d), out, np.nan)
+
+
+def _root(a: NDArray[np.float64], w: NDArray[np.float64], max_iter: int) -> NDArray[np.float64]:
+    """Root of ``W / y = sum_i w_i / (a_i - y)`` on ``(0, min a)`` for each row of ``a``.
+
+    Newton's method on the pole-free form
+    ``q(y) = W (m - y) - y sum_i w_i (m - y) / (a_i - y)`` (``m = min a``), which has the
+    same root, is positive at 0 and negative at ``m``; steps that leave the bracket are
+    replaced by bisection.
+    """
+    w = np.where(np.isfinite(a), w, 0.0)
+    a = np.where(np.isfinite(a), a, 0.0)
+    m = np.where(w > 0, a, np.inf).min(axis=-1)
+    total = w.sum(axis=-1)
+    lo = 0.5 * m  # h(m/2) >= 0 because every a_i >= m
+    hi = m.copy()
+    y = 0.75 * m
+    tol = 4 * np.finfo(np.float64).eps * m
     for _ in range(max_iter):
+        gap = a - y[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):
-            gap = a - y[..., None, :]
-            h = w_tot / y - (w / gap).sum(axis=-2)
-            dh = -w_tot / y**2 - (w / gap**2).sum(axis=-2)
-        lo = np.where(h > 0, y, lo)
-        hi = np.where(h < 0, y, hi)
+            ratio = np.where(w > 0, (m[:, None] - y[:, None]) / gap, 0.0)
+            slope = np.where(w > 0, (m[:, None] - a) / gap**2, 0.0)
+        wr = (w * ratio).sum(axis=-1)
+        q = total * (m - y) - y * wr
+        dq = -total - wr - y * (w * slope).sum(axis=-1)
+        lo = np.where(q > 0, y, lo)
+        hi = np.where(q < 0, y, hi)
         with np.errstate(divide="ignore", invalid="ignore"):
-            newton = y - h / dh
-        mid = 0.5 * (lo + hi)
-        y_new = np.where((newton > lo) & (newton < hi), newton, mid)
-        y_new = np.where(h == 0, y, y_new)
-        done = np.abs(y_new - y) <= 4 * np.finfo(np.float64).eps * a_min
+            step = y - q / dq
+        inside = (step > lo) & (step < hi)
+        y_new = np.where(q == 0, y, np.where(inside, step, 0.5 * (lo + hi)))
+        done = np.abs(y_new - y) <= tol
         y = y_new
         if done.all():
             break
-    out = np.where(moves, d + sign * y, d)
-    return np.where((total > 0) & np.isfinite(d), out, np.nan)
+    return y
 
 
 def _weights(inputs: BatchInputs, params: dict[str, Any]) -> NDArray[np.float64]:

@@ -1,0 +1,96 @@
+"""``detente forecast`` on real scenario files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from detente.bargaining import get_model, resolve_params
+from detente.cli import main
+from detente.errors import InputError
+from support import shared_path
+
+
+@pytest.fixture
+def ktab() -> Path:
+    return shared_path("reference", "ktab", "dummyData_3Dim", "input.csv")
+
+
+def test_all_models_side_by_side(ktab: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["forecast", str(ktab), "--model", "all"]) == 0
+    out = capsys.readouterr().out
+    for label in ("Weighted mean", "Weighted median", "Nash bargaining", "Expected utility"):
+        assert label in out
+    assert "status quo" in out
+    assert "did not converge" in out  # EUM on this file keeps moving for 10 rounds
+
+
+def test_outputs_and_refusal_to_overwrite(
+    ktab: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    traj, js = tmp_path / "t.csv", tmp_path / "f.json"
+    args = ["forecast", str(ktab), "-m", "eum,mean", "--trajectory", str(traj), "--json", str(js)]
+    assert main(args) == 0
+    frame = pd.read_csv(traj)
+    assert list(frame.columns) == ["model", "turn", "actor", "dimension", "position"]
+    eum = frame[frame.model == "eum"]
+    first = eum[eum.turn == 0].sort_values(["actor", "dimension"])
+    assert first.position.between(0, 100).all() and len(first) == 21
+    assert first[(first.actor == "SActor-00") & (first.dimension == 0)].position.item() == 75.79
+    doc = json.loads(js.read_text())
+    assert set(doc["models"]) == {"eum", "mean"}
+    assert doc["models"]["eum"]["params"]["max_rounds"] == 10
+    before = traj.read_text()
+    assert main(args) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert traj.read_text() == before
+    assert main([*args, "--force"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--param", "max_round=3"], "no chosen model has a parameter"),
+        (["--param", "eum.max_rounds=many"], "not a number"),
+        (["--param", "eum.variant=scholtz"], "did you mean 'scholz'"),
+        (["--param", "novalue"], "KEY=VALUE"),
+        (["--model", "eun"], "did you mean 'eum'"),
+        (["--model", "mean", "--explain", "SActor-00"], "needs the expected-utility model"),
+        (["--explain", "Nobody"], "unknown actor"),
+    ],
+)
+def test_bad_options_exit_2(
+    ktab: Path, extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["forecast", str(ktab), *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_params_reach_the_model(ktab: Path, tmp_path: Path) -> None:
+    js = tmp_path / "f.json"
+    args = ["forecast", str(ktab), "-m", "eum", "-p", "max_rounds=2", "-p", "eum.Q=0.9"]
+    assert main([*args, "--json", str(js)]) == 0
+    got = json.loads(js.read_text())["models"]["eum"]
+    assert got["params"]["max_rounds"] == 2 and got["params"]["Q"] == 0.9
+    assert got["rounds"] <= 2
+
+
+def test_explain_tells_the_story(ktab: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["forecast", str(ktab), "-m", "eum", "--explain", "SActor-00"]) == 0
+    out = capsys.readouterr().out
+    assert "round 1, Pstn1" in out
+    assert "challenges" in out
+    assert "moved" in out or "did not move" in out
+
+
+def test_param_schema_errors_are_input_errors() -> None:
+    spec = get_model("eum")
+    with pytest.raises(InputError, match="unknown parameter"):
+        resolve_params(spec, {"rounds": 3})
+    assert resolve_params(spec, {"q": "0.5", "variant": "MASAD"})["variant"] == "masad"
+    assert resolve_params(spec, {"position_range": "auto"})["position_range"] is None
