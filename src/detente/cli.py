@@ -14,8 +14,8 @@ import sys
 import typer
 
 from detente._version import __version__
-from detente.commands import forecast as _forecast
 from detente.commands import explore as _explore
+from detente.commands import forecast as _forecast
 from detente.commands import scenario as _scenario
 from detente.commands._common import console_err, run_app
 
