@@ -147,7 +147,14 @@ def test_salience_budget_over_one_is_rescaled_with_a_note() -> None:
     scen = _scenario()
     stances = [s.model_copy(update={"salience": 90.0}) for s in scen.stances]
     fc = forecast(scen.model_copy(update={"stances": stances}), "smp")
-    assert any("scaled down" in n for n in fc.notes)
+    assert any("divided by 1.8 " in n for n in fc.notes)
+    # dividing every salience by the same factor is what the model then runs on
+    arr = scenario_arrays(scen)
+    from detente.bargaining.smp import run_smp
+
+    run = run_smp(arr.positions / 100.0, np.full((6, 2), 0.5), arr.capabilities)
+    assert fc.trajectory is not None
+    assert np.array_equal(fc.trajectory, run.positions * 100.0)
 
 
 def test_explain_tells_each_turn() -> None:

@@ -17,6 +17,10 @@ on the scenario and returns a :class:`~detente.bargaining.Forecast`:
 * **Events**: one row per challenge and one per entry of every actor's bargain queue,
   with its election probability and whether it was chosen (see
   :func:`detente.bargaining.smp.explain.explain_actor`).
+* **Salience budget**: SMP reads an actor's saliences as shares of its attention,
+  summing to at most the scale's top (KTAB rejects more).  When some actor's saliences
+  add up to more, every actor's are divided by the largest total, so that relative
+  intensities between actors and issues are kept (with a note).
 * **Missing stances**: an actor without a stance on an issue gets salience 0 there (it
   does not care) and, so that others can judge its position vector, the
   capability-times-salience weighted mean of the stances on that issue; its trajectory
@@ -263,15 +267,17 @@ def _unit_inputs(
         )
         cap = np.where(cap > 0, cap, 1e-10)
     totals = sal.sum(axis=1)
-    over = totals > 1.0 + 1e-12
-    if np.any(over):
-        names = [actor_ids[i] for i in np.nonzero(over)[0]]
+    top = float(totals.max())
+    if top > 1.0 + 1e-12:
+        names = [actor_ids[i] for i in np.nonzero(totals > 1.0 + 1e-12)[0]]
         notes.append(
             f"saliences of {names} add up to more than the salience scale's top; SMP "
             "reads salience as a share of attention (KTAB: at most 100 in total), so "
-            "they were scaled down proportionally to sum to it"
+            f"every actor's saliences were divided by {top:.4g} (the largest total, in "
+            "multiples of the scale's top), "
+            "which keeps their proportions"
         )
-        sal = np.where(over[:, None], sal / totals[:, None], sal)
+        sal = sal / top
     missing = ~has_stance
     if np.any(missing):
         w = cap[:, None] * sal
