@@ -471,11 +471,14 @@ def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> Batch
     prm = _params_of(values)
     stochastic = prm.StateTransitions is StateTransitions.STOCHASTIC
     seeds: list[SeedLike] = [None] * r
+    batch_notes: list[str] = []
     if stochastic:
         # one independent child stream per replicate, all derived from the one seed
         base = _seed_or_default(seed, values)
         root = base if isinstance(base, np.random.Generator) else np.random.default_rng(base)
         seeds = list(root.spawn(r))
+        if base is None:
+            batch_notes.append("stochastic transitions without a seed: not reproducible")
     outcome = np.empty((r, k))
     finals = np.empty((r, n, k))
     rounds = np.empty(r, dtype=np.int64)
@@ -509,6 +512,7 @@ def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> Batch
         trajectory=padded,
         final_positions=finals,
         notes=(
+            *batch_notes,
             *(f"{c} of {r} replicates: {note}" for note, c in counts.items()),
             "trajectories of replicates that stopped early repeat their last state",
         ),
