@@ -52,13 +52,15 @@ def main() -> None:
         capabilities=rng.uniform(0.1, 1.0, (r, n)),
     )
     forecast_batch(base, "eum", BatchInputs.from_arrays(base, replicates=2), backend=args.backend)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = forecast_batch(base, "eum", inputs, max_rounds=10, backend=args.backend)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     full = int((out.rounds == 10).sum())
     print(f"EUM (scholz, backend {args.backend}): {r:,} replicates x {n} actors, 10 rounds max")
     print(f"  {full:,} replicates ran all 10 rounds; mean rounds {out.rounds.mean():.2f}")
-    print(f"  wall {wall:.3f} s (target < 2 s on 2 cores) {'OK' if wall < 2 else 'MISSED'}")
+    print(f"  wall {wall:.3f} s, CPU {cpu:.3f} s (target: wall < 2 s on 2 cores) "
+          f"{'OK' if wall < 2 else 'MISSED'}")  # fmt: skip
+    print("  (on a shared machine, CPU / 2 estimates the wall time on 2 idle cores)")
 
 
 if __name__ == "__main__":

@@ -45,8 +45,8 @@ def _root(
 
 
 _scenario.register(app)
-_forecast.register(app)
 _explore.register(app)
+_forecast.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
