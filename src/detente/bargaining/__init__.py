@@ -4,8 +4,8 @@
 :class:`Forecast`; ``forecast_batch`` runs ``R`` variants of a scenario in one vectorised
 call.  Models register a :class:`ModelSpec` (see :mod:`detente.bargaining.base`); the
 built-in ones are the weighted mean (``mean``), the weighted median (``median``), the
-asymmetric Nash bargaining solution (``nbs``) and Bueno de Mesquita's expected-utility
-model (``eum``).
+asymmetric Nash bargaining solution (``nbs``), Bueno de Mesquita's expected-utility
+model (``eum``) and KTAB's Spatial Model of Politics (``smp``).
 """
 
 from detente.bargaining import mean, median, nbs  # noqa: F401, I001  (registration order)
@@ -22,6 +22,7 @@ from detente.bargaining.base import (
     register,
     resolve_params,
 )
+from detente.bargaining.smp import model as _smp_model  # noqa: F401  (registers "smp")
 
 __all__ = [
     "BatchForecast",

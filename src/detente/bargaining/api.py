@@ -56,9 +56,12 @@ def scenario_arrays(scenario: Scenario | ScenarioArrays) -> ScenarioArrays:
 
 def _scenario_defaults(scenario: Scenario | ScenarioArrays, name: str) -> Mapping[str, Any]:
     if isinstance(scenario, Scenario):
+        hook = get_model(name).scenario_params
+        extra = dict(hook(scenario)) if hook is not None else {}
         for key, value in scenario.models.items():
             if key.strip().lower() == name:
-                return value
+                return {**extra, **value}
+        return extra
     return {}
 
 

@@ -481,6 +481,10 @@ class ModelSpec:
         The source the model follows.
     stochastic
         True if the model draws random numbers (then the seed matters).
+    scenario_params
+        Optional ``scenario -> {param: value}``: parameter defaults a model takes from
+        scenario fields other than ``scenario.models`` (SMP: the accommodation matrix);
+        ``scenario.models[name]`` and explicit parameters override them.
     """
 
     name: str
@@ -490,6 +494,7 @@ class ModelSpec:
     params: tuple[ParamSpec, ...] = ()
     citation: str = ""
     stochastic: bool = False
+    scenario_params: Callable[[Any], Mapping[str, Any]] | None = None
 
     def param(self, name: str) -> ParamSpec:
         """The spec of parameter ``name`` (``KeyError`` if unknown)."""

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from detente.bargaining import Forecast, forecast, get_model, list_models, scenario_arrays
 from detente.bargaining.eum import explain
+from detente.bargaining.smp.explain import explain_actor as explain_smp
 from detente.commands._common import check_output_path, console, parse_params
 from detente.errors import InputError
 from detente.scenario import Scenario, load_scenario
@@ -192,7 +193,9 @@ def _forecast_cmd(
     ),
     json_out: Path | None = typer.Option(None, "--json", help="Write the forecasts as JSON."),
     explain_actor: str | None = typer.Option(
-        None, "--explain", help="Expected-utility model: explain one actor's moves round by round."
+        None,
+        "--explain",
+        help="Expected-utility or SMP model: explain one actor's moves round by round.",
     ),
     format: str | None = typer.Option(
         None, "--format", help="Input format: toml, ktab-csv, ktab-xml, deu."
@@ -205,11 +208,11 @@ def _forecast_cmd(
     """Forecast each issue's outcome with the chosen models, side by side."""
     models = select_models(model)
     routed = split_params(models, parse_params(param))
-    if explain_actor is not None and "eum" not in models:
+    if explain_actor is not None and "eum" not in models and "smp" not in models:
         raise InputError(
-            "--explain needs the expected-utility model",
+            "--explain needs the expected-utility model or the SMP",
             field="--explain",
-            fix="add --model eum.",
+            fix="add --model eum or --model smp.",
         )
     for out in (trajectory, json_out):
         if out is not None:
@@ -229,10 +232,13 @@ def _forecast_cmd(
             console.print(f"{get_model(name).label}: {f.rounds} rounds, {state}")
         for note in f.notes:
             console.print(f"[yellow]note[/] ({name}): {note}")
-    if explain_actor is not None:
+    if explain_actor is not None and "eum" in results:
         console.print(f"\n[bold]{explain_actor}[/] in the expected-utility model:")
         for line in explain(results["eum"], explain_actor):
             console.print(line, markup=False)
+    if explain_actor is not None and "smp" in results:
+        console.print()
+        console.print(explain_smp(results["smp"], explain_actor), markup=False)
     if trajectory is not None:
         _write_atomic(trajectory, trajectory_frame(scenario, results).to_csv(index=False))
         console.print(f"wrote {trajectory}")
