@@ -11,10 +11,18 @@ __all__ = ["render_summary"]
 
 
 def _md(text: str) -> str:
-    """Escape the characters Markdown would read as markup or HTML."""
+    """Escape the characters Markdown would read as markup or HTML.
+
+    Angle brackets become entities (``&lt;``, ``&gt;``), which every Markdown
+    renderer shows literally; other markup characters are backslash-escaped.
+    """
     out = []
     for ch in text:
-        if ch in "\\`*_{}[]<>#|":
+        if ch == "<":
+            out.append("&lt;")
+        elif ch == ">":
+            out.append("&gt;")
+        elif ch in "\\`*_{}[]#|":
             out.append("\\" + ch)
         else:
             out.append(ch)
