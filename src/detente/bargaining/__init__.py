@@ -30,7 +30,7 @@ from detente.bargaining.base import (
 from detente.bargaining.draws import DrawForecasts, Threshold, forecast_draws, summarize
 from detente.bargaining.sensitivity import ForecastSensitivity, forecast_sobol
 from detente.bargaining.smp import model as _smp_model  # noqa: F401  (registers "smp")
-from detente.bargaining.sweep import sweep
+from detente.bargaining.sweeps import sweep
 from detente.bargaining.uncertainty import UncertainInput, sample_inputs, uncertain_inputs
 
 __all__ = [

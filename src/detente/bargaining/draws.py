@@ -320,7 +320,8 @@ def summarize(outcomes: FloatArray, levels: Sequence[float] = DEFAULT_LEVELS) ->
     for lv in levels:
         if not 0 < lv < 1:
             raise InputError(f"interval level {lv:g} is not between 0 and 1", field="levels")
-    qs = [0.5] + [q for lv in levels for q in ((1 - lv) / 2, (1 + lv) / 2)]
+    # rounded so that e.g. an 80% interval uses exactly the 0.1 and 0.9 quantiles
+    qs = [0.5] + [round(q, 12) for lv in levels for q in ((1 - lv) / 2, (1 + lv) / 2)]
     out = []
     for j in range(y.shape[1]):
         col = y[:, j][np.isfinite(y[:, j])]

@@ -37,7 +37,7 @@ from detente.bargaining.draws import (
     exceedance,
     parse_threshold,
 )
-from detente.bargaining.sweep import parse_range
+from detente.bargaining.sweeps import parse_range
 from detente.commands._common import check_output_path, console, parse_params
 from detente.errors import InputError
 from detente.scenario import Scenario, load_scenario
