@@ -113,3 +113,13 @@ def test_eum_is_invariant_to_relabelling(seed, rnd) -> None:  # type: ignore[no-
     assert a.outcome[0] == pytest.approx(b.outcome[0], abs=1e-9)
     back = np.argsort(perm)
     np.testing.assert_allclose(a.trajectory, b.trajectory[:, back], atol=1e-9)
+
+
+def test_integer_parameters_keep_every_digit_of_a_64_bit_seed() -> None:
+    from detente.bargaining.base import ParamSpec
+
+    spec = ParamSpec("seed", int, 0, "a 64-bit seed", minimum=0)
+    big = 15455440707583219804
+    assert spec.coerce(big, model="m") == big
+    assert spec.coerce(str(big), model="m") == big
+    assert spec.coerce("12.0", model="m") == 12

@@ -355,6 +355,15 @@ _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
 
+def _exact_int(value: Any, approx: float) -> int:
+    """An integer parameter without going through a float when it is written exactly."""
+    text = str(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        return int(approx)
+
+
 @dataclass(frozen=True)
 class ParamSpec:
     """One model parameter: its name, type, default, allowed values and meaning.
@@ -429,7 +438,8 @@ class ParamSpec:
             if self.kind is int:
                 if num != int(num):
                     raise bad(f"{value!r} is not a whole number", "give an integer.")
-                num = int(num)
+                # exact for any size (float() would round 64-bit seeds)
+                num = int(value) if isinstance(value, int) else _exact_int(value, num)
             lo, hi = self.minimum, self.maximum
             if (lo is not None and num < lo) or (hi is not None and num > hi):
                 rng = (
