@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS
 from detente.backtest.run import BacktestResult, backtest, cross_validate
 from detente.commands._common import check_output_path, console
 from detente.errors import InputError
@@ -39,6 +40,26 @@ def result_table(res: BacktestResult, title: str) -> Table:
     return table
 
 
+def _models(items: list[str] | None) -> list[str]:
+    """Back-test model names from ``--model`` values (validated)."""
+    table = {**BASELINES, **BARGAINING}
+    names: list[str] = []
+    for item in items or []:
+        for part in item.split(","):
+            key = part.strip().lower()
+            if not key:
+                continue
+            if key not in table:
+                raise InputError(
+                    f"unknown back-test model {part.strip()!r}",
+                    field="--model",
+                    fix=f"use {', '.join(table)}.",
+                )
+            if key not in names:
+                names.append(key)
+    return names or list(DEFAULT_MODELS)
+
+
 def _write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -61,9 +82,18 @@ def _backtest_cmd(
     predictions: Path | None = typer.Option(
         None, "--predictions", help="Write every issue's forecasts as CSV."
     ),
+    model: list[str] = typer.Option(
+        None,
+        "--model",
+        "-m",
+        help="Models to score besides the ensemble (repeat or comma-separate; default: "
+        + ", ".join(DEFAULT_MODELS)
+        + "; also median_salience).",
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
 ) -> None:
     """Score every model (baselines, nbs, eum, smp, ensemble) on decided EU issues."""
+    models = _models(model)
     if cv is not None:
         if train is not None or test is not None:
             raise InputError(
@@ -97,11 +127,11 @@ def _backtest_cmd(
     t0 = time.perf_counter()
     if cv is not None:
         assert file is not None
-        res = cross_validate(file, folds=cv)
+        res = cross_validate(file, folds=cv, models=models)
         title = f"Grouped {cv}-fold cross-validation on {file.name} ({res.n_issues} issues)"
     else:
         assert train is not None and test is not None
-        res = backtest(train, test)
+        res = backtest(train, test, models=models)
         title = (
             f"Back-test on {test.name} ({res.n_issues} issues); ensemble trained on {train.name}"
         )
@@ -113,9 +143,9 @@ def _backtest_cmd(
     )
     for note in res.notes:
         console.print(f"note: {note}")
-    for model, items in res.failures.items():
+    for name, items in res.failures.items():
         console.print(
-            f"[yellow]note[/] ({model}): no forecast on {len(items)} issue(s), e.g. {items[0]}"
+            f"[yellow]note[/] ({name}): no forecast on {len(items)} issue(s), e.g. {items[0]}"
         )
     console.print(f"{seconds:.1f} s.")
     if json_out is not None:
