@@ -213,3 +213,23 @@ def test_bad_inputs(tmp_path: Path, dev: Path) -> None:
         cross_validate(dev, folds=1)
     with pytest.raises(InputError, match="proposals"):
         cross_validate(dev, folds=500)
+
+
+def test_minimal_deu_file_without_metadata_or_capabilities(dev: Path, tmp_path: Path) -> None:
+    """No capability row, no rp, proc, counvte, type: the back-test still runs."""
+    lines = dev.read_text(encoding="utf-8").splitlines()
+    head = lines[0].split("\t")
+    drop = {'"rp"', '"proc"', '"counvte"', '"type"', '"council"', '"proccde"'}
+    keep = [i for i, h in enumerate(head) if h not in drop]
+    rows = ["\t".join(ln.split("\t")[i] for i in keep) for ln in [lines[0], *lines[2:]]]
+    path = tmp_path / "minimal.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cases = load_cases(path)
+    assert all(c.procedure == "" and math.isnan(c.reference_point) for c in cases)
+    res = cross_validate(path, folds=3)
+    assert "reference_point" not in res.scores and "nbs" not in res.scores
+    assert any("nbs forecast no issue" in n for n in res.notes)
+    # without capabilities every actor weighs 1: c*s weights are s weights
+    assert res.scores["mean_capability_salience"].mae == pytest.approx(23.91, abs=0.005)
+    assert np.isfinite(res.predictions["ensemble"]).all()
+    assert set(json.loads(res.to_json())["models"]) == {*res.scores}

@@ -97,7 +97,8 @@ class BacktestResult:
     n_issues
         Decided issues scored.
     scores
-        Model name -> :class:`ModelScore` (the ensemble last).
+        Model name -> :class:`ModelScore` (the ensemble last); a model that forecast no
+        issue (e.g. the reference point of a file without one) is left out, with a note.
     coverage
         Empirical coverage of the ensemble's prediction interval.
     nominal
@@ -169,7 +170,14 @@ def _result(
     notes: list[str],
 ) -> BacktestResult:
     y = np.array([c.outcome for c in cases])
-    scores = {m: score(forecasts[m].to_numpy(), y) for m in forecasts.columns}
+    scores: dict[str, ModelScore] = {}
+    for m in forecasts.columns:
+        s = score(forecasts[m].to_numpy(), y)
+        if s.n == 0:
+            why = " (it needs a reference point)" if m in ("nbs", "reference_point") else ""
+            notes = [*notes, f"{m} forecast no issue{why}; left out of the scores"]
+            continue
+        scores[m] = s
     scores[ENSEMBLE] = score(ens_point, y)
     covered = (y >= ens_lo - 1e-9) & (y <= ens_hi + 1e-9)
     pred = forecasts.copy()

@@ -29,6 +29,7 @@ from detente.bargaining import (
     sample_inputs,
     summarize,
     sweep,
+    uncertain_inputs,
 )
 from detente.bargaining.draws import (
     DEFAULT_LEVELS,
@@ -130,6 +131,12 @@ def report_draws(
             probs = [exceedance(res.outcomes[m][:, j], th) for m in models]
             tt.add_row(th.label, th.why, *[_fmt(p) for p in probs])
         console.print(tt)
+    varying = [u for u in uncertain_inputs(scenario) if u.varies]
+    if not varying:
+        console.print(
+            "[yellow]note[/]: the scenario states no uncertainty (no stance or capability "
+            "has an sd or a range), so every draw is the point scenario."
+        )
     console.print(
         f"{draws:,} draws x {len(models)} models in {seconds:.1f} s "
         f"({n_workers} process{'es' if n_workers > 1 else ''})."
