@@ -391,7 +391,7 @@ def dot_intervals(
     if "status_quo" in df.columns and df["status_quo"].notna().any():
         layers.append(
             alt.Chart(df.iloc[:1])
-            .mark_rule(color=HIGHLIGHT, strokeDash=[4, 3])
+            .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
             .encode(x=alt.X("status_quo:Q", scale=scale))
         )
     chart = alt.layer(*layers).properties(width=WIDTH, height=_height(len(df), 30, 90))
@@ -798,12 +798,19 @@ def breakdown_lines(df: pd.DataFrame) -> dict[str, Any]:
                 axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            color=alt.Color("strategy:N", title="strategy", sort=None, scale=strategy_scale(names)),
+            color=alt.Color(
+                "strategy:N",
+                title="strategy",
+                sort=None,
+                scale=strategy_scale(names),
+                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400),
+            ),
             strokeDash=alt.StrokeDash(
                 "strategy:N",
                 title="strategy",
                 sort=None,
                 scale=alt.Scale(domain=names, range=[_DASHES[k % 4] for k in range(len(names))]),
+                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400),
             ),
             tooltip=[
                 alt.Tooltip("strategy:N"),

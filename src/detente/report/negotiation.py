@@ -2,10 +2,15 @@
 
 For each issue: every model's forecast side by side (with 50% and 90% intervals when
 the run has Monte Carlo draws), the positions of the actors round by round in the
-iterative models (the spatial model and the expected-utility model), the challenge
-quadrant (who challenges whom, and what each side expects to gain), and sensitivity
-bars (how far the forecast moves when one actor's position moves across its stated
-uncertainty, everything else fixed).
+iterative models (the spatial model and the expected-utility model), the
+expected-utility model's challenge quadrant (who challenges whom, and what each side
+expects to gain), and sensitivity bars (how far the forecast moves when one actor's
+position moves across its stated uncertainty, everything else fixed).  The spatial
+model's challenges are over every issue at once, so its quadrant (KTAB's quadrant map:
+the target's expected utility change across, the challenger's up, both as the
+challenger estimates them) is drawn once for the scenario.
+
+Every chart colours a model with its fixed colour (:data:`charts.MODEL_COLOURS`).
 
 The builders here take the engines' results as plain objects
 (:class:`NegotiationResults`), so they are independent of how the engines were run.
@@ -358,7 +363,7 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
                 if has_draws
                 else ""
             )
-            + "; the dashed red line is the status quo.",
+            + "; the dashed black line is the status quo.",
             table=plot.reset_index(drop=True),
             spec=charts.dot_intervals(plot, lower=lo, upper=hi, unit=unit, colours=model_scale),
             source="computed by detente from the scenario file",
@@ -550,6 +555,19 @@ def negotiation_section(res: NegotiationResults, scenario: Scenario) -> Section:
         table=table,
         kind="table",
         source="computed by detente from the scenario file",
+        headers={
+            "issue_label": "issue label",
+            "model_label": "model label",
+            "point": "point forecast",
+            "p05": "5%",
+            "p25": "25%",
+            "median": "median",
+            "p75": "75%",
+            "p95": "95%",
+            "n_draws": "draws",
+            "status_quo": "status quo",
+            "nearest_anchor": "nearest verbal anchor",
+        },
     )
     notes = [f"{_label(res, m)} could not run: {why}" for m, why in res.failures.items()]
     for model, fc in res.forecasts.items():

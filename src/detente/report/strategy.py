@@ -105,14 +105,16 @@ class StrategyResults:
 
 #: What each partnership strategy does (from :mod:`detente.partnership.model`).
 STRATEGY_TEXT: dict[str, str] = {
-    "none": "no partnership (the baseline)",
-    "transactional": "a yearly deal, payment for a share of Türkiye's force, ended once "
-    "Europe's own need is met",
-    "integration": "an upfront package and yearly concessions over all four channels "
-    "(investment and trade, refugees, the PKK/YPG stance, accession), integrating "
-    "Türkiye's force into European planning",
+    "none": "no partnership, the baseline",
+    "transactional": "Europe pays Türkiye yearly for a share of its force and ends the "
+    "deal once its own need falls below a threshold",
+    "integration": "an upfront package and yearly concessions over four channels "
+    "(investment and trade, refugees, the PKK/YPG stance, accession), with Türkiye's force "
+    "integrated into European planning",
     "hedged": "a transactional deal that switches to integration once trust reaches a threshold",
 }
+
+_SAMPLERS = {"lhs": "Latin hypercube sampling", "sobol": "a Sobol sequence", "mc": "plain random"}
 
 
 def histogram_table(
@@ -385,12 +387,9 @@ def _strategy_intro(res: StrategyResults) -> list[str]:
     ]
     known = [s for s in res.strategies if s in STRATEGY_TEXT]
     if known:
-        parts.append(
-            "The strategies: "
-            + "; ".join(f"{s}, {STRATEGY_TEXT[s]}" for s in known)
-            + ". "
-            + PARTNERSHIP_UNITS
-        )
+        parts.append("The strategies compared:")
+        parts += [f"• {s}: {STRATEGY_TEXT[s]}." for s in known]
+        parts.append(PARTNERSHIP_UNITS)
     return parts
 
 
@@ -418,7 +417,8 @@ def strategy_section(res: StrategyResults) -> Section:
             id="strategy_outcomes",
             title="Outcomes across futures",
             intro=[
-                f"{res.n_scenarios:,} futures were sampled ({res.sampler}) over a "
+                f"{res.n_scenarios:,} futures were sampled "
+                f"({_SAMPLERS.get(res.sampler.lower(), res.sampler)}) over a "
                 f"{res.horizon}-year horizon; every strategy ran in each of them."
             ],
             figures=dist_figs,
