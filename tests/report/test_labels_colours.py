@@ -53,7 +53,7 @@ def test_box_phrases_use_labels_and_units() -> None:
     limits = {"eu_need_weight": (0.5, 1.72), "trust0": (0.2, 0.4)}
     assert box_phrases(limits, bounds, {"eu_need_weight": "vu/tu-yr"}) == [
         "Europe's cost of unmet need is below 1.72 vu per tu-year",
-        "initial trust is above 0.2",
+        "the initial trust is above 0.2",
     ]
 
 
@@ -158,3 +158,14 @@ def test_constant_strategy_is_named_not_drawn() -> None:
     assert set(fig.table["strategy"]) == {"transactional", "integration"}
     assert "none: 0 in every future" in fig.caption
     assert fig.title == "Distribution of Türkiye's payoff by strategy"
+
+
+def test_histogram_of_a_discrete_outcome_has_one_bin_per_value() -> None:
+    from detente.report.strategy import histogram_table
+
+    m = np.array([[0.0, 1 / 3, 1 / 3, 1.0], [2 / 3, 2 / 3, 1.0, 1.0]])
+    h = histogram_table(m, ["a", "b"], bins=30)
+    a = h[h["strategy"] == "a"]
+    assert a["bin_mid"].tolist() == pytest.approx([0.0, 1 / 3, 2 / 3, 1.0])
+    assert a["share"].tolist() == [0.25, 0.5, 0.0, 0.25]
+    assert h.groupby("strategy")["share"].sum().tolist() == pytest.approx([1.0, 1.0])

@@ -16,7 +16,7 @@ import pandas as pd
 
 from detente.report.figures import Finding, safe_token
 from detente.report.labels import (
-    label_of,
+    phrase_of,
     rank_phrase,
     strategy_label,
     unit_after_number,
@@ -141,7 +141,7 @@ def strategy_findings(res: StrategyResults) -> list[Finding]:
         return out
     best = res.ranking[0]
     judged = res.outcome
-    judged_label = label_of(judged)
+    judged_label = phrase_of(judged)
     unit = unit_of(judged, res.units)
     scores = res.scores
     if scores is not None and len(scores):
@@ -224,11 +224,13 @@ def strategy_findings(res: StrategyResults) -> list[Finding]:
         if df.empty:
             continue
         top = df.sort_values("ST", ascending=False, kind="stable").head(3)
-        names = [f"{label_of(n)} ({st:.2f})" for n, st in zip(top["input"], top["ST"], strict=True)]
+        names = [
+            f"{phrase_of(n)} ({st:.2f})" for n, st in zip(top["input"], top["ST"], strict=True)
+        ]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         out.append(
             Finding(
-                f"Under {strategy_label(res.sobol_strategy)}, {label_of(outcome)} depends "
+                f"Under {strategy_label(res.sobol_strategy)}, {phrase_of(outcome)} depends "
                 f"most on {listed} (total Sobol indices: shares of its variance).",
                 f"sobol_{k}",
                 "strategy",

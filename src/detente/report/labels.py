@@ -25,6 +25,7 @@ __all__ = [
     "describe",
     "humanise",
     "label_of",
+    "phrase_of",
     "rank_phrase",
     "score_column",
     "strategy_label",
@@ -155,6 +156,19 @@ def label_of(name: str) -> str:
     """The short label of a parameter or outcome (its name in words if unknown)."""
     known = LABELS.get(name)
     return known.text if known is not None else humanise(name)
+
+
+def phrase_of(name: str) -> str:
+    """The label as written inside a sentence: ``"the chance of a Russian escalation"``.
+
+    A known label that starts in lower case takes "the"; possessives ("Europe's
+    payoff") and unknown names are written as they are.
+    """
+    known = LABELS.get(name)
+    if known is None:
+        return humanise(name)
+    text = known.text
+    return f"the {text}" if text[:1].islower() else text
 
 
 def unit_of(name: str, units: Mapping[str, str] | None = None) -> str:

@@ -419,8 +419,9 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
                 "target expects to lose): the target is likely to give way, by compromise "
                 "or capitulation. A challenger only challenges when it expects to gain, so "
                 "the lower half stays empty. The axes are those of KTAB's quadrant map "
-                "(challenger up, target right); the challenges farthest from the centre are "
-                "named (challenger → target). Expected utilities are unitless.",
+                "(challenger up, target right). Challenges are named (challenger → target) "
+                "where there is room, farthest from the centre first. Expected utilities "
+                "are unitless.",
                 table=ch,
                 spec=charts.quadrant(
                     ch,

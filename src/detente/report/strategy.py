@@ -28,6 +28,7 @@ from detente.report.labels import (
     describe,
     humanise,
     label_of,
+    phrase_of,
     rank_phrase,
     score_column,
     strategy_label,
@@ -122,6 +123,11 @@ def histogram_table(
 ) -> pd.DataFrame:
     """Shares of futures per value bin, per strategy (common bins for all strategies).
 
+    ``bins`` equal bins between the 0.5% and 99.5% quantiles (values beyond are
+    folded into the end bins); an outcome with at most ``bins`` distinct values (a
+    count, a share of years) gets one bin per value instead, centred on it, so that
+    no bin falls between two values and stays empty.
+
     Returns
     -------
     pandas.DataFrame
@@ -131,10 +137,19 @@ def histogram_table(
     finite = matrix[np.isfinite(matrix)]
     if finite.size == 0:
         return pd.DataFrame(columns=["strategy", "bin_lo", "bin_hi", "bin_mid", "share"])
-    lo, hi = np.quantile(finite, [0.005, 0.995])
-    if not hi > lo:
-        lo, hi = float(finite.min()) - 0.5, float(finite.max()) + 0.5
-    edges = np.linspace(lo, hi, bins + 1)
+    values = np.unique(finite)
+    if 2 <= values.size <= bins:
+        half = float(np.diff(values).min()) / 2
+        edges = np.concatenate(
+            [[values[0] - half], (values[:-1] + values[1:]) / 2, [values[-1] + half]]
+        )
+        lo, hi = float(edges[0]), float(edges[-1])
+        bins = values.size
+    else:
+        lo, hi = np.quantile(finite, [0.005, 0.995])
+        if not hi > lo:
+            lo, hi = float(finite.min()) - 0.5, float(finite.max()) + 0.5
+        edges = np.linspace(lo, hi, bins + 1)
     rows = []
     for i, s in enumerate(strategies):
         vals = matrix[i][np.isfinite(matrix[i])]
@@ -220,7 +235,7 @@ def box_phrases(
     """
     found: list[tuple[float, str]] = []
     for name, lim in limits.items():
-        label = label_of(name)
+        label = phrase_of(name)
         u = unit_after_number(unit_of(name, units))
         unit = f" {u}" if u else ""
         if (
@@ -369,8 +384,9 @@ def _distribution_figure(
     return Figure(
         id=f"strategy_dist_{safe_token(name, k)}",
         title=f"Distribution of {title_words} by strategy",
-        caption=caption + "Share of sampled futures in each value bin (the extreme 0.5% on "
-        "each side are folded into the end bins).",
+        caption=caption + "Share of sampled futures in each value bin (one bin per value "
+        "when the outcome takes few values; otherwise the extreme 0.5% on each side are "
+        "folded into the end bins).",
         table=hist,
         spec=charts.histogram_lines(hist, x_title=axis),
         source=src,
