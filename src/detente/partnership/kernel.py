@@ -1,19 +1,22 @@
-"""The partnership model compiled with numba: one pass per experiment, state in registers.
+"""The partnership model compiled with numba: whole tiles of experiments per instruction.
 
 :func:`detente.partnership.model.simulate` states the model as numpy array operations
 over experiments, one year at a time: about a hundred whole-array operations a year,
 each reading and writing arrays of the chunk's length.  This module runs the *same*
-operations, in the same order, on one experiment at a time (experiment-outer,
-year-inner), so the state (threat, capacity, trust, lock-in, payoffs ...) stays in
-registers and a year costs a few dozen floating-point operations.
+operations, in the same order, on tiles of :data:`TILE` experiments that stay in the
+processor's cache: the year loop reads and writes one small work array at constant
+row offsets and has no branches (choices are selects), so the compiler vectorises it
+(four experiments per AVX2 instruction) and a year costs a few nanoseconds per
+experiment.
 
 Bit-for-bit identity with :func:`~detente.partnership.model.simulate` is a tested
 property, not an approximation: every expression is written in numpy's evaluation
 order, a boolean times a float is written as ``1.0``/``0.0`` times the float,
 ``numpy.minimum``/``numpy.maximum`` are emulated with their NaN and tie rules, no
-fast-math flag (and so no fused multiply-add) is allowed, and the random events are
-the same uniforms: ``rng.random((years, 5, n))`` draws exactly the numbers of ``years``
-successive ``rng.random((5, n))`` calls.
+fast-math flag (and so no fused multiply-add or reassociation) is allowed -- SIMD lanes
+round exactly as scalar code does -- and the random events are the same uniforms:
+``rng.random((years, 5, n))`` draws exactly the numbers of ``years`` successive
+``rng.random((5, n))`` calls.
 
 Strategies share the futures (common random numbers), so :func:`run_strategies`
 draws each year's uniforms once and evaluates every strategy on them: the engine's
@@ -33,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from detente.partnership.parameters import LEVERS, UNCERTAINTIES
+from detente.partnership.parameters import CHANNELS, LEVERS, UNCERTAINTIES
 
 __all__ = [
     "KERNEL_LEVERS",
@@ -126,17 +129,279 @@ assert set(KERNEL_LEVERS) == {"strategy", *(s.name for s in LEVERS)}
 # state variables carried from one block of years to the next
 _N_STATE = 17
 
+#: Experiments advanced together through a year: the compiler turns the loop over them
+#: into SIMD instructions (4 doubles at a time with AVX2).
+TILE = 64
+
+# Rows of the tile's work array (each row holds TILE values, one per experiment).  All
+# the year loop touches is this one array, at constant row offsets, so the compiler
+# can prove its iterations independent and vectorise it.
+# -- state (carried through the years)
+_K, _US, _TAU, _LK, _THREAT, _ACT, _INTEG, _STARTED = 0, 1, 2, 3, 4, 5, 6, 7
+_BROKEN, _BY, _EUPAY, _TRPAY, _NEEDC, _COSTC, _YACT, _DE, _DT = 8, 9, 10, 11, 12, 13, 14, 15, 16
+# -- uncertainties used in the year loop, copied from the kernel's matrix (_UNC_ROWS)
+_ESC_RATE, _ESC_SIZE, _DD_RATE, _DD_SIZE, _O0, _O_RATE, _O_SIZE = 17, 18, 19, 20, 21, 22, 23
+_C_RATE, _C_TAU, _C_L, _E_RATE, _E_TAU, _BASE, _THREAT_VAL = 24, 25, 26, 27, 28, 29, 30
+_DT_F, _RENEWAL, _OMEGA, _NEED_W, _E_COST, _GAMMA, _ETA = 31, 32, 33, 34, 35, 36, 37
+_LOCK_RATE, _REARM, _INDUSTRY, _GROWTH, _DE_F = 38, 39, 40, 41, 42
+# -- per (strategy, experiment): concession aggregates, Türkiye's force, levers
+_VAL_TR, _VAL_IN, _VAL_UP, _TRUST_TR, _TRUST_IN, _TRUST_UP = 43, 44, 45, 46, 47, 48
+_LOCK_TR, _LOCK_IN, _LOCK_UP, _FORCE, _HEDGED = 49, 50, 51, 52, 53
+_P_TR, _SC_TR, _THR_TR, _UP_IN, _P_IN, _SC_IN, _HEDGE_THR = 54, 55, 56, 57, 58, 59, 60
+# -- the year's five uniforms
+_U = 61
+_N_ROWS = 66
+# source row in KERNEL_UNCERTAINTIES of each copied uncertainty row (_ESC_RATE ... _DE_F)
+_UNC_ROWS: tuple[int, ...] = tuple(
+    KERNEL_UNCERTAINTIES.index(name)
+    for name in (
+        "escalation_rate",
+        "escalation_size",
+        "us_drawdown_rate",
+        "us_drawdown_size",
+        "russia_standing_offer",
+        "russia_offer_rate",
+        "russia_offer_size",
+        "crisis_rate",
+        "crisis_trust_loss",
+        "crisis_lockin_loss",
+        "entrapment_rate",
+        "entrapment_trust_loss",
+        "turkey_base_value",
+        "turkey_threat_value",
+        "turkey_discount",
+        "transactional_renewal",
+        "trust_weight",
+        "eu_need_weight",
+        "entrapment_cost",
+        "trust_growth",
+        "trust_concession_effect",
+        "lockin_rate",
+        "rearm_rate",
+        "turkey_industry_boost",
+        "threat_growth",
+        "eu_discount",
+    )
+)
+assert len(_UNC_ROWS) == _DE_F - _ESC_RATE + 1
+# uncertainties read when a tile is loaded
+_I_VALUE = KERNEL_UNCERTAINTIES.index("value_econ")  # value_econ .. value_accession
+_I_CAPACITY = KERNEL_UNCERTAINTIES.index("eu_capacity0")
+_I_RATIO = KERNEL_UNCERTAINTIES.index("turkey_force_ratio")
+_I_US = KERNEL_UNCERTAINTIES.index("us_commitment0")
+_I_TRUST = KERNEL_UNCERTAINTIES.index("trust0")
+_I_LOCKIN = KERNEL_UNCERTAINTIES.index("lockin0")
+assert KERNEL_UNCERTAINTIES[_I_VALUE : _I_VALUE + 4] == tuple(f"value_{c}" for c in CHANNELS)
+
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _min(a: float, b: float) -> float:  # pragma: no cover - compiled
-    # numpy.minimum: NaN propagates, ties return the second argument
-    return a if (a < b or a != a) else b
+def _load_uncertainties(w: Any, unc: Any, i0: int, m: int) -> None:  # pragma: no cover
+    for r in range(len(_UNC_ROWS)):
+        src = _UNC_ROWS[r]
+        for j in range(m):
+            w[(_ESC_RATE + r) * TILE + j] = unc[src, i0 + j]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _max(a: float, b: float) -> float:  # pragma: no cover - compiled
-    # numpy.maximum: NaN propagates, ties return the second argument
-    return a if (a > b or a != a) else b
+def _load_strategy(  # pragma: no cover - compiled
+    w: Any,
+    unc: Any,
+    lev: Any,
+    state: Any,
+    so: int,
+    i0: int,
+    m: int,
+    paired: bool,
+    carry_in: bool,
+) -> None:
+    """Levers, concession aggregates and state of strategy row ``so`` on one tile."""
+    for j in range(m):
+        i = i0 + j
+        row = i if paired else so
+        v0 = unc[_I_VALUE, i]
+        v1 = unc[_I_VALUE + 1, i]
+        v2 = unc[_I_VALUE + 2, i]
+        v3 = unc[_I_VALUE + 3, i]
+        # concession mixes, normalised (numpy sums axis 0 in channel order)
+        m0 = lev[row, 4]
+        m1 = lev[row, 5]
+        m2 = lev[row, 6]
+        m3 = lev[row, 7]
+        tot_m = m0 + m1 + m2 + m3
+        d = tot_m if tot_m > 0 else 1.0
+        mt0 = m0 / d
+        mt1 = m1 / d
+        mt2 = m2 / d
+        mt3 = m3 / d
+        m0 = lev[row, 11]
+        m1 = lev[row, 12]
+        m2 = lev[row, 13]
+        m3 = lev[row, 14]
+        tot_m = m0 + m1 + m2 + m3
+        d = tot_m if tot_m > 0 else 1.0
+        mi0 = m0 / d
+        mi1 = m1 / d
+        mi2 = m2 / d
+        mi3 = m3 / d
+        vm_in = v0 * mi0 + v1 * mi1 + v2 * mi2 + v3 * mi3
+        p_tr = lev[row, 1]
+        up_in = lev[row, 8]
+        p_in = lev[row, 9]
+        w[_VAL_TR * TILE + j] = p_tr * (v0 * mt0 + v1 * mt1 + v2 * mt2 + v3 * mt3)
+        w[_VAL_IN * TILE + j] = p_in * vm_in
+        w[_VAL_UP * TILE + j] = up_in * vm_in
+        w[_TRUST_TR * TILE + j] = p_tr * (mt2 + mt3)
+        w[_TRUST_IN * TILE + j] = p_in * (mi2 + mi3)
+        w[_TRUST_UP * TILE + j] = up_in * (mi2 + mi3)
+        w[_LOCK_TR * TILE + j] = p_tr * (mt0 + mt3)
+        w[_LOCK_IN * TILE + j] = p_in * (mi0 + mi3)
+        w[_LOCK_UP * TILE + j] = up_in * (mi0 + mi3)
+        w[_FORCE * TILE + j] = unc[_I_RATIO, i] * unc[_I_CAPACITY, i]
+        s = int(lev[row, 0])
+        w[_HEDGED * TILE + j] = 1.0 if s == 3 else 0.0
+        w[_P_TR * TILE + j] = p_tr
+        w[_SC_TR * TILE + j] = lev[row, 2]
+        w[_THR_TR * TILE + j] = lev[row, 3]
+        w[_UP_IN * TILE + j] = up_in
+        w[_P_IN * TILE + j] = p_in
+        w[_SC_IN * TILE + j] = lev[row, 10]
+        w[_HEDGE_THR * TILE + j] = lev[row, 15]
+        if carry_in:
+            for k in range(_N_STATE):
+                w[k * TILE + j] = state[so, k, i]
+        else:
+            w[_K * TILE + j] = unc[_I_CAPACITY, i]
+            w[_US * TILE + j] = unc[_I_US, i]
+            w[_TAU * TILE + j] = unc[_I_TRUST, i]
+            w[_LK * TILE + j] = unc[_I_LOCKIN, i]
+            w[_THREAT * TILE + j] = 1.0
+            w[_ACT * TILE + j] = 1.0 if s != 0 else 0.0
+            w[_INTEG * TILE + j] = 1.0 if s == 2 else 0.0
+            w[_STARTED * TILE + j] = 0.0
+            w[_BROKEN * TILE + j] = 0.0
+            w[_BY * TILE + j] = np.nan
+            w[_EUPAY * TILE + j] = 0.0
+            w[_TRPAY * TILE + j] = 0.0
+            w[_NEEDC * TILE + j] = 0.0
+            w[_COSTC * TILE + j] = 0.0
+            w[_YACT * TILE + j] = 0.0
+            w[_DE * TILE + j] = 1.0
+            w[_DT * TILE + j] = 1.0
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _advance(w: Any, u: Any, i0: int, m: int, t0: int) -> None:  # pragma: no cover - compiled
+    """Advance the tile in ``w`` through the years of the block ``u``.
+
+    Every expression follows :func:`detente.partnership.model.simulate`'s evaluation
+    order; a boolean times a float is written as ``1.0``/``0.0`` times the float, and
+    ``numpy.minimum``/``numpy.maximum`` as comparisons with their NaN and tie rules
+    (``a < b or a != a`` selects ``a``), written with ``|`` and ``&`` so that the loop
+    has no branches.
+    """
+    for y in range(u.shape[0]):
+        year = float(t0 + y + 1)
+        for e in range(5):
+            for j in range(m):
+                w[(_U + e) * TILE + j] = u[y, e, i0 + j]
+        for j in range(m):
+            active = w[_ACT * TILE + j] != 0.0
+            integrated = w[_INTEG * TILE + j] != 0.0
+            started = w[_STARTED * TILE + j] != 0.0
+            # 1. events
+            esc = 1.0 if w[_U * TILE + j] < w[_ESC_RATE * TILE + j] else 0.0
+            threat = w[_THREAT * TILE + j] + esc * w[_ESC_SIZE * TILE + j]
+            dd = 1.0 if w[(_U + 1) * TILE + j] < w[_DD_RATE * TILE + j] else 0.0
+            us = w[_US * TILE + j] * (1.0 - dd * w[_DD_SIZE * TILE + j])
+            special = 1.0 if w[(_U + 2) * TILE + j] < w[_O_RATE * TILE + j] else 0.0
+            offer = w[_O0 * TILE + j] + special * w[_O_SIZE * TILE + j]
+            cr = 1.0 if w[(_U + 3) * TILE + j] < w[_C_RATE * TILE + j] else 0.0
+            tau = w[_TAU * TILE + j] * (1.0 - cr * w[_C_TAU * TILE + j])
+            lk = w[_LK * TILE + j] * (1.0 - cr * w[_C_L * TILE + j])
+            ent = (w[(_U + 4) * TILE + j] < w[_E_RATE * TILE + j]) & active
+            tau = tau * (1.0 - (1.0 if ent else 0.0) * w[_E_TAU * TILE + j])
+            # 2. gross need
+            k_cap = w[_K * TILE + j]
+            gross = threat - k_cap - us
+            # 3. mode
+            ending = active & (not integrated) & (gross < w[_THR_TR * TILE + j])
+            active = active & (not ending)
+            hedged = w[_HEDGED * TILE + j] != 0.0
+            switch = active & hedged & (not integrated) & (tau >= w[_HEDGE_THR * TILE + j])
+            integrated = integrated | switch
+            start = active & integrated & (not started)
+            started = started | start
+            imode = active & integrated
+            tmode = active & (not integrated)
+            sv = 1.0 if start else 0.0
+            # 4. concessions
+            p_in = w[_P_IN * TILE + j]
+            p_tr = w[_P_TR * TILE + j]
+            tot = (p_in if imode else (p_tr if tmode else 0.0)) + sv * w[_UP_IN * TILE + j]
+            f_in = w[_TRUST_IN * TILE + j]
+            f_tr = w[_TRUST_TR * TILE + j]
+            trust_flow = (f_in if imode else (f_tr if tmode else 0.0)) + sv * w[
+                _TRUST_UP * TILE + j
+            ]
+            f_in = w[_LOCK_IN * TILE + j]
+            f_tr = w[_LOCK_TR * TILE + j]
+            lock_flow = (f_in if imode else (f_tr if tmode else 0.0)) + sv * w[_LOCK_UP * TILE + j]
+            # 5. Türkiye's decision
+            tm1 = threat - 1.0
+            pos = tm1 if ((tm1 > 0.0) | (tm1 != tm1)) else 0.0
+            w_rec = w[_BASE * TILE + j] + w[_THREAT_VAL * TILE + j] * pos
+            f_in = w[_VAL_IN * TILE + j]
+            f_tr = w[_VAL_TR * TILE + j]
+            w_rec = w_rec + (f_in if imode else (f_tr if tmode else 0.0))
+            w_now = w_rec + sv * w[_VAL_UP * TILE + j]
+            renewal = w[_RENEWAL * TILE + j]
+            x = w[_DT_F * TILE + j] * tau * (1.0 if imode else renewal)
+            x = x if ((x < 0.99) | (x != x)) else 0.99
+            cont = w_rec * x / (1.0 - x)
+            defect = active & (offer > lk + w_now + cont)
+            stay = active & (not defect)
+            dt = w[_DT * TILE + j]
+            gain = w_now if stay else (offer - lk if defect else 0.0)
+            w[_TRPAY * TILE + j] = w[_TRPAY * TILE + j] + dt * gain
+            broken = w[_BROKEN * TILE + j]
+            by = w[_BY * TILE + j]
+            w[_BROKEN * TILE + j] = 1.0 if defect else broken
+            w[_BY * TILE + j] = year if defect else by
+            active = stay
+            act = 1.0 if active else 0.0
+            imode = imode & stay
+            # 6. contribution and need
+            omega = w[_OMEGA * TILE + j]
+            sc_in = w[_SC_IN * TILE + j]
+            sc_tr = w[_SC_TR * TILE + j]
+            scope = (sc_in if imode else sc_tr) * (1.0 - omega + omega * tau) * act
+            need = gross - w[_FORCE * TILE + j] * scope
+            need = need if ((need > 0.0) | (need != need)) else 0.0
+            # 7. payoffs
+            paid = tot * act
+            hit = 1.0 if (ent & active) else 0.0
+            cost = paid + hit * w[_E_COST * TILE + j] * (1.0 if imode else sc_tr)
+            de = w[_DE * TILE + j]
+            w[_EUPAY * TILE + j] = w[_EUPAY * TILE + j] - de * (w[_NEED_W * TILE + j] * need + cost)
+            w[_NEEDC * TILE + j] = w[_NEEDC * TILE + j] + need
+            w[_COSTC * TILE + j] = w[_COSTC * TILE + j] + cost
+            w[_YACT * TILE + j] = w[_YACT * TILE + j] + act
+            # 8. growth
+            grow = (
+                act * w[_GAMMA * TILE + j] * (1.0 - tau) * (1.0 + w[_ETA * TILE + j] * trust_flow)
+            )
+            tau = tau + grow
+            w[_TAU * TILE + j] = tau if ((tau < 1.0) | (tau != tau)) else 1.0
+            w[_LK * TILE + j] = lk + act * w[_LOCK_RATE * TILE + j] * lock_flow
+            boost = w[_INDUSTRY * TILE + j] * scope
+            w[_K * TILE + j] = k_cap * (1.0 + w[_REARM * TILE + j] + boost)
+            w[_THREAT * TILE + j] = threat * (1.0 + w[_GROWTH * TILE + j])
+            w[_US * TILE + j] = us
+            w[_ACT * TILE + j] = act
+            w[_INTEG * TILE + j] = 1.0 if integrated else 0.0
+            w[_STARTED * TILE + j] = 1.0 if started else 0.0
+            w[_DE * TILE + j] = de * w[_DE_F * TILE + j]
+            w[_DT * TILE + j] = dt * w[_DT_F * TILE + j]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -152,213 +417,37 @@ def _years(  # pragma: no cover - compiled
     state: Any,
     out: Any,
 ) -> None:
-    """Advance every experiment through the years ``t0 .. t0 + len(u) - 1``.
+    """Advance every (strategy, experiment) through the years ``t0 .. t0 + len(u) - 1``.
 
     ``unc`` (35, n): uncertainties in :data:`KERNEL_UNCERTAINTIES` order.  ``lev``
-    (S, 16): one row of lever values per strategy (``paired``: one row per experiment,
-    ``S == n``).  ``u`` (years, 5, n): the block's uniforms.  ``state`` (S', 17, n)
-    and ``out`` (S', 7, n), ``S' = 1`` when ``paired`` else ``S``, ``state``
-    initialised by :func:`_init`.  The strategies of one experiment advance together,
-    year by year: their chains of dependent operations are independent, so the
-    processor overlaps them.
+    (S, 16): one row of lever values per strategy in :data:`KERNEL_LEVERS` order
+    (``paired``: one row per experiment, ``S == n``).  ``u`` (years, 5, n): the block's
+    uniforms.  ``out`` (7, S', n), ``S' = 1`` when ``paired`` else ``S``.  The state
+    starts from the inputs (year 0), or from ``state`` (S', 17, n) when ``carry_in``;
+    it is saved to ``state`` when ``carry_out``.  Experiments go in tiles of
+    :data:`TILE`; each tile's uncertainties are copied once and serve every strategy.
     """
     n = unc.shape[1]
-    n_years = u.shape[0]
     n_rows = 1 if paired else lev.shape[0]
-    st = np.empty((n_rows, _N_STATE))
-    dq = np.empty((n_rows, 9))
-    for i in range(n):
-        threat_growth = unc[0, i]
-        esc_rate = unc[1, i]
-        esc_size = unc[2, i]
-        rearm = unc[4, i]
-        dd_rate = unc[6, i]
-        dd_size = unc[7, i]
-        need_w = unc[8, i]
-        de_f = unc[9, i]
-        industry = unc[11, i]
-        dt_f = unc[12, i]
-        base = unc[13, i]
-        threat_val = unc[14, i]
-        v0 = unc[15, i]
-        v1 = unc[16, i]
-        v2 = unc[17, i]
-        v3 = unc[18, i]
-        gamma = unc[20, i]
-        eta = unc[21, i]
-        omega = unc[22, i]
-        lock_rate = unc[24, i]
-        renewal = unc[25, i]
-        o0 = unc[26, i]
-        o_rate = unc[27, i]
-        o_size = unc[28, i]
-        c_rate = unc[29, i]
-        c_tau = unc[30, i]
-        c_l = unc[31, i]
-        e_rate = unc[32, i]
-        e_cost = unc[33, i]
-        e_tau = unc[34, i]
-        f_force = unc[10, i] * unc[3, i]
+    w = np.empty(_N_ROWS * TILE)
+    for i0 in range(0, n, TILE):
+        m = min(TILE, n - i0)
+        _load_uncertainties(w, unc, i0, m)
         for so in range(n_rows):
-            row = i if paired else so
-            s = int(lev[row, 0])
-            if carry_in:
-                for k in range(_N_STATE):
-                    st[so, k] = state[so, k, i]
-            else:
-                st[so, 0] = unc[3, i]
-                st[so, 1] = unc[5, i]
-                st[so, 2] = unc[19, i]
-                st[so, 3] = unc[23, i]
-                st[so, 4] = 1.0
-                st[so, 5] = 1.0 if s != 0 else 0.0
-                st[so, 6] = 1.0 if s == 2 else 0.0
-                st[so, 7] = 0.0
-                st[so, 8] = 0.0
-                st[so, 9] = np.nan
-                st[so, 10] = 0.0
-                st[so, 11] = 0.0
-                st[so, 12] = 0.0
-                st[so, 13] = 0.0
-                st[so, 14] = 0.0
-                st[so, 15] = 1.0
-                st[so, 16] = 1.0
-            # concession mixes, normalised (numpy sums axis 0 in channel order)
-            m0 = lev[row, 4]
-            m1 = lev[row, 5]
-            m2 = lev[row, 6]
-            m3 = lev[row, 7]
-            tot_m = m0 + m1 + m2 + m3
-            d = tot_m if tot_m > 0 else 1.0
-            mt0 = m0 / d
-            mt1 = m1 / d
-            mt2 = m2 / d
-            mt3 = m3 / d
-            m0 = lev[row, 11]
-            m1 = lev[row, 12]
-            m2 = lev[row, 13]
-            m3 = lev[row, 14]
-            tot_m = m0 + m1 + m2 + m3
-            d = tot_m if tot_m > 0 else 1.0
-            mi0 = m0 / d
-            mi1 = m1 / d
-            mi2 = m2 / d
-            mi3 = m3 / d
-            vm_in = v0 * mi0 + v1 * mi1 + v2 * mi2 + v3 * mi3
-            p_tr = lev[row, 1]
-            up_in = lev[row, 8]
-            p_in = lev[row, 9]
-            dq[so, 0] = p_tr * (v0 * mt0 + v1 * mt1 + v2 * mt2 + v3 * mt3)  # val_tr
-            dq[so, 1] = p_in * vm_in  # val_in
-            dq[so, 2] = up_in * vm_in  # val_up
-            dq[so, 3] = p_tr * (mt2 + mt3)  # trust_tr
-            dq[so, 4] = p_in * (mi2 + mi3)  # trust_in
-            dq[so, 5] = up_in * (mi2 + mi3)  # trust_up
-            dq[so, 6] = p_tr * (mt0 + mt3)  # lock_tr
-            dq[so, 7] = p_in * (mi0 + mi3)  # lock_in
-            dq[so, 8] = up_in * (mi0 + mi3)  # lock_up
-        for y in range(n_years):
-            u_esc = u[y, 0, i] < esc_rate
-            u_dd = u[y, 1, i] < dd_rate
-            u_offer = u[y, 2, i] < o_rate
-            u_crisis = u[y, 3, i] < c_rate
-            u_ent = u[y, 4, i] < e_rate
-            for so in range(n_rows):
-                row = i if paired else so
-                s = int(lev[row, 0])
-                p_tr = lev[row, 1]
-                sc_tr = lev[row, 2]
-                thr_tr = lev[row, 3]
-                up_in = lev[row, 8]
-                p_in = lev[row, 9]
-                sc_in = lev[row, 10]
-                hedge_thr = lev[row, 15]
-                k_cap = st[so, 0]
-                us = st[so, 1]
-                tau = st[so, 2]
-                lk = st[so, 3]
-                threat = st[so, 4]
-                active = st[so, 5] != 0.0
-                integrated = st[so, 6] != 0.0
-                started = st[so, 7] != 0.0
-                # 1. events
-                threat = threat + (1.0 if u_esc else 0.0) * esc_size
-                us = us * (1.0 - (1.0 if u_dd else 0.0) * dd_size)
-                offer = o0 + (1.0 if u_offer else 0.0) * o_size
-                cr = 1.0 if u_crisis else 0.0
-                tau = tau * (1.0 - cr * c_tau)
-                lk = lk * (1.0 - cr * c_l)
-                ent = u_ent and active
-                tau = tau * (1.0 - (1.0 if ent else 0.0) * e_tau)
-                # 2. gross need
-                gross = threat - k_cap - us
-                # 3. mode
-                ending = active and not integrated and gross < thr_tr
-                active = active and not ending
-                switch = active and s == 3 and not integrated and tau >= hedge_thr
-                integrated = integrated or switch
-                start = active and integrated and not started
-                started = started or start
-                imode = active and integrated
-                tmode = active and not integrated
-                sv = 1.0 if start else 0.0
-                # 4. concessions
-                tot = (p_in if imode else (p_tr if tmode else 0.0)) + sv * up_in
-                trust_flow = (dq[so, 4] if imode else (dq[so, 3] if tmode else 0.0)) + sv * dq[
-                    so, 5
-                ]
-                lock_flow = (dq[so, 7] if imode else (dq[so, 6] if tmode else 0.0)) + sv * dq[so, 8]
-                # 5. Türkiye's decision
-                w_rec = base + threat_val * _max(threat - 1.0, 0.0)
-                w_rec = w_rec + (dq[so, 1] if imode else (dq[so, 0] if tmode else 0.0))
-                w_now = w_rec + sv * dq[so, 2]
-                x = _min(dt_f * tau * (1.0 if imode else renewal), 0.99)
-                cont = w_rec * x / (1.0 - x)
-                defect = active and (offer > lk + w_now + cont)
-                stay = active and not defect
-                dt = st[so, 16]
-                st[so, 11] = st[so, 11] + dt * (w_now if stay else (offer - lk if defect else 0.0))
-                if defect:
-                    st[so, 8] = 1.0
-                    st[so, 9] = float(t0 + y + 1)
-                active = stay
-                act = 1.0 if active else 0.0
-                imode = imode and stay
-                # 6. contribution and need
-                scope = (sc_in if imode else sc_tr) * (1.0 - omega + omega * tau) * act
-                need = _max(gross - f_force * scope, 0.0)
-                # 7. payoffs
-                paid = tot * act
-                cost = paid + (1.0 if (ent and active) else 0.0) * e_cost * (
-                    1.0 if imode else sc_tr
-                )
-                de = st[so, 15]
-                st[so, 10] = st[so, 10] - de * (need_w * need + cost)
-                st[so, 12] = st[so, 12] + need
-                st[so, 13] = st[so, 13] + cost
-                st[so, 14] = st[so, 14] + act
-                # 8. growth
-                st[so, 2] = _min(tau + act * gamma * (1.0 - tau) * (1.0 + eta * trust_flow), 1.0)
-                st[so, 3] = lk + act * lock_rate * lock_flow
-                st[so, 0] = k_cap * (1.0 + rearm + industry * scope)
-                st[so, 4] = threat * (1.0 + threat_growth)
-                st[so, 1] = us
-                st[so, 5] = act
-                st[so, 6] = 1.0 if integrated else 0.0
-                st[so, 7] = 1.0 if started else 0.0
-                st[so, 15] = de * de_f
-                st[so, 16] = dt * dt_f
-        for so in range(n_rows):
-            if carry_out:
-                for k in range(_N_STATE):
-                    state[so, k, i] = st[so, k]
-            out[0, so, i] = st[so, 10]
-            out[1, so, i] = st[so, 11]
-            out[2, so, i] = st[so, 8]
-            out[3, so, i] = st[so, 9]
-            out[4, so, i] = st[so, 12]
-            out[5, so, i] = st[so, 13]
-            out[6, so, i] = st[so, 14] / horizon
+            _load_strategy(w, unc, lev, state, so, i0, m, paired, carry_in)
+            _advance(w, u, i0, m, t0)
+            for j in range(m):
+                i = i0 + j
+                if carry_out:
+                    for k in range(_N_STATE):
+                        state[so, k, i] = w[k * TILE + j]
+                out[0, so, i] = w[_EUPAY * TILE + j]
+                out[1, so, i] = w[_TRPAY * TILE + j]
+                out[2, so, i] = w[_BROKEN * TILE + j]
+                out[3, so, i] = w[_BY * TILE + j]
+                out[4, so, i] = w[_NEEDC * TILE + j]
+                out[5, so, i] = w[_COSTC * TILE + j]
+                out[6, so, i] = w[_YACT * TILE + j] / horizon
 
 
 def _matrix(p: Mapping[str, Any], names: Sequence[str], n: int) -> FloatArray:
