@@ -211,7 +211,8 @@ class Results:
     inputs
         Uncertainty name -> values of the first ``n_kept`` scenarios.
     path
-        The Parquet file written, if any.
+        The Parquet file written, if any (with ``finish=False``, complete only after
+        :meth:`finish_writing`).
     seconds
         Wall-clock time of the evaluation.
     """
@@ -225,6 +226,28 @@ class Results:
     seconds: float = 0.0
     where: str = "in-process"
     extra: dict[str, Any] = field(default_factory=dict)
+    _writer: _ParquetSink | None = field(default=None, repr=False)
+
+    @property
+    def writing(self) -> bool:
+        """Whether the Parquet file is still being written (``finish=False``)."""
+        return self._writer is not None
+
+    def finish_writing(self) -> None:
+        """Wait for the Parquet file to be complete and move it into place."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            try:
+                writer.commit()
+            except BaseException:
+                writer.abort()
+                raise
+
+    def abort_writing(self) -> None:
+        """Stop writing the Parquet file and remove what was written."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.abort()
 
     @property
     def strategy_names(self) -> list[str]:
@@ -509,6 +532,7 @@ def perform_experiments(
     keep_inputs: int = 200_000,
     console: Console | None = None,
     threads: int | None = None,
+    finish: bool = True,
 ) -> Results:
     """Run every experiment of ``design`` through ``model``.
 
@@ -535,6 +559,11 @@ def perform_experiments(
         In-process only: evaluate this many chunks at a time on threads (default: the
         CPUs available).  The model function must then be thread-safe (a pure
         function of its inputs and generator, as the model contract asks).
+    finish
+        Wait for the Parquet file before returning (default).  With ``False`` the
+        last chunks are still being written when the function returns, so that the
+        caller's analysis overlaps the writing; the caller must then call
+        :meth:`Results.finish_writing` (or :meth:`Results.abort_writing`).
 
     Returns
     -------
@@ -603,7 +632,7 @@ def perform_experiments(
                 if sink is not None:
                     sink.write(chunk_table(model, design, res))
                 progress_bar.advance(task, res.n_experiments)
-        if sink is not None:
+        if sink is not None and finish:
             sink.commit()
     except BaseException:
         if sink is not None:
@@ -618,4 +647,5 @@ def perform_experiments(
         path=Path(out) if out is not None else None,
         seconds=time.perf_counter() - t0,
         where=where,
+        _writer=None if finish else sink,
     )

@@ -234,6 +234,63 @@ def _finite(obj: Any) -> Any:
     return obj
 
 
+def _analyse(
+    results: Results,
+    cfg: PartnershipConfig,
+    prim_points: int,
+    sobol_base: int,
+    seed: int,
+    timings: dict[str, float],
+) -> tuple[
+    list[StrategyScore],
+    list[str],
+    dict[str, list[float]],
+    dict[str, dict[str, float]],
+    PrimResult | None,
+    dict[str, SobolIndices],
+]:
+    """Robustness, ranking, breakdown curve, means, PRIM boxes and Sobol indices."""
+    model, design = results.model, results.design
+    t1 = time.perf_counter()
+    names = design.strategy_names
+    scores = robustness(results.outcomes, model.outcomes, names, outcome=cfg.outcome)
+    spec = model.outcome(cfg.outcome)
+    ranked = rank(scores, cfg.rank_by, maximize=spec.sign > 0)
+    ranking = [s.strategy for s in ranked]
+    by_year = {}
+    by = results.matrix("breakdown_year")
+    for i, name in enumerate(names):
+        col = by[i]
+        counts = np.bincount(np.nan_to_num(col, nan=0).astype(np.int64), minlength=cfg.horizon + 1)[
+            1:
+        ]
+        by_year[name] = (np.cumsum(counts) / col.shape[0]).tolist()
+    means: dict[str, dict[str, float]] = {}
+    for i, name in enumerate(names):
+        row: dict[str, float] = {}
+        for o in model.outcomes:
+            vals = results.matrix(o.name)[i]
+            finite = vals[np.isfinite(vals)]
+            row[o.name] = float(finite.mean()) if finite.size else float("nan")
+        means[name] = row
+    timings["robustness"] = time.perf_counter() - t1
+    prim_result = None
+    if prim_points > 0 and len(ranking) > 1:
+        t2 = time.perf_counter()
+        prim_result = compare(results, ranking[0], ranking[1], cfg.outcome, max_points=prim_points)
+        timings["prim"] = time.perf_counter() - t2
+    sobol: dict[str, SobolIndices] = {}
+    if sobol_base > 0:
+        t3 = time.perf_counter()
+        strat = next(s for s in design.strategies if s.name == ranking[0])
+        targets = [cfg.outcome] + (
+            ["breakdown"] if ranking[0] != "none" and cfg.outcome != "breakdown" else []
+        )
+        sobol = sobol_indices(model, strat, targets, n_base=sobol_base, seed=seed)
+        timings["sobol"] = time.perf_counter() - t3
+    return scores, ranking, by_year, means, prim_result, sobol
+
+
 def run_lab(
     cfg: PartnershipConfig,
     *,
@@ -299,45 +356,19 @@ def run_lab(
         scheduler=scheduler,
         progress=progress,
         keep_inputs=max(prim_points, 1),
+        finish=False,
     )
     timings["experiments"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    names = design.strategy_names
-    scores = robustness(results.outcomes, model.outcomes, names, outcome=cfg.outcome)
-    spec = model.outcome(cfg.outcome)
-    ranked = rank(scores, cfg.rank_by, maximize=spec.sign > 0)
-    ranking = [s.strategy for s in ranked]
-    by_year = {}
-    by = results.matrix("breakdown_year")
-    for i, name in enumerate(names):
-        col = by[i]
-        counts = np.bincount(np.nan_to_num(col, nan=0).astype(np.int64), minlength=cfg.horizon + 1)[
-            1:
-        ]
-        by_year[name] = (np.cumsum(counts) / col.shape[0]).tolist()
-    means: dict[str, dict[str, float]] = {}
-    for i, name in enumerate(names):
-        row: dict[str, float] = {}
-        for o in model.outcomes:
-            vals = results.matrix(o.name)[i]
-            finite = vals[np.isfinite(vals)]
-            row[o.name] = float(finite.mean()) if finite.size else float("nan")
-        means[name] = row
-    timings["robustness"] = time.perf_counter() - t1
-    prim_result = None
-    if prim_points > 0 and len(ranking) > 1:
-        t2 = time.perf_counter()
-        prim_result = compare(results, ranking[0], ranking[1], cfg.outcome, max_points=prim_points)
-        timings["prim"] = time.perf_counter() - t2
-    sobol: dict[str, SobolIndices] = {}
-    if sobol_base > 0:
-        t3 = time.perf_counter()
-        strat = next(s for s in design.strategies if s.name == ranking[0])
-        targets = [cfg.outcome] + (
-            ["breakdown"] if ranking[0] != "none" and cfg.outcome != "breakdown" else []
-        )
-        sobol = sobol_indices(model, strat, targets, n_base=sobol_base, seed=seed)
-        timings["sobol"] = time.perf_counter() - t3
+    # the analysis overlaps the writing of the last chunks to Parquet
+    try:
+        analysis = _analyse(results, cfg, prim_points, sobol_base, seed, timings)
+        t4 = time.perf_counter()
+        results.finish_writing()
+        timings["parquet_wait"] = time.perf_counter() - t4
+    except BaseException:
+        results.abort_writing()
+        raise
+    scores, ranking, by_year, means, prim_result, sobol = analysis
     report = LabReport(
         config=cfg,
         results=results,
