@@ -14,11 +14,13 @@ import sys
 import typer
 
 from detente._version import __version__
+from detente.commands import backtest as _backtest
 from detente.commands import data as _data
 from detente.commands import explore as _explore
 from detente.commands import forecast as _forecast
 from detente.commands import report as _report
 from detente.commands import scenario as _scenario
+from detente.commands import uncertainty as _uncertainty
 from detente.commands._common import console_err, run_app
 
 app = typer.Typer(
@@ -51,6 +53,8 @@ _data.register(app)
 _explore.register(app)
 _forecast.register(app)
 _report.register(app)
+_uncertainty.register(app)
+_backtest.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

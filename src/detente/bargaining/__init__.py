@@ -6,6 +6,11 @@ call.  Models register a :class:`ModelSpec` (see :mod:`detente.bargaining.base`)
 built-in ones are the weighted mean (``mean``), the weighted median (``median``), the
 asymmetric Nash bargaining solution (``nbs``), Bueno de Mesquita's expected-utility
 model (``eum``) and KTAB's Spatial Model of Politics (``smp``).
+
+Uncertainty: :func:`sample_inputs` draws a scenario's inputs from the uncertainties it
+states, :func:`forecast_draws` runs models over the draws (chunked, optionally in worker
+processes) and :func:`summarize` gives medians and intervals; :func:`sweep` moves one
+input at a time and :func:`forecast_sobol` gives Sobol indices of every forecast.
 """
 
 from detente.bargaining import mean, median, nbs  # noqa: F401, I001  (registration order)
@@ -22,19 +27,33 @@ from detente.bargaining.base import (
     register,
     resolve_params,
 )
+from detente.bargaining.draws import DrawForecasts, Threshold, forecast_draws, summarize
+from detente.bargaining.sensitivity import ForecastSensitivity, forecast_sobol
 from detente.bargaining.smp import model as _smp_model  # noqa: F401  (registers "smp")
+from detente.bargaining.sweeps import sweep
+from detente.bargaining.uncertainty import UncertainInput, sample_inputs, uncertain_inputs
 
 __all__ = [
     "BatchForecast",
     "BatchInputs",
+    "DrawForecasts",
     "Forecast",
+    "ForecastSensitivity",
     "ModelSpec",
     "ParamSpec",
+    "Threshold",
+    "UncertainInput",
     "forecast",
     "forecast_batch",
+    "forecast_draws",
+    "forecast_sobol",
     "get_model",
     "list_models",
     "register",
     "resolve_params",
+    "sample_inputs",
     "scenario_arrays",
+    "summarize",
+    "sweep",
+    "uncertain_inputs",
 ]

@@ -26,8 +26,10 @@ EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 
 # Wide enough for scenario tables when output is piped (rich defaults to 80 columns).
-console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-console_err = Console(stderr=True, highlight=False, soft_wrap=True)
+console = Console(
+    highlight=False, soft_wrap=False, emoji=False, width=None if sys.stdout.isatty() else 160
+)
+console_err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def _report_input_error(err: InputError) -> None:

@@ -18,6 +18,7 @@ from detente.bargaining import Forecast, forecast, get_model, list_models, scena
 from detente.bargaining.eum import explain
 from detente.bargaining.smp.explain import explain_actor as explain_smp
 from detente.commands._common import check_output_path, console, parse_params
+from detente.commands.uncertainty import check_draw_options, parse_thresholds, report_draws
 from detente.errors import InputError
 from detente.scenario import Scenario, load_scenario
 
@@ -141,9 +142,15 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def forecast_json(scenario: Scenario, results: dict[str, Forecast]) -> str:
-    """The ``--json`` document: outcomes, rounds, convergence, parameters and notes."""
-    doc = {
+def forecast_json(
+    scenario: Scenario, results: dict[str, Forecast], draws: dict[str, Any] | None = None
+) -> str:
+    """The ``--json`` document: outcomes, rounds, convergence, parameters and notes.
+
+    With ``draws`` (from :func:`detente.commands.uncertainty.report_draws`) it also holds
+    the medians, intervals and threshold probabilities over the draws, under ``"draws"``.
+    """
+    doc: dict[str, Any] = {
         "scenario": scenario.id,
         "issues": [i.id for i in scenario.issues],
         "status_quo": {i.id: i.status_quo for i in scenario.issues},
@@ -162,6 +169,8 @@ def forecast_json(scenario: Scenario, results: dict[str, Forecast]) -> str:
             for name, f in results.items()
         },
     }
+    if draws is not None:
+        doc["draws"] = draws
     return json.dumps(_jsonable(doc), indent=2, allow_nan=False) + "\n"
 
 
@@ -204,10 +213,33 @@ def _forecast_cmd(
         None, "--scenario", help="For files holding several scenarios (DEU): the one to use."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+    draws: int = typer.Option(
+        0, "--draws", help="Also run N Monte Carlo draws of the stated input uncertainties."
+    ),
+    threshold: list[str] = typer.Option(
+        None,
+        "--threshold",
+        help="With --draws: ISSUE=VALUE (side away from the status quo), ISSUE>=VALUE or "
+        "ISSUE<=VALUE; prints P(outcome on that side). Repeatable.",
+    ),
+    sampler: str = typer.Option("lhs", "--sampler", help="With --draws: lhs, sobol or mc."),
+    workers: int = typer.Option(
+        0, "--workers", help="With --draws: processes (0 = auto: all cores for big runs)."
+    ),
 ) -> None:
     """Forecast each issue's outcome with the chosen models, side by side."""
     models = select_models(model)
     routed = split_params(models, parse_params(param))
+    if draws < 0:
+        raise InputError(
+            f"--draws must be 0 or more, not {draws}", field="--draws", fix="e.g. --draws 1000."
+        )
+    if threshold and not draws:
+        raise InputError(
+            "--threshold needs --draws", field="--threshold", fix="add e.g. --draws 1000."
+        )
+    if draws:
+        check_draw_options(sampler, workers)
     if explain_actor is not None and "eum" not in models and "smp" not in models:
         raise InputError(
             "--explain needs the expected-utility model or the SMP",
@@ -224,6 +256,7 @@ def _forecast_cmd(
             field="--explain",
             fix=f"use one of {', '.join(scenario.actor_ids)}.",
         )
+    thresholds = parse_thresholds(threshold, scenario)
     results = run_models(scenario, models, routed, seed)
     console.print(_table(scenario, results))
     for name, f in results.items():
@@ -239,11 +272,24 @@ def _forecast_cmd(
     if explain_actor is not None and "smp" in results:
         console.print()
         console.print(explain_smp(results["smp"], explain_actor), markup=False)
+    draw_doc = None
+    if draws:
+        console.print()
+        draw_doc = report_draws(
+            scenario,
+            models,
+            routed,
+            draws=draws,
+            seed=0 if seed is None else seed,
+            thresholds=thresholds,
+            sampler=sampler,
+            workers=workers,
+        )
     if trajectory is not None:
         _write_atomic(trajectory, trajectory_frame(scenario, results).to_csv(index=False))
         console.print(f"wrote {trajectory}")
     if json_out is not None:
-        _write_atomic(json_out, forecast_json(scenario, results))
+        _write_atomic(json_out, forecast_json(scenario, results, draw_doc))
         console.print(f"wrote {json_out}")
 
 

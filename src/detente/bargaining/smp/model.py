@@ -292,7 +292,12 @@ def _unit_inputs(
 
 
 def run_arrays(
-    arrays: ScenarioArrays, values: dict[str, Any], seed: SeedLike, *, record_turns: bool = True
+    arrays: ScenarioArrays,
+    values: dict[str, Any],
+    seed: SeedLike,
+    *,
+    record_turns: bool = True,
+    params: SMPParams | None = None,
 ) -> tuple[SMPRun, list[str], FloatArray]:
     """Run the SMP on a scenario's arrays with resolved parameter ``values``.
 
@@ -306,6 +311,9 @@ def run_arrays(
         Seed for stochastic transitions.
     record_turns
         Keep per-turn records (needed for events and ``--explain``).
+    params
+        ``values`` already parsed into :class:`SMPParams` (a batch parses them once
+        rather than once per replicate); parsed from ``values`` when ``None``.
 
     Returns
     -------
@@ -313,7 +321,7 @@ def run_arrays(
         The run, remarks for the user, and the expected final position per issue on
         [0, 1] (see the module docstring).
     """
-    prm = _params_of(values)
+    prm = _params_of(values) if params is None else params
     pos, sal, cap, notes = _unit_inputs(
         arrays.positions,
         arrays.saliences,
@@ -487,7 +495,9 @@ def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> Batch
     notes: list[str] = []
     for rep in range(r):
         arr = inputs.replicate(rep)
-        run, run_notes, unit_outcome = run_arrays(arr, values, seeds[rep], record_turns=False)
+        run, run_notes, unit_outcome = run_arrays(
+            arr, values, seeds[rep], record_turns=False, params=prm
+        )
         notes.extend(run_notes)
         outcome[rep] = _to_scale(unit_outcome, arr)
         traj = np.where(inputs.has_stance[None], _to_scale(run.positions, arr), np.nan)

@@ -1,0 +1,129 @@
+"""Every model's forecast of every decided issue: the baselines and the bargaining models.
+
+Baselines (their MAEs on the DEU III development split are stated in
+``shared/data/deu3/PROVENANCE.md`` and pinned by the tests):
+
+====================================  ==========================================
+name                                  forecast
+====================================  ==========================================
+``mean_capability_salience``          Σ c·s·x / Σ c·s (Achen's compromise model)
+``mean_salience``                     Σ s·x / Σ s
+``mean_unweighted``                   the plain mean of the positions
+``median``                            weighted median, weights c·s
+``median_salience``                   weighted median, weights s (not in the
+                                      default table)
+``constant_50``                       the middle of the scale
+``reference_point``                   the reference point (where present)
+====================================  ==========================================
+
+The weighted means and medians are :mod:`detente.bargaining.mean` and
+:mod:`detente.bargaining.median` with the corresponding ``weights``.  detente's median
+is the smallest position whose cumulative weight (positions sorted) reaches half the
+total, and the midpoint of the two middle positions when the weights split exactly in
+half -- the definition PROVENANCE.md states, so the baseline reproduces its figures.
+
+The bargaining models ``nbs``, ``eum`` and ``smp`` run with their default parameters.
+The Nash bargaining solution needs the reference point as its disagreement point, so
+it has no forecast on issues without one.  Every model sees the actors with a position
+and a positive salience (:mod:`detente.backtest.cases`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detente.backtest.cases import DecisionCase
+from detente.bargaining import forecast_batch
+from detente.errors import InputError
+
+__all__ = ["BARGAINING", "BASELINES", "DEFAULT_MODELS", "case_forecasts"]
+
+Forecaster = Callable[[DecisionCase], float]
+
+
+def _model(name: str, **params: Any) -> Forecaster:
+    def run(case: DecisionCase) -> float:
+        if case.n_actors == 0:
+            return math.nan
+        return float(forecast_batch(case.arrays, name, None, seed=None, **params).outcome[0, 0])
+
+    run.__name__ = name
+    return run
+
+
+BASELINES: dict[str, Forecaster] = {
+    "mean_capability_salience": _model("mean", weights="capability_salience"),
+    "mean_salience": _model("mean", weights="salience"),
+    "mean_unweighted": _model("mean", weights="equal"),
+    "median": _model("median", weights="capability_salience"),
+    "median_salience": _model("median", weights="salience"),
+    "constant_50": lambda c: 0.5 * (c.lower + c.upper),
+    "reference_point": lambda c: c.reference_point,
+}
+
+BARGAINING: dict[str, Forecaster] = {name: _model(name) for name in ("nbs", "eum", "smp")}
+
+#: The models of the back-test table, in order (the ensemble comes on top of these).
+DEFAULT_MODELS: tuple[str, ...] = (
+    "mean_capability_salience",
+    "mean_salience",
+    "mean_unweighted",
+    "median",
+    "constant_50",
+    "reference_point",
+    "nbs",
+    "eum",
+    "smp",
+)
+
+
+def case_forecasts(
+    cases: Sequence[DecisionCase], models: Sequence[str] = DEFAULT_MODELS
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Each model's forecast of each case.
+
+    Parameters
+    ----------
+    cases
+        The decided issues.
+    models
+        Names from :data:`BASELINES` and :data:`BARGAINING`.
+
+    Returns
+    -------
+    forecasts
+        One row per case (index: issue code), one column per model; NaN where a model
+        gives no forecast.
+    failures
+        Model -> the issues on which it raised an input error (its forecast there is
+        NaN), with the reason.
+
+    Raises
+    ------
+    InputError
+        For an unknown model name.
+    """
+    table = {**BASELINES, **BARGAINING}
+    unknown = [m for m in models if m not in table]
+    if unknown:
+        raise InputError(
+            f"unknown back-test model(s) {unknown}",
+            field="models",
+            fix=f"use {', '.join(table)}.",
+        )
+    out = np.full((len(cases), len(models)), np.nan)
+    failures: dict[str, list[str]] = {}
+    for j, m in enumerate(models):
+        fn = table[m]
+        for i, case in enumerate(cases):
+            try:
+                out[i, j] = fn(case)
+            except InputError as err:
+                failures.setdefault(m, []).append(f"{case.issue}: {err}")
+    index = pd.Index([c.issue for c in cases], name="issue")
+    return pd.DataFrame(out, index=index, columns=list(models)), failures
