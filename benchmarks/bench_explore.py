@@ -11,9 +11,10 @@
 3. **EMA Workbench**: the same model through the EMA Workbench's
    ``perform_experiments`` (sequential evaluator; optional ``bench`` extra
    ``ema-workbench``) on a smaller sample, timed per experiment, so that the ratio is
-   measured in one run.  The per-experiment function is the compiled kernel on one
-   experiment, so the ratio measures the framework, not a slower model.  Target:
-   >= 200x.
+   measured in one run.  Two per-experiment functions: the model as stated in numpy
+   (:func:`detente.partnership.simulate` on one experiment, what an EMA user calls;
+   the target row, >= 200x) and the compiled kernel on one experiment (the EMA
+   Workbench's own per-experiment overhead, a floor for any model).
 
 Run: ``.venv/bin/python benchmarks/bench_explore.py [--flagship-scenarios 1000000]
 [--ema-scenarios 500]``.  On a machine shared with other jobs, wall-clock times vary;
@@ -33,6 +34,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -40,7 +42,14 @@ from rich.table import Table
 
 from detente.explore import ExperimentDesign, perform_experiments
 from detente.explore.evaluate import default_threads
-from detente.partnership import LEVERS, UNCERTAINTIES, PartnershipModel, load_config, make_model
+from detente.partnership import (
+    LEVERS,
+    UNCERTAINTIES,
+    PartnershipModel,
+    load_config,
+    make_model,
+    simulate,
+)
 from detente.partnership.parameters import STRATEGIES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,14 +90,21 @@ def run_flagship(n_scenarios: int) -> dict[str, float]:
     }
 
 
-def _ema_function(**kw: float) -> dict[str, float]:
-    """The same model, called once per experiment as the EMA Workbench does."""
+def _ema_numpy(**kw: float) -> dict[str, float]:
+    """The model as stated in numpy, called once per experiment as the EMA Workbench does."""
+    p = {k: np.array([v], dtype=np.float64) for k, v in kw.items()}
+    out = simulate(p, np.random.default_rng(), 15)
+    return {k: float(v[0]) for k, v in out.items()}
+
+
+def _ema_kernel(**kw: float) -> dict[str, float]:
+    """The compiled kernel on one experiment."""
     p = {k: np.array([v], dtype=np.float64) for k, v in kw.items()}
     out = PartnershipModel(15)(p, np.random.default_rng())
     return {k: float(v[0]) for k, v in out.items()}
 
 
-def run_ema(n_scenarios: int) -> float | None:
+def run_ema(n_scenarios: int, function: Any) -> float | None:
     """Wall-clock seconds of the EMA Workbench on ``n_scenarios`` x 4 strategies."""
     try:
         with warnings.catch_warnings():
@@ -105,7 +121,7 @@ def run_ema(n_scenarios: int) -> float | None:
             )
     except ImportError:
         return None
-    model = Model("partnership", function=_ema_function)
+    model = Model("partnership", function=function)
     model.uncertainties = [RealParameter(s.name, s.low, s.high) for s in UNCERTAINTIES]
     model.levers = [RealParameter("strategy", 0, 3)] + [
         RealParameter(s.name, s.low, s.high) for s in LEVERS
@@ -123,7 +139,7 @@ def run_ema(n_scenarios: int) -> float | None:
     ]
     nominal = {s.name: s.nominal for s in LEVERS}
     policies = [Policy(name, strategy=float(i), **nominal) for i, name in enumerate(STRATEGIES)]
-    _ema_function(**{p.name: p.lower_bound for p in model.uncertainties}, **nominal, strategy=0)
+    function(**{p.name: p.lower_bound for p in model.uncertainties}, **nominal, strategy=0)
     t = time.perf_counter()
     with (
         contextlib.redirect_stderr(io.StringIO()),
@@ -150,7 +166,8 @@ def main() -> None:
         t_pq = run_detente(n_scen, path)
         size = os.path.getsize(path) / 1e6
     flag = run_flagship(args.flagship_scenarios) if args.flagship_scenarios > 0 else None
-    t_ema = run_ema(args.ema_scenarios)
+    t_ema = run_ema(args.ema_scenarios, _ema_numpy)
+    t_ema_kernel = run_ema(args.ema_scenarios, _ema_kernel)
     console = Console(width=150)
     table = Table(
         title=f"Partnership model, 15 yearly steps, {os.cpu_count()} cores, "
@@ -185,19 +202,23 @@ def main() -> None:
             f"{flag['wall'] / m * 1e6:.2f}",
             f"{m / flag['wall']:,.0f}",
         )
-    if t_ema is None:
+    if t_ema is None or t_ema_kernel is None:
         table.add_row("EMA Workbench", "-", "-", "-", "-", "not installed (pip install '.[bench]')")
     else:
         m = args.ema_scenarios * 4
-        per_ema = t_ema / m
-        table.add_row(
-            "EMA Workbench perform_experiments (sequential)",
-            f"{m:,}",
-            f"{t_ema:.2f}",
-            f"{per_ema * 1e6:.1f}",
-            f"{m / t_ema:,.0f}",
-            f"{per_ema / per_det:,.0f}x",
-        )
+        for label, t_e in (
+            ("EMA Workbench perform_experiments (sequential), numpy model", t_ema),
+            ("EMA Workbench perform_experiments (sequential), compiled kernel", t_ema_kernel),
+        ):
+            per_ema = t_e / m
+            table.add_row(
+                label,
+                f"{m:,}",
+                f"{t_e:.2f}",
+                f"{per_ema * 1e6:.1f}",
+                f"{m / t_e:,.0f}",
+                f"{per_ema / per_det:,.0f}x",
+            )
     console.print(table)
     print(f"target: {n:,} evaluations under 10 s -> {'met' if t_mem < 10 else 'MISSED'}")
     if flag is not None:
@@ -214,10 +235,14 @@ def main() -> None:
         print(
             f"target: the flagship command under 10 s -> {'met' if flag['wall'] < 10 else 'MISSED'}"
         )
-    if t_ema is not None:
-        ratio = (t_ema / (args.ema_scenarios * 4)) / per_det
+    if t_ema is not None and t_ema_kernel is not None:
+        m = args.ema_scenarios * 4
+        ratio = (t_ema / m) / per_det
+        floor = (t_ema_kernel / m) / per_det
         print(
-            f"target: >= 200x EMA Workbench -> {ratio:,.0f}x, {'met' if ratio >= 200 else 'MISSED'}"
+            f"target: >= 200x EMA Workbench (numpy model per experiment) -> {ratio:,.0f}x, "
+            f"{'met' if ratio >= 200 else 'MISSED'}; with the compiled kernel per experiment "
+            f"(the EMA Workbench's own overhead) {floor:,.0f}x"
         )
 
 
