@@ -16,7 +16,9 @@ def _fmt(x: float, digits: int = 3) -> str:
 
 
 def explore(
-    file: Path = typer.Argument(..., help="Scenario TOML file with a [partnership] table."),
+    file: Path = typer.Argument(
+        ..., help="Scenario TOML file with a [partnership] table (the whole file is validated)."
+    ),
     scenarios: int = typer.Option(10_000, "--scenarios", "-n", help="Number of sampled futures."),
     sampler: str = typer.Option("lhs", "--sampler", help="lhs, sobol or mc."),
     seed: int | None = typer.Option(
@@ -37,8 +39,10 @@ def explore(
     """Rank the partnership strategies by robustness, find where the best one loses
     (PRIM) and which uncertainties matter (Sobol).  Writes DIR/experiments.parquet
     and DIR/summary.json."""
+    from detente.explore import Sampler
     from detente.partnership.lab import read_config, run_lab
 
+    Sampler.parse(sampler)
     if scenarios < 1:
         raise InputError(
             f"--scenarios must be at least 1, not {scenarios}",
