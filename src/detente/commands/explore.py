@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from detente.commands._common import check_output_path, console
@@ -104,7 +105,7 @@ def explore(
     if report.prim is not None:
         p = report.prim
         console.print(
-            f"\n[bold]PRIM: {p.question}[/]  ({p.n_cases:,} of {p.n_points:,} futures, "
+            f"\n[bold]PRIM: {escape(p.question)}[/]  ({p.n_cases:,} of {p.n_points:,} futures, "
             f"{p.base_density:.1%})"
         )
         if not p.boxes:
