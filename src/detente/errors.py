@@ -61,6 +61,8 @@ class Problem:
             where = self.file
             if self.line is not None:
                 where += f":{self.line}"
+        elif self.line is not None:
+            where = f"line {self.line}"
         parts = []
         if where:
             parts.append(where)

@@ -35,17 +35,25 @@ def test_explore_writes_outputs_and_refuses_overwrite(repo_dir, tmp_path, capsys
     assert json.loads((out / "summary.json").read_text())["seed"] == 3
 
 
-def test_explore_bad_inputs_exit_2(tmp_path, capsys) -> None:
+def test_explore_bad_inputs_exit_2(repo_dir, tmp_path, capsys) -> None:
+    base = (repo_dir / "tests" / "partnership" / "data" / "base.toml").read_text()
     bad = tmp_path / "bad.toml"
-    bad.write_text("[partnership.uncertainties]\nrearm_rate = { low = 0.3, high = 0.1 }\n")
+    bad.write_text(base + "[partnership.uncertainties]\nrearm_rate = { low = 0.3, high = 0.1 }\n")
     assert main(["explore", str(bad), "--out", str(tmp_path / "o"), "-q"]) == 2
     err = capsys.readouterr().err
     assert "inverted" in err and "Traceback" not in err
-    bad.write_text("[partnership.uncertainties]\nrearm_rat = [0, 1]\n")
+    bad.write_text(base + "[partnership.uncertainties]\nrearm_rat = [0, 1]\n")
     assert main(["explore", str(bad), "--out", str(tmp_path / "o"), "-q"]) == 2
     assert "rearm_rate" in capsys.readouterr().err
+    # the rest of the scenario is validated too, with its line
+    bad.write_text(base.replace("position = 80", 'position = "high"') + "[partnership]\n")
+    assert main(["explore", str(bad), "--out", str(tmp_path / "o"), "-q"]) == 2
+    err = capsys.readouterr().err
+    line = base.splitlines().index("position = 80") + 1
+    assert f"bad.toml:{line}" in err and "Traceback" not in err
     ok = tmp_path / "ok.toml"
-    ok.write_text("[partnership]\n")
+    ok.write_text(base + "[partnership]\n")
     assert main(["explore", str(ok), "--sampler", "latin", "--out", str(tmp_path / "o")]) == 2
     assert main(["explore", str(ok), "--scenarios", "0", "--out", str(tmp_path / "o")]) == 2
     assert main(["explore", str(tmp_path / "missing.toml")]) == 2
+    assert not (tmp_path / "o" / "experiments.parquet").exists()

@@ -202,3 +202,71 @@ def test_design_errors() -> None:
         model.lever_values(Strategy("s", {"lever": 5.0}))
     with pytest.raises(InputError, match="not both"):
         perform_experiments(model, ExperimentDesign(2, STRATS), workers=2, scheduler="tcp://x:1")
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_threads_do_not_change_results(tmp_path, batched: bool) -> None:
+    from detente.partnership import load_config, make_model
+
+    if batched:  # the partnership model draws its events once for all strategies
+        model, skeleton = make_model(load_config({"horizon": 4}))
+        strategies = skeleton.strategies
+    else:
+        model, strategies = _model(), STRATS
+    design = ExperimentDesign(1100, strategies, seed=9, chunk_size=128)
+    one = perform_experiments(model, design, out=tmp_path / "a.parquet", progress=False, threads=1)
+    four = perform_experiments(model, design, out=tmp_path / "b.parquet", progress=False, threads=4)
+    assert four.where == "in-process, 4 threads"
+    for name in one.outcomes:
+        assert np.array_equal(one.outcomes[name], four.outcomes[name], equal_nan=True)
+    a = pq.read_table(tmp_path / "a.parquet").to_pandas()
+    b = pq.read_table(tmp_path / "b.parquet").to_pandas()
+    assert a.equals(b)  # NaN (no breakdown) compares equal here
+
+
+def test_parquet_reads_back_as_plain_columns(tmp_path) -> None:
+    import pandas as pd
+
+    model = Model(
+        "mixed",
+        noisy_linear,
+        (Uniform("x", 0, 1), Triangular("a", 0.5, 1.0, 2.0), Integer("k", 1, 3)),
+        levers=(Uniform("lever", -1, 1), Categorical("mode", ("slow", "fast"))),
+        outcomes=(Outcome("y", "maximize"), Outcome("z", "minimize")),
+        constants={"c": 2.5},
+    )
+    strategies = (
+        Strategy("low", {"lever": -0.5, "mode": "slow"}),
+        Strategy("high", {"lever": 0.5, "mode": "fast"}),
+    )
+    design = ExperimentDesign(700, strategies, seed=4, chunk_size=256)
+    out = tmp_path / "exp.parquet"
+    r = perform_experiments(model, design, out=out, progress=False, keep_inputs=700)
+    df = pd.read_parquet(out)
+    assert len(df) == 1400
+    assert df["x"].dtype == np.float64 and df["k"].dtype == np.int64
+    assert df["lever"].dtype == np.float64 and df["c"].dtype == np.float64
+    assert (df["c"] == 2.5).all()
+    assert set(df["strategy"]) == {"low", "high"} and set(df["mode"]) == {"slow", "fast"}
+    for s, (name, lever, mode) in enumerate((("low", -0.5, "slow"), ("high", 0.5, "fast"))):
+        rows = df[df["strategy"] == name].sort_values("scenario")
+        assert np.array_equal(rows["scenario"].to_numpy(), np.arange(700))
+        assert np.array_equal(rows["x"].to_numpy(), r.inputs["x"])  # one row per strategy
+        assert np.array_equal(rows["k"].to_numpy(), r.inputs["k"])
+        assert (rows["lever"] == lever).all() and (rows["mode"] == mode).all()
+        assert np.array_equal(rows["y"].to_numpy(), r.outcomes["y"][s])
+
+
+def test_unfinished_parquet_appears_only_when_finished(tmp_path) -> None:
+    model = _model()
+    design = ExperimentDesign(600, STRATS, seed=2, chunk_size=64)
+    out = tmp_path / "exp.parquet"
+    r = perform_experiments(model, design, out=out, progress=False, finish=False)
+    assert r.writing
+    r.finish_writing()
+    assert not r.writing and pq.read_table(out).num_rows == 1200
+    out2 = tmp_path / "other.parquet"
+    r2 = perform_experiments(model, design, out=out2, progress=False, finish=False)
+    r2.abort_writing()
+    assert not out2.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exp.parquet"]

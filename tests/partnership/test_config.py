@@ -68,23 +68,59 @@ def test_bad_tables_raise_input_error(table: dict, match: str) -> None:
         build(load_config(table, file="x.toml"))
 
 
-def test_error_names_line(tmp_path) -> None:
+def _scenario(repo_dir, tmp_path, partnership: str):
+    """A valid scenario file with the given [partnership] text; its first line number."""
+    base = (repo_dir / "tests" / "partnership" / "data" / "base.toml").read_text()
     f = tmp_path / "s.toml"
-    f.write_text("[partnership]\n\n[partnership.uncertainties]\nrearm_rate = [0.2, 0.1]\n")
+    f.write_text(base + "\n" + partnership)
+    return f, base.count("\n") + 2
+
+
+def test_error_names_line(repo_dir, tmp_path) -> None:
+    f, first = _scenario(
+        repo_dir,
+        tmp_path,
+        "[partnership]\n\n[partnership.uncertainties]\nrearm_rate = [0.2, 0.1]\n",
+    )
     with pytest.raises(InputError) as err:
         read_config(f)
-    assert "s.toml:4" in str(err.value)
+    assert f"s.toml:{first + 3}" in str(err.value)
     assert "swap" in str(err.value)
 
 
-def test_missing_table_and_bad_toml(tmp_path) -> None:
-    f = tmp_path / "s.toml"
-    f.write_text("[scenario]\nid = 'x'\n")
+def test_whole_scenario_is_validated_with_lines(repo_dir, tmp_path) -> None:
+    # a stance naming an unknown actor: the scenario loader's error, with its line,
+    # reported together with the [partnership] table's own error and line
+    f, first = _scenario(
+        repo_dir,
+        tmp_path,
+        '[[stances]]\nactor = "RUS"\nissue = "deal"\nposition = 10\nsalience = 20\n\n'
+        "[partnership]\nhorizn = 5\n",
+    )
+    with pytest.raises(InputError) as err:
+        read_config(f)
+    text = str(err.value)
+    assert "RUS" in text and f"s.toml:{first + 1}" in text
+    assert "horizon" in text and f"s.toml:{first + 7}" in text
+    # a valid scenario and table load; a table-only file is not a scenario
+    f.write_text("[partnership]\nhorizon = 5\n")
+    with pytest.raises(InputError, match="no actors"):
+        read_config(f)
+
+
+def test_missing_table_and_bad_toml(repo_dir, tmp_path) -> None:
+    f, _ = _scenario(repo_dir, tmp_path, "")
     with pytest.raises(InputError, match="no \\[partnership\\]"):
         read_config(f)
     f.write_text("[partnership\nhorizon = 3\n")
-    with pytest.raises(InputError, match="TOML"):
+    with pytest.raises(InputError, match="TOML") as err:
         read_config(f)
+    assert "s.toml:1" in str(err.value)
+    f.write_text("partnership = 3\n")
+    with pytest.raises(InputError):
+        read_config(f)
+    with pytest.raises(InputError, match="file not found"):
+        read_config(tmp_path / "missing.toml")
 
 
 def test_flagship_example_parses(repo_dir) -> None:

@@ -60,3 +60,24 @@ def test_pick_issue_or_proposal_by_id() -> None:
     prop = load_scenario(path, scenario_id="d00060")
     assert [i.id for i in prop.issues] == ["d00060i1", "d00060i2"]
     assert len(load_scenarios(path)) == 249
+
+
+def test_invalid_issues_can_be_skipped_instead_of_failing_the_table(deu_text: str) -> None:
+    from detente.errors import InputError
+
+    lines = deu_text.splitlines()
+    header = [c.strip('"') for c in lines[0].split("\t")]
+    row = lines[2].split("\t")
+    codes = {c[1:] for c in header if c.startswith("p") and f"s{c[1:]}" in header}
+    for n, col in enumerate(header):
+        if col[1:] in codes and col not in ("pcom", "scom") and col[0] in "ps":
+            row[n] = ""
+    lines[2] = "\t".join(row)
+    text = "\n".join(lines) + "\n"
+    with pytest.raises(InputError, match="single actor"):
+        loads_deu(text)
+    skipped: list[InputError] = []
+    scenarios = loads_deu(text, skipped=skipped)
+    assert len(scenarios) == 248
+    assert len(skipped) == 1
+    assert "line 3" in str(skipped[0])

@@ -1,44 +1,74 @@
-r"""The calibrated forecaster (``ensemble``): which position wins, learnt from past decisions.
+r"""The calibrated forecaster (``ensemble``): which candidate outcome wins, learnt from the past.
 
 Most decided outcomes in the DEU data are a position some actor held (about two in
-three on the DEU III development split) or the reference point.  The ensemble therefore
-scores every **candidate outcome** of an issue -- each distinct position held by an
-actor, and the reference point -- and forecasts the expected outcome under those scores.
+three on the DEU III development split) or the reference point; most of the others are
+compromises between the positions.  The ensemble therefore scores a small set of
+**candidate outcomes** of each issue -- every distinct position held by an actor, the
+reference point, and the compromise (the capability × salience weighted mean, Achen's
+compromise model) -- and forecasts from the resulting predictive distribution.
 
 Candidate features (positions on the issue's unit scale)
 --------------------------------------------------------
-* the capability × salience weight share and the share of actors holding it;
-* whether it is the Commission's, the Parliament's position, the reference point, an
-  extreme of the positions; the first two interacted with the procedure (codecision
-  gives the Parliament a veto) and the reference point with unanimity;
-* its distance to every model's forecast (:data:`~detente.backtest.features.FORECAST_MODELS`:
-  the weighted means, the weighted median, Nash bargaining, EUM and SMP), the squared
-  distance to the capability × salience weighted mean, and that distance relative to the
-  spread of positions;
-* the issue's number of candidates, spread and salience concentration.
+* **Who holds it**: the capability × salience weight share and the share of actors
+  holding it; whether it is the Commission's or the Parliament's position (each also ×
+  codecision, which gives the Parliament a veto), the reference point (also ×
+  unanimity), an extreme of the candidates, a held position, the compromise.
+* **Coalitions** (weights :math:`w_i = c_i s_i`, positions :math:`x_i`): the support
+  :math:`\min(\sum_{x_i \le x} w_i, \sum_{x_i \ge x} w_i) / \sum w_i` of candidate
+  :math:`x` -- the weight that can be assembled at or beyond it on its weaker side,
+  0.5 at the weighted median -- over all actors and over the Council members only (the
+  latter also × unanimity); whether it is in the Council's qualified-majority core
+  (no 65% of Council weight lies strictly on one side of it:
+  :math:`\min(L, R) \ge 0.35`; GDP-based capabilities stand in for Council votes); the
+  share of all weight and of Council weight whose holders are closer to the candidate
+  than to the reference point, that Council share × unanimity, and whether, under
+  unanimity, every Council member prefers it to the reference point; its distance to
+  the reference point (0 where there is none).
+* **Models**: its distance to every model's forecast
+  (:data:`~detente.backtest.features.FORECAST_MODELS`: the weighted means, the weighted
+  median, Nash bargaining, EUM and SMP), the squared distance to the capability ×
+  salience mean and that distance relative to the spread of positions.
+* What is the same for every candidate of an issue (its procedure, voting rule, spread
+  of positions...) cannot change a conditional logit's choice on its own; it enters
+  through the interactions above.
 
 Model
 -----
-A logistic regression (scikit-learn, L2 penalty, standardised features) learns, on
-training issues, whether a candidate is the outcome.  On a new issue the candidates'
-decision scores :math:`s_c` become probabilities by a softmax within the issue,
-:math:`p_c = e^{s_c} / \sum_d e^{s_d}` (the conditional-logit form), and the forecast is
-:math:`\hat{y} = \sum_c p_c x_c`.  The penalty ``C`` is chosen by grouped
-cross-validation on the training issues (no proposal in both parts), by mean absolute
-error of :math:`\hat{y}`.
+A conditional logit (McFadden 1974): candidate :math:`c` of issue :math:`i` has score
+:math:`s_{ic} = \beta^\top z_{ic}` (standardised features) and probability
+:math:`p_{ic} = e^{s_{ic}} / \sum_d e^{s_{id}}`.  The training target of an issue is
+the candidate **nearest the outcome** (shared equally on a tie), so issues settled by a
+compromise teach the model too.  :math:`\beta` minimises the L2-penalised negative
+log-likelihood :math:`-\sum_i \sum_c t_{ic} \log p_{ic} + \lVert\beta\rVert^2 / (2C)`
+(L-BFGS, scipy).
+
+The forecast is :math:`\hat{y} = \lambda\, \mathrm{median}(p_i) + (1-\lambda) \sum_c
+p_{ic} x_{ic}`: the median of the candidate distribution (the point that minimises
+the expected absolute error under it), shrunk towards its mean if that helps.  The
+penalty :math:`C` and the blend :math:`\lambda` are chosen together by grouped
+cross-validation on the training issues only (no proposal on both sides), by mean
+absolute error.
 
 80% prediction interval
 -----------------------
-Split-conformal with grouped cross-validation residuals (CV+ style; Vovk et al. 2005,
-Barber et al. 2021): the training issues' out-of-fold absolute errors, divided by a
-local scale (the predictive standard deviation of the candidate distribution plus a
-floor), give the quantile :math:`q` at level :math:`\lceil 0.8 (n+1) \rceil / n`; a new
-issue's interval is :math:`\hat{y} \pm q \cdot \text{scale}`, cut to the issue's scale.
+Conformalised quantiles (Romano, Patterson & Candès 2019) with grouped cross-validation
+residuals (CV+ style; Barber et al. 2021).  The base interval is
+:math:`[Q_a, Q_{1-a}]` of the issue's candidate distribution (widened to contain
+:math:`\hat{y}`); the training issues' out-of-fold conformity scores
+:math:`E = \max(Q_a - y, y - Q_{1-a})` give the quantile :math:`q` at level
+:math:`\lceil 0.8 (n+1) \rceil / n`, and a new issue's interval is
+:math:`[Q_a - q, Q_{1-a} + q]` (still containing :math:`\hat{y}`), cut to the issue's
+scale.  The tail :math:`a` is the one among :math:`(1 - 0.8)/2 \times \{1, 1.5, 2, 2.5,
+3\}` whose calibrated intervals are narrowest on the training issues (every choice
+covers 80% of them by construction).
 
 References
 ----------
 McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior. In
 P. Zarembka (ed.), *Frontiers in Econometrics*, 105-142.
+
+Romano, Y., Patterson, E. & Candès, E. J. (2019). Conformalized quantile regression.
+*Advances in Neural Information Processing Systems* 32.
 
 Barber, R. F., Candès, E. J., Ramdas, A. & Tibshirani, R. J. (2021). Predictive
 inference with the jackknife+. *Annals of Statistics*, 49(1), 486-507.
@@ -55,14 +85,21 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from detente.backtest.cases import DecisionCase
-from detente.backtest.features import FORECAST_MODELS, feature_frame
+from detente.backtest.features import COMMISSION, FORECAST_MODELS, PARLIAMENT, feature_frame
 from detente.errors import InputError
 
-__all__ = ["CANDIDATE_FEATURES", "Ensemble", "EnsembleForecast", "candidate_table"]
+__all__ = [
+    "CANDIDATE_FEATURES",
+    "CandidateDistribution",
+    "Ensemble",
+    "EnsembleForecast",
+    "candidate_table",
+]
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
-#: Columns of the candidate table the classifier uses.
+#: Columns of the candidate table the conditional logit uses.
 CANDIDATE_FEATURES: tuple[str, ...] = (
     "share",
     "actor_share",
@@ -73,25 +110,58 @@ CANDIDATE_FEATURES: tuple[str, ...] = (
     "com_x_cod",
     "ep_x_cod",
     "rp_x_unan",
+    "is_held",
+    "is_compromise",
+    "support",
+    "council_support",
+    "council_support_x_unan",
+    "in_qmv_core",
+    "beats_rp",
+    "council_beats_rp",
+    "council_beats_rp_x_unan",
+    "unanimous_over_rp",
+    "dist_rp",
     *(f"dist_{m}" for m in FORECAST_MODELS),
     "dist2_mean",
     "dist_rel_spread",
-    "n_candidates",
-    "spread",
-    "concentration",
 )
 
 #: Penalties tried by the inner cross-validation.
 C_GRID: tuple[float, ...] = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
-#: Floor of the conformal scale, on the unit scale.
-SCALE_FLOOR = 0.05
+#: Weights of the median in the median/mean blend tried by the inner cross-validation.
+BLEND_GRID: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+#: Tails of the base interval tried, as multiples of (1 - nominal) / 2.
+TAIL_MULTIPLES: tuple[float, ...] = (1.0, 1.5, 2.0, 2.5, 3.0)
+
+#: Council weight share that blocks a qualified majority (1 - 0.65).
+QMV_BLOCKING = 0.35
+
+#: Floor of the spread in ``dist_rel_spread``, on the unit scale.
+SPREAD_FLOOR = 0.05
 
 _SAME = 1e-6
 
 
+def _shares(w: FloatArray) -> FloatArray:
+    total = float(w.sum())
+    return w / total if total > 0 else np.zeros_like(w)
+
+
+def _at(x: FloatArray, v: float | None, case: DecisionCase) -> FloatArray:
+    """1.0 where candidate ``x`` (unit scale) is the position ``v`` (issue scale)."""
+    if v is None or not math.isfinite(v):
+        return np.zeros(x.size)
+    return (np.abs(x - (v - case.lower) / (case.upper - case.lower)) <= _SAME).astype(float)
+
+
 def candidate_table(cases: Sequence[DecisionCase], forecasts: pd.DataFrame) -> pd.DataFrame:
     """One row per issue and candidate outcome, with the candidate features.
+
+    The candidates of an issue are the distinct positions held (by any actor, salience
+    or not), the reference point where present, and the capability × salience weighted
+    mean where some actor has weight.
 
     Parameters
     ----------
@@ -104,62 +174,91 @@ def candidate_table(cases: Sequence[DecisionCase], forecasts: pd.DataFrame) -> p
     -------
     pandas.DataFrame
         Columns ``case`` (position in ``cases``), ``x`` (the candidate on the unit
-        scale), ``is_outcome`` (1.0 if it is the outcome, NaN if unknown) and
-        :data:`CANDIDATE_FEATURES`.
+        scale), ``is_outcome`` (1.0 if it is the outcome, NaN if unknown), ``target``
+        (1 / k for the k candidates nearest the outcome, else 0; NaN if unknown) and
+        :data:`CANDIDATE_FEATURES`, sorted by case and ``x``.
     """
     feats = feature_frame(cases, forecasts)
-    cols: dict[str, list[float]] = {c: [] for c in ("case", "x", "is_outcome", *CANDIDATE_FEATURES)}
+    frames = []
     for i, case in enumerate(cases):
         f = feats.iloc[i]
         span = case.upper - case.lower
-        held = np.array(list(case.all_positions.values()), dtype=np.float64)
-        pool = list(held)
-        if math.isfinite(case.reference_point):
-            pool.append(case.reference_point)
-        if not pool:
-            continue
-        cand = np.unique(np.round((np.asarray(pool) - case.lower) / span, 9))
         a = case.arrays
         xs = (a.positions[:, 0] - case.lower) / span
         w = a.capabilities * a.saliences[:, 0]
-        total = float(w.sum())
-        units = (held - case.lower) / span
-        com = case.all_positions.get("COM")
-        ep = case.all_positions.get("EP")
-        rp = case.reference_point
+        share = _shares(w)
+        council = np.array([aid not in (COMMISSION, PARLIAMENT) for aid in a.actor_ids], bool)
+        share_c = _shares(w * council)
+        held = (np.array(list(case.all_positions.values()), dtype=np.float64) - case.lower) / span
+        rp = (case.reference_point - case.lower) / span
+        has_rp = math.isfinite(rp)
+        mean = float((share * xs).sum()) if share.sum() > 0 else math.nan
+        pool = [*held, *([rp] if has_rp else []), *([mean] if math.isfinite(mean) else [])]
+        if not pool:
+            continue
+        x: FloatArray = np.unique(np.round(np.asarray(pool, dtype=np.float64), 9)).astype(
+            np.float64
+        )
+        k = x.size
+        near = np.abs(xs[None, :] - x[:, None]) <= _SAME  # (k, actors)
+        left = (xs[None, :] <= x[:, None] + _SAME).astype(float)
+        right = (xs[None, :] >= x[:, None] - _SAME).astype(float)
+        support = np.minimum(left @ share, right @ share)
+        support_c = np.minimum(left @ share_c, right @ share_c)
+        if has_rp:
+            prefers = np.abs(xs[None, :] - x[:, None]) < np.abs(xs - rp)[None, :] - _SAME
+            beats = prefers.astype(float) @ share
+            beats_c = prefers.astype(float) @ share_c
+        else:
+            beats = beats_c = np.zeros(k)
+
+        is_com = _at(x, case.all_positions.get(COMMISSION), case)
+        is_ep = _at(x, case.all_positions.get(PARLIAMENT), case)
+        is_rp = _at(x, case.reference_point, case)
         cod = float(case.procedure.upper() == "COD")
         unan = float(case.voting_rule.lower().startswith("unan"))
-        out = (case.outcome - case.lower) / span if case.has_outcome else math.nan
-        for x in cand:
-            same = np.abs(xs - x) <= _SAME
-            is_com = float(com is not None and abs((com - case.lower) / span - x) <= _SAME)
-            is_ep = float(ep is not None and abs((ep - case.lower) / span - x) <= _SAME)
-            is_rp = float(math.isfinite(rp) and abs((rp - case.lower) / span - x) <= _SAME)
-            d_mean = abs(x - float(f["f_mean_capability_salience"]))
-            row = {
-                "case": float(i),
-                "x": float(x),
-                "is_outcome": (float(abs(out - x) <= _SAME) if math.isfinite(out) else math.nan),
-                "share": float(w[same].sum() / total) if total > 0 else 0.0,
-                "actor_share": float(np.mean(np.abs(units - x) <= _SAME)) if units.size else 0.0,
-                "is_extreme": float(x in (cand[0], cand[-1])),
-                "is_com": is_com,
-                "is_ep": is_ep,
-                "is_rp": is_rp,
-                "com_x_cod": is_com * cod,
-                "ep_x_cod": is_ep * cod,
-                "rp_x_unan": is_rp * unan,
-                "dist2_mean": d_mean**2,
-                "dist_rel_spread": d_mean / (float(f["spread"]) + SCALE_FLOOR),
-                "n_candidates": float(cand.size),
-                "spread": float(f["spread"]),
-                "concentration": float(f["concentration"]),
-            }
-            for m in FORECAST_MODELS:
-                row[f"dist_{m}"] = abs(x - float(f[f"f_{m}"]))
-            for key, value in row.items():
-                cols[key].append(value)
-    return pd.DataFrame(cols)
+        any_council = bool(share_c.sum() > 0)
+        d_mean = np.abs(x - float(f["f_mean_capability_salience"]))
+        cols: dict[str, FloatArray | float] = {
+            "case": float(i),
+            "x": x,
+            "share": near.astype(float) @ share,
+            "actor_share": np.mean(np.abs(held[None, :] - x[:, None]) <= _SAME, axis=1),
+            "is_extreme": ((x == x[0]) | (x == x[-1])).astype(float),
+            "is_com": is_com,
+            "is_ep": is_ep,
+            "is_rp": is_rp,
+            "com_x_cod": is_com * cod,
+            "ep_x_cod": is_ep * cod,
+            "rp_x_unan": is_rp * unan,
+            "is_held": np.any(np.abs(held[None, :] - x[:, None]) <= _SAME, axis=1).astype(float),
+            "is_compromise": (np.abs(x - mean) <= _SAME).astype(float),
+            "support": support,
+            "council_support": support_c,
+            "council_support_x_unan": support_c * unan,
+            "in_qmv_core": (support_c >= QMV_BLOCKING - _SAME).astype(float) * any_council,
+            "beats_rp": beats,
+            "council_beats_rp": beats_c,
+            "council_beats_rp_x_unan": beats_c * unan,
+            "unanimous_over_rp": (beats_c >= 1.0 - _SAME).astype(float) * unan * any_council,
+            "dist_rp": np.abs(x - rp) if has_rp else np.zeros(k),
+            **{f"dist_{m}": np.abs(x - float(f[f"f_{m}"])) for m in FORECAST_MODELS},
+            "dist2_mean": d_mean**2,
+            "dist_rel_spread": d_mean / (float(f["spread"]) + SPREAD_FLOOR),
+        }
+        if case.has_outcome:
+            out = (case.outcome - case.lower) / span
+            gap = np.abs(x - out)
+            nearest = (gap <= gap.min() + _SAME).astype(float)
+            cols["is_outcome"] = (gap <= _SAME).astype(float)
+            cols["target"] = nearest / nearest.sum()
+        else:
+            cols["is_outcome"] = cols["target"] = np.full(k, np.nan)
+        frames.append(pd.DataFrame(cols, index=range(k)))
+    columns = ["case", "x", "is_outcome", "target", *CANDIDATE_FEATURES]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 @dataclass(frozen=True)
@@ -187,13 +286,103 @@ class EnsembleForecast:
         return np.asarray((y >= self.lower - 1e-9) & (y <= self.upper + 1e-9))
 
 
-def _softmax_by_case(case: NDArray[np.int64], scores: FloatArray, n: int) -> FloatArray:
+def _softmax_by_case(case: IntArray, scores: FloatArray, n: int) -> FloatArray:
     top = np.full(n, -np.inf)
     np.maximum.at(top, case, scores)
     e = np.exp(scores - top[case])
     tot = np.zeros(n)
     np.add.at(tot, case, e)
     return np.asarray(e / tot[case])
+
+
+@dataclass(frozen=True)
+class CandidateDistribution:
+    """Each issue's predictive distribution over its candidates (unit scale).
+
+    Attributes
+    ----------
+    case
+        ``(R,)`` issue of each candidate (0..n-1).
+    x
+        ``(R,)`` candidate positions.
+    p
+        ``(R,)`` probabilities (summing to 1 within an issue).
+    n
+        Number of issues (an issue without candidates has no rows).
+    """
+
+    case: IntArray
+    x: FloatArray
+    p: FloatArray
+    n: int
+
+    def has(self) -> NDArray[np.bool_]:
+        """``(n,)`` whether each issue has a candidate."""
+        out = np.zeros(self.n, dtype=bool)
+        out[self.case] = True
+        return out
+
+    def mean(self) -> FloatArray:
+        """``(n,)`` expected value of each issue (NaN without candidates)."""
+        m = np.zeros(self.n)
+        np.add.at(m, self.case, self.p * self.x)
+        return np.where(self.has(), m, np.nan)
+
+    def quantile(self, q: float) -> FloatArray:
+        """``(n,)`` the smallest candidate whose cumulative probability reaches ``q``."""
+        order = np.lexsort((self.x, self.case))
+        c, x, p = self.case[order], self.x[order], self.p[order]
+        cum = np.cumsum(p)
+        first = np.r_[True, c[1:] != c[:-1]] if c.size else np.zeros(0, bool)
+        starts = np.flatnonzero(first)
+        before = np.repeat(cum[starts] - p[starts], np.diff(np.r_[starts, c.size]))
+        reached = np.flatnonzero(cum - before >= q - 1e-12)
+        out = np.full(self.n, np.nan)
+        cc = c[reached]
+        head = np.r_[True, cc[1:] != cc[:-1]] if cc.size else np.zeros(0, bool)
+        out[cc[head]] = x[reached[head]]
+        return out
+
+
+class _ConditionalLogit:
+    """L2-penalised conditional logit over standardised features, fitted by L-BFGS."""
+
+    def __init__(self, c: float) -> None:
+        self.c = float(c)
+        self.center: FloatArray | None = None
+        self.scale: FloatArray | None = None
+        self.beta: FloatArray | None = None
+
+    def fit(self, z: FloatArray, case: IntArray, target: FloatArray) -> _ConditionalLogit:
+        from scipy.optimize import minimize
+
+        self.center = z.mean(axis=0)
+        sd = z.std(axis=0)
+        self.scale = np.where(sd > 0, sd, 1.0)
+        zs = (z - self.center) / self.scale
+        _, case = np.unique(case, return_inverse=True)
+        n = int(case.max()) + 1
+        penalty = 1.0 / self.c
+
+        def loss(beta: FloatArray) -> tuple[float, FloatArray]:
+            p = _softmax_by_case(case, zs @ beta, n)
+            nll = -float(np.sum(target * np.log(np.maximum(p, 1e-300))))
+            grad = -(zs.T @ (target - p)) + penalty * beta
+            return nll + 0.5 * penalty * float(beta @ beta), grad
+
+        res = minimize(loss, np.zeros(zs.shape[1]), jac=True, method="L-BFGS-B")
+        self.beta = np.asarray(res.x, dtype=np.float64)
+        return self
+
+    def scores(self, z: FloatArray) -> FloatArray:
+        assert self.beta is not None and self.center is not None and self.scale is not None
+        return np.asarray(((z - self.center) / self.scale) @ self.beta, dtype=np.float64)
+
+
+def _conformal_quantile(scores: FloatArray, nominal: float) -> float:
+    n = scores.size
+    level = min(1.0, math.ceil(nominal * (n + 1)) / n)
+    return float(np.quantile(scores, level, method="higher"))
 
 
 class Ensemble:
@@ -204,85 +393,82 @@ class Ensemble:
     nominal
         Nominal coverage of the prediction interval (default 0.8).
     folds
-        Grouped cross-validation folds for choosing the penalty and for the conformal
-        residuals.
+        Grouped cross-validation folds for choosing the penalty, the median/mean blend
+        and the interval, and for the conformal residuals.
     c_grid
         Penalties tried.
+    blend_grid
+        Weights of the median (against the mean) tried.
     """
 
     def __init__(
-        self, nominal: float = 0.8, folds: int = 5, c_grid: Sequence[float] = C_GRID
+        self,
+        nominal: float = 0.8,
+        folds: int = 5,
+        c_grid: Sequence[float] = C_GRID,
+        blend_grid: Sequence[float] = BLEND_GRID,
     ) -> None:
         if not 0 < nominal < 1:
             raise InputError(f"nominal coverage {nominal:g} is not between 0 and 1")
         self.nominal = float(nominal)
         self.folds = int(folds)
         self.c_grid = tuple(float(c) for c in c_grid)
+        self.blend_grid = tuple(float(b) for b in blend_grid)
+        self.tails = tuple(
+            round(min(0.49, m * (1.0 - self.nominal) / 2.0), 10) for m in TAIL_MULTIPLES
+        )
         self.C: float | None = None
+        self.blend: float | None = None
+        self.tail: float | None = None
         self.q: float | None = None
-        self._clf: object | None = None
+        self._clf: _ConditionalLogit | None = None
 
     # -- pieces ---------------------------------------------------------------------------
 
     @staticmethod
-    def _classifier(c: float) -> object:
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
-        return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=5000))
-
-    @staticmethod
-    def _fit_rows(clf: object, rows: pd.DataFrame) -> object:
-        y = rows["is_outcome"].to_numpy()
-        keep = np.isfinite(y)
-        labels = y[keep].astype(int)
-        if labels.min(initial=1) == labels.max(initial=0):
+    def _fit_rows(c: float, rows: pd.DataFrame) -> _ConditionalLogit:
+        t = rows["target"].to_numpy()
+        keep = np.isfinite(t)
+        if not keep.any() or rows.loc[keep, "case"].nunique() < 2:
             raise InputError(
-                "the training issues give the ensemble nothing to learn: no outcome (or "
-                "every candidate) matches a position held",
+                "the training issues give the ensemble nothing to learn: fewer than two "
+                "decided issues with a candidate outcome",
                 field="--train",
                 fix="train on more decided issues.",
             )
-        clf.fit(rows.loc[keep, list(CANDIDATE_FEATURES)].to_numpy(), labels)  # type: ignore[attr-defined]
-        return clf
+        z = rows.loc[keep, list(CANDIDATE_FEATURES)].to_numpy(dtype=np.float64)
+        case = rows.loc[keep, "case"].to_numpy().astype(np.int64)
+        return _ConditionalLogit(c).fit(z, case, t[keep])
 
     @staticmethod
-    def _predict_rows(clf: object, rows: pd.DataFrame, n: int) -> tuple[FloatArray, FloatArray]:
-        """Expected value and standard deviation of each case's candidate distribution."""
-        mean = np.full(n, np.nan)
-        sd = np.full(n, np.nan)
-        if rows.empty:
-            return mean, sd
-        scores = clf.decision_function(rows[list(CANDIDATE_FEATURES)].to_numpy())  # type: ignore[attr-defined]
+    def _distribution(clf: _ConditionalLogit, rows: pd.DataFrame, n: int) -> CandidateDistribution:
         case = rows["case"].to_numpy().astype(np.int64)
-        p = _softmax_by_case(case, np.asarray(scores, dtype=np.float64), n)
-        x = rows["x"].to_numpy()
-        m = np.zeros(n)
-        np.add.at(m, case, p * x)
-        v = np.zeros(n)
-        np.add.at(v, case, p * (x - m[case]) ** 2)
-        has = np.zeros(n, dtype=bool)
-        has[case] = True
-        mean[has] = m[has]
-        sd[has] = np.sqrt(v[has])
-        return mean, sd
+        x = rows["x"].to_numpy(dtype=np.float64)
+        if rows.empty:
+            return CandidateDistribution(case, x, np.zeros(0), n)
+        s = clf.scores(rows[list(CANDIDATE_FEATURES)].to_numpy(dtype=np.float64))
+        return CandidateDistribution(case, x, _softmax_by_case(case, s, n), n)
 
     @staticmethod
-    def _subset(rows: pd.DataFrame, idx: NDArray[np.int64]) -> pd.DataFrame:
+    def _subset(rows: pd.DataFrame, idx: IntArray) -> pd.DataFrame:
         """Rows of cases ``idx``, renumbered 0..len(idx)-1 in that order."""
         pos = {int(c): k for k, c in enumerate(idx)}
         sub = rows[rows["case"].isin(pos)].copy()
         sub["case"] = sub["case"].map(pos).astype(float)
         return sub
 
+    def _summaries(self, dist: CandidateDistribution) -> dict[str, FloatArray]:
+        out = {"mean": dist.mean(), "median": dist.quantile(0.5)}
+        for a in self.tails:
+            out[f"lo{a}"] = dist.quantile(a)
+            out[f"hi{a}"] = dist.quantile(1.0 - a)
+        return out
+
     def _oof(
         self, rows: pd.DataFrame, groups: NDArray[np.str_], n: int, c: float
-    ) -> tuple[FloatArray, FloatArray]:
+    ) -> dict[str, FloatArray]:
         from sklearn.model_selection import GroupKFold
 
-        mean = np.full(n, np.nan)
-        sd = np.full(n, np.nan)
         k = min(self.folds, len(set(groups.tolist())))
         if k < 2:
             raise InputError(
@@ -290,10 +476,26 @@ class Ensemble:
                 field="--train",
                 fix="train on more proposals.",
             )
+        out: dict[str, FloatArray] = {}
         for tr, te in GroupKFold(k).split(np.zeros(n), groups=groups):
-            clf = self._fit_rows(self._classifier(c), self._subset(rows, tr))
-            mean[te], sd[te] = self._predict_rows(clf, self._subset(rows, te), len(te))
-        return mean, sd
+            clf = self._fit_rows(c, self._subset(rows, tr))
+            part = self._summaries(self._distribution(clf, self._subset(rows, te), len(te)))
+            for key, v in part.items():
+                out.setdefault(key, np.full(n, np.nan))[te] = v
+        return out
+
+    def _point(self, s: dict[str, FloatArray], blend: float, fallback: FloatArray) -> FloatArray:
+        p = blend * s["median"] + (1.0 - blend) * s["mean"]
+        return np.asarray(np.where(np.isfinite(p), p, fallback))
+
+    def _base_interval(
+        self, s: dict[str, FloatArray], tail: float, point: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """``[Q_a, Q_{1-a}]`` widened to hold the point; the whole scale without candidates."""
+        lo = np.fmin(s[f"lo{tail}"], point)
+        hi = np.fmax(s[f"hi{tail}"], point)
+        none = ~np.isfinite(s[f"lo{tail}"])
+        return np.where(none, 0.0, lo), np.where(none, 1.0, hi)
 
     # -- public ---------------------------------------------------------------------------
 
@@ -323,22 +525,32 @@ class Ensemble:
         n = len(train)
         rows = candidate_table(train, fc)
         groups = np.array([c.proposal for c in train])
-        unit_y = np.array([(c.outcome - c.lower) / (c.upper - c.lower) for c in train])
+        y = np.array([(c.outcome - c.lower) / (c.upper - c.lower) for c in train])
         fallback = self._fallback(train, fc)
-        best: tuple[float, float, FloatArray, FloatArray] | None = None
+        best: tuple[float, float, float, dict[str, FloatArray]] | None = None
         for c in self.c_grid:
-            mean, sd = self._oof(rows, groups, n, c)
-            mean = np.where(np.isfinite(mean), mean, fallback)
-            err = float(np.mean(np.abs(mean - unit_y)))
-            if best is None or err < best[0] - 1e-12:
-                best = (err, c, mean, sd)
+            s = self._oof(rows, groups, n, c)
+            for blend in self.blend_grid:
+                err = float(np.mean(np.abs(self._point(s, blend, fallback) - y)))
+                if best is None or err < best[0] - 1e-12:
+                    best = (err, c, blend, s)
         assert best is not None
-        _, self.C, oof_mean, oof_sd = best
-        scale = np.where(np.isfinite(oof_sd), oof_sd, 0.0) + SCALE_FLOOR
-        score = np.abs(unit_y - oof_mean) / scale
-        level = min(1.0, math.ceil(self.nominal * (n + 1)) / n)
-        self.q = float(np.quantile(score, level, method="higher"))
-        self._clf = self._fit_rows(self._classifier(self.C), rows)
+        _, self.C, self.blend, oof = best
+        point = self._point(oof, self.blend, fallback)
+        narrowest: tuple[float, float, float] | None = None
+        for tail in self.tails:
+            lo, hi = self._base_interval(oof, tail, point)
+            q = _conformal_quantile(np.maximum(lo - y, y - hi), self.nominal)
+            width = float(
+                np.mean(
+                    np.clip(np.fmax(hi + q, point), 0, 1) - np.clip(np.fmin(lo - q, point), 0, 1)
+                )
+            )
+            if narrowest is None or width < narrowest[0] - 1e-12:
+                narrowest = (width, tail, q)
+        assert narrowest is not None
+        _, self.tail, self.q = narrowest
+        self._clf = self._fit_rows(self.C, rows)
         return self
 
     @staticmethod
@@ -357,19 +569,19 @@ class Ensemble:
         RuntimeError
             If the ensemble has not been fitted.
         """
-        if self._clf is None or self.q is None:
+        if self._clf is None or self.q is None or self.blend is None or self.tail is None:
             raise RuntimeError("fit the ensemble before predicting")
         n = len(cases)
         rows = candidate_table(cases, forecasts)
-        mean, sd = self._predict_rows(self._clf, rows, n)
-        mean = np.where(np.isfinite(mean), mean, self._fallback(cases, forecasts))
-        half = self.q * (np.where(np.isfinite(sd), sd, 0.0) + SCALE_FLOOR)
+        s = self._summaries(self._distribution(self._clf, rows, n))
+        point = self._point(s, self.blend, self._fallback(cases, forecasts))
+        lo, hi = self._base_interval(s, self.tail, point)
+        lo = np.clip(np.fmin(lo - self.q, point), 0.0, 1.0)
+        hi = np.clip(np.fmax(hi + self.q, point), 0.0, 1.0)
         lower = np.array([c.lower for c in cases])
         span = np.array([c.upper - c.lower for c in cases])
-        lo = np.clip(mean - half, 0.0, 1.0)
-        hi = np.clip(mean + half, 0.0, 1.0)
         return EnsembleForecast(
-            point=lower + span * mean,
+            point=lower + span * point,
             lower=lower + span * lo,
             upper=lower + span * hi,
             nominal=self.nominal,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from detente.errors import DetenteError, InputError
 
@@ -33,7 +34,7 @@ console_err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def _report_input_error(err: InputError) -> None:
-    console_err.print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
+    console_err.print(f"[bold red]error:[/] {escape(str(err))}", markup=True, highlight=False)
 
 
 def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False) -> int:
@@ -79,11 +80,11 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False
     except BrokenPipeError:
         return 0
     except DetenteError as err:
-        console_err.print(f"[bold red]error:[/] {err}")
+        console_err.print(f"[bold red]error:[/] {escape(str(err))}")
         return EXIT_INTERNAL
     except Exception as err:  # an internal error: say so, and how to get details
         console_err.print(
-            f"[bold red]internal error:[/] {type(err).__name__}: {err}\n"
+            f"[bold red]internal error:[/] {type(err).__name__}: {escape(str(err))}\n"
             "This is a bug in detente, not in your input. Re-run with DETENTE_DEBUG=1 "
             "for the traceback and report it."
         )

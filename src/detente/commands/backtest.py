@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS
@@ -145,7 +146,8 @@ def _backtest_cmd(
         console.print(f"note: {note}")
     for name, items in res.failures.items():
         console.print(
-            f"[yellow]note[/] ({name}): no forecast on {len(items)} issue(s), e.g. {items[0]}"
+            f"[yellow]note[/] ({escape(name)}): no forecast on {len(items)} issue(s), "
+            f"e.g. {escape(str(items[0]))}"
         )
     console.print(f"{seconds:.1f} s.")
     if json_out is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from detente.commands._common import check_output_path, console
@@ -16,7 +17,9 @@ def _fmt(x: float, digits: int = 3) -> str:
 
 
 def explore(
-    file: Path = typer.Argument(..., help="Scenario TOML file with a [partnership] table."),
+    file: Path = typer.Argument(
+        ..., help="Scenario TOML file with a [partnership] table (the whole file is validated)."
+    ),
     scenarios: int = typer.Option(10_000, "--scenarios", "-n", help="Number of sampled futures."),
     sampler: str = typer.Option("lhs", "--sampler", help="lhs, sobol or mc."),
     seed: int | None = typer.Option(
@@ -37,8 +40,10 @@ def explore(
     """Rank the partnership strategies by robustness, find where the best one loses
     (PRIM) and which uncertainties matter (Sobol).  Writes DIR/experiments.parquet
     and DIR/summary.json."""
+    from detente.explore import Sampler
     from detente.partnership.lab import read_config, run_lab
 
+    Sampler.parse(sampler)
     if scenarios < 1:
         raise InputError(
             f"--scenarios must be at least 1, not {scenarios}",
@@ -100,7 +105,7 @@ def explore(
     if report.prim is not None:
         p = report.prim
         console.print(
-            f"\n[bold]PRIM: {p.question}[/]  ({p.n_cases:,} of {p.n_points:,} futures, "
+            f"\n[bold]PRIM: {escape(p.question)}[/]  ({p.n_cases:,} of {p.n_points:,} futures, "
             f"{p.base_density:.1%})"
         )
         if not p.boxes:

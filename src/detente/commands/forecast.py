@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from detente.bargaining import Forecast, forecast, get_model, list_models, scenario_arrays
@@ -264,9 +265,9 @@ def _forecast_cmd(
             state = "converged" if f.converged else "[yellow]did not converge[/] (see the notes)"
             console.print(f"{get_model(name).label}: {f.rounds} rounds, {state}")
         for note in f.notes:
-            console.print(f"[yellow]note[/] ({name}): {note}")
+            console.print(f"[yellow]note[/] ({escape(name)}): {escape(note)}")
     if explain_actor is not None and "eum" in results:
-        console.print(f"\n[bold]{explain_actor}[/] in the expected-utility model:")
+        console.print(f"\n[bold]{escape(explain_actor)}[/] in the expected-utility model:")
         for line in explain(results["eum"], explain_actor):
             console.print(line, markup=False)
     if explain_actor is not None and "smp" in results:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from detente.bargaining import (
@@ -143,7 +144,7 @@ def report_draws(
     )
     for m in models:
         for note in res.notes.get(m, ()):
-            console.print(f"[yellow]note[/] ({m}, draws): {note}")
+            console.print(f"[yellow]note[/] ({escape(m)}, draws): {escape(note)}")
     return {
         "n": int(draws),
         "seed": int(seed),
@@ -338,7 +339,7 @@ def _sensitivity_cmd(
     console.print(table)
     console.print(f"{seconds:.1f} s. ± : half-width of the 95% bootstrap confidence interval.")
     for note in res.notes:
-        console.print(f"[yellow]note[/]: {note}")
+        console.print(f"[yellow]note[/]: {escape(note)}")
     if json_out is not None:
         _write_atomic(json_out, json.dumps(res.to_dict(), indent=2, allow_nan=False) + "\n")
         console.print(f"wrote {json_out}")

@@ -17,10 +17,14 @@ inputs of the first ``keep_inputs`` scenarios.  Peak memory is therefore about
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
+import queue
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,17 +68,20 @@ def noise_generator(master: int, chunk: int) -> np.random.Generator:
 class ChunkResult:
     """The inputs and outcomes of one chunk.
 
-    ``inputs`` holds one array per uncertainty (length: the chunk's scenarios),
-    ``levers`` one array per lever and ``outcomes`` one per outcome, both of length
-    ``n_experiments`` ordered strategy-major (all scenarios of strategy 0, then 1, ...)
-    for a factorial design.
+    ``inputs`` holds one array per uncertainty (length: the chunk's scenarios).
+    ``outcomes`` holds one array per outcome of length ``n_experiments``, ordered
+    strategy-major for a factorial design (all scenarios of strategy 0, then 1, ...).
+    Levers are stored once per *lever row* (``lever_values``: one value per strategy
+    of a factorial design, one per experiment of a zip design) and ``lever_row`` says
+    which row each experiment uses; :attr:`levers` expands them per experiment.
     """
 
     index: int
     start: int
     stop: int
     inputs: dict[str, npt.NDArray[Any]]
-    levers: dict[str, FloatArray]
+    lever_values: dict[str, FloatArray]
+    lever_row: npt.NDArray[np.int32]
     strategy: npt.NDArray[np.int32]
     outcomes: dict[str, FloatArray]
 
@@ -82,6 +89,11 @@ class ChunkResult:
     def n_experiments(self) -> int:
         """Number of experiments in the chunk."""
         return int(self.strategy.shape[0])
+
+    @property
+    def levers(self) -> dict[str, FloatArray]:
+        """Every lever's value in every experiment (length ``n_experiments``)."""
+        return {name: v[self.lever_row] for name, v in self.lever_values.items()}
 
 
 def _scenario_inputs(model: Model, design: ExperimentDesign, k: int) -> dict[str, Any]:
@@ -111,8 +123,30 @@ def _call(
     return result
 
 
+def _strategy_rows(model: Model, out: Mapping[str, Any], n_s: int, n: int) -> dict[str, FloatArray]:
+    result: dict[str, FloatArray] = {}
+    for o in model.outcomes:
+        if o.name not in out:
+            raise InputError(
+                f"model {model.name!r} did not return outcome {o.name!r}",
+                fix="return every declared outcome.",
+            )
+        arr = np.asarray(out[o.name], dtype=np.float64)
+        if arr.shape != (n_s, n):
+            raise ValueError(
+                f"model {model.name!r} returned outcome {o.name!r} with shape {arr.shape} "
+                f"from evaluate_strategies, expected ({n_s}, {n})"
+            )
+        result[o.name] = np.ascontiguousarray(arr).reshape(-1)
+    return result
+
+
 def evaluate_chunk(model: Model, design: ExperimentDesign, k: int) -> ChunkResult:
     """Sample chunk ``k`` of ``design`` and evaluate ``model`` on it.
+
+    For a factorial design every strategy sees the same generator state (common random
+    numbers); a model function with an ``evaluate_strategies`` method (see
+    :mod:`detente.explore.model`) gets all strategies in one call.
 
     Parameters
     ----------
@@ -132,29 +166,37 @@ def evaluate_chunk(model: Model, design: ExperimentDesign, k: int) -> ChunkResul
     n = stop - start
     scen = _scenario_inputs(model, design, k)
     consts = {name: np.full(n, float(v)) for name, v in model.constants.items()}
-    lever_table = [model.lever_values(s) for s in design.strategies]
     if design.combine is Combine.ZIP:
         idx = np.arange(start, stop)
+        lever_table = [model.lever_values(design.strategies[i]) for i in idx]
         levers = {
-            name: np.array([lever_table[i][name] for i in idx], dtype=np.float64)
+            name: np.array([lt[name] for lt in lever_table], dtype=np.float64)
             for name in model.lever_names
         }
         inputs = {**scen, **consts, **levers}
         outcomes = _call(model, inputs, noise_generator(design.seed, k), n)
-        return ChunkResult(k, start, stop, scen, levers, idx.astype(np.int32), outcomes)
-    parts: list[dict[str, FloatArray]] = []
-    for values in lever_table:
-        lev = {name: np.full(n, v) for name, v in values.items()}
-        # the same generator state for every strategy: common random numbers
-        parts.append(_call(model, {**scen, **consts, **lev}, noise_generator(design.seed, k), n))
+        rows = np.arange(n, dtype=np.int32)
+        return ChunkResult(k, start, stop, scen, levers, rows, idx.astype(np.int32), outcomes)
+    lever_table = [model.lever_values(s) for s in design.strategies]
     n_s = len(design.strategies)
-    outcomes = {o: np.concatenate([p[o] for p in parts]) for o in model.outcome_names}
-    levers = {
-        name: np.repeat(np.array([lt[name] for lt in lever_table], dtype=np.float64), n)
+    batch = getattr(model.function, "evaluate_strategies", None)
+    if batch is not None:
+        out = batch({**scen, **consts}, lever_table, noise_generator(design.seed, k))
+        outcomes = _strategy_rows(model, out, n_s, n)
+    else:
+        parts: list[dict[str, FloatArray]] = []
+        for values in lever_table:
+            lev = {name: np.full(n, v) for name, v in values.items()}
+            # the same generator state for every strategy: common random numbers
+            rng = noise_generator(design.seed, k)
+            parts.append(_call(model, {**scen, **consts, **lev}, rng, n))
+        outcomes = {o: np.concatenate([p[o] for p in parts]) for o in model.outcome_names}
+    lever_values = {
+        name: np.array([lt[name] for lt in lever_table], dtype=np.float64)
         for name in model.lever_names
     }
     strategy = np.repeat(np.arange(n_s, dtype=np.int32), n)
-    return ChunkResult(k, start, stop, scen, levers, strategy, outcomes)
+    return ChunkResult(k, start, stop, scen, lever_values, strategy, strategy, outcomes)
 
 
 @dataclass
@@ -169,7 +211,8 @@ class Results:
     inputs
         Uncertainty name -> values of the first ``n_kept`` scenarios.
     path
-        The Parquet file written, if any.
+        The Parquet file written, if any (with ``finish=False``, complete only after
+        :meth:`finish_writing`).
     seconds
         Wall-clock time of the evaluation.
     """
@@ -183,6 +226,28 @@ class Results:
     seconds: float = 0.0
     where: str = "in-process"
     extra: dict[str, Any] = field(default_factory=dict)
+    _writer: _ParquetSink | None = field(default=None, repr=False)
+
+    @property
+    def writing(self) -> bool:
+        """Whether the Parquet file is still being written (``finish=False``)."""
+        return self._writer is not None
+
+    def finish_writing(self) -> None:
+        """Wait for the Parquet file to be complete and move it into place."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            try:
+                writer.commit()
+            except BaseException:
+                writer.abort()
+                raise
+
+    def abort_writing(self) -> None:
+        """Stop writing the Parquet file and remove what was written."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.abort()
 
     @property
     def strategy_names(self) -> list[str]:
@@ -200,64 +265,147 @@ class Results:
         return self.inputs
 
 
-def _arrow_column(param: Any, values: npt.NDArray[Any], repeat: int) -> pa.Array:
+def _scenario_column(param: Any, values: npt.NDArray[Any], repeat: int) -> pa.ChunkedArray:
+    """One uncertainty's column: the chunk's values once per strategy, without copying."""
     if isinstance(param, Categorical):
-        codes = np.tile(np.asarray(values, dtype=np.int32), repeat)
-        return pa.DictionaryArray.from_arrays(
-            pa.array(codes), pa.array([str(c) for c in param.categories])
+        arr: pa.Array = pa.DictionaryArray.from_arrays(
+            pa.array(np.asarray(values, dtype=np.int32)),
+            pa.array([str(c) for c in param.categories]),
         )
-    if isinstance(param, Integer):
-        return pa.array(np.tile(np.asarray(values, dtype=np.int64), repeat))
-    return pa.array(np.tile(np.asarray(values, dtype=np.float64), repeat))
+    else:
+        dtype = np.int64 if isinstance(param, Integer) else np.float64
+        arr = pa.array(np.asarray(values, dtype=dtype))
+    return pa.chunked_array([arr] * repeat)
 
 
 def chunk_table(model: Model, design: ExperimentDesign, res: ChunkResult) -> pa.Table:
-    """One row per experiment of the chunk: scenario, strategy, inputs, outcomes."""
+    """One row per experiment of the chunk: scenario, strategy, inputs, outcomes.
+
+    Nothing is copied: a scenario input column is the chunk's array repeated once per
+    strategy (a chunked array); a lever column is a dictionary array (one value per
+    strategy, indexed by the strategy), which Parquet stores as a few runs.  Columns
+    are declared non-nullable, so no definition levels are written; with
+    :class:`_ParquetSink` every column reads back as a plain column.
+    """
     n = res.stop - res.start
     repeat = res.n_experiments // n
-    cols: dict[str, pa.Array] = {}
-    cols["scenario"] = pa.array(np.tile(np.arange(res.start, res.stop, dtype=np.int64), repeat))
-    cols["strategy"] = pa.DictionaryArray.from_arrays(
-        pa.array(res.strategy), pa.array(design.strategy_names)
+    rows = pa.array(res.lever_row)
+    cols: dict[str, pa.Array | pa.ChunkedArray] = {}
+    cols["scenario"] = pa.chunked_array(
+        [pa.array(np.arange(res.start, res.stop, dtype=np.int64))] * repeat
     )
+    if design.combine is Combine.ZIP:
+        cols["strategy"] = pa.array(
+            [design.strategies[int(i)].name for i in res.strategy], type=pa.string()
+        )
+    else:
+        cols["strategy"] = pa.DictionaryArray.from_arrays(
+            pa.array(res.strategy), pa.array(design.strategy_names)
+        )
     for u in model.uncertainties:
-        cols[u.name] = _arrow_column(u, res.inputs[u.name], repeat)
+        cols[u.name] = _scenario_column(u, res.inputs[u.name], repeat)
     for lever in model.levers:
-        vals = res.levers[lever.name]
+        vals = res.lever_values[lever.name]
         if isinstance(lever, Categorical):
             cols[lever.name] = pa.DictionaryArray.from_arrays(
-                pa.array(vals.astype(np.int32)), pa.array([str(c) for c in lever.categories])
+                pa.array(vals.astype(np.int32)[res.lever_row]),
+                pa.array([str(c) for c in lever.categories]),
             )
-        else:
+        elif design.combine is Combine.ZIP:
             cols[lever.name] = pa.array(vals)
+        else:
+            cols[lever.name] = pa.DictionaryArray.from_arrays(rows, pa.array(vals))
+    zeros = pa.array(np.zeros(res.n_experiments, dtype=np.int32))
     for name, value in model.constants.items():
-        cols[name] = pa.array(np.full(res.n_experiments, float(value)))
+        cols[name] = pa.DictionaryArray.from_arrays(zeros, pa.array([float(value)]))
     for o in model.outcome_names:
         cols[o] = pa.array(res.outcomes[o])
-    return pa.table(cols)
+    schema = pa.schema([pa.field(k, v.type, nullable=False) for k, v in cols.items()])
+    return pa.Table.from_arrays(list(cols.values()), schema=schema)
 
 
 class _ParquetSink:
-    """Append tables to ``path`` through a temporary file; rename on success."""
+    """Append tables to ``path`` through a temporary file; rename on success.
 
-    def __init__(self, path: Path) -> None:
+    Tables are encoded and written on a background thread (Arrow releases the GIL), so
+    the encoding overlaps the evaluation of the next chunks; at most ``max_pending``
+    tables wait in the queue.  Columns given as dictionary arrays (levers, strategy)
+    are written with their dictionary as it is, no hashing, and cost a few bytes per
+    chunk; the others are written plain.  The Arrow schema is not stored, so readers
+    (pandas, DuckDB, Arrow) see plain columns.  No compression: sampled inputs and
+    outcomes are random doubles that general-purpose compressors barely shrink, at a
+    high cost in time.
+    """
+
+    def __init__(self, path: Path, *, max_pending: int = 2) -> None:
         self.path = path
         self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         self.writer: pq.ParquetWriter | None = None
+        self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=max_pending)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._cancel = False
+
+    def _open(self, table: pa.Table) -> pq.ParquetWriter:
+        dict_cols = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+        largest = max(
+            (table.column(c).chunk(0).dictionary.nbytes for c in dict_cols if table.num_rows),
+            default=0,
+        )
+        return pq.ParquetWriter(
+            self.tmp,
+            table.schema,
+            compression="none",
+            use_dictionary=dict_cols,
+            dictionary_pagesize_limit=max(1 << 20, 2 * largest),
+            store_schema=False,
+        )
+
+    def _run(self) -> None:
+        while True:
+            table = self._queue.get()
+            if table is None:
+                return
+            if self._error is not None or self._cancel:
+                continue  # keep draining so that the producer never blocks
+            try:
+                if self.writer is None:
+                    self.writer = self._open(table)
+                self.writer.write_table(table, row_group_size=max(table.num_rows, 1))
+            except BaseException as err:  # re-raised in the producer's thread
+                self._error = err
 
     def write(self, table: pa.Table) -> None:
-        if self.writer is None:
-            self.writer = pq.ParquetWriter(
-                self.tmp, table.schema, compression="snappy", use_dictionary=["strategy"]
+        """Queue ``table`` for writing (blocks while ``max_pending`` tables wait)."""
+        if self._error is not None:
+            raise self._error
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="detente-parquet-writer", daemon=True
             )
-        self.writer.write_table(table, row_group_size=table.num_rows)
+            self._thread.start()
+        self._queue.put(table)
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
 
     def commit(self) -> None:
+        """Write what is queued, close the file and move it into place."""
+        self._join()
+        if self._error is not None:
+            raise self._error
         if self.writer is not None:
             self.writer.close()
             os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
+        """Stop writing and remove the temporary file."""
+        self._cancel = True
+        with contextlib.suppress(Exception):
+            self._join()
         if self.writer is not None:
             with contextlib.suppress(Exception):
                 self.writer.close()
@@ -265,9 +413,44 @@ class _ParquetSink:
             self.tmp.unlink()
 
 
-def _local_chunks(model: Model, design: ExperimentDesign) -> Iterator[ChunkResult]:
-    for k in range(design.n_chunks):
-        yield evaluate_chunk(model, design, k)
+def default_threads() -> int:
+    """The CPUs this process may run on (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _local_chunks(
+    model: Model, design: ExperimentDesign, threads: int
+) -> Generator[ChunkResult, None, None]:
+    """Evaluate the chunks in-process, in order, on ``threads`` threads.
+
+    numpy, SciPy's samplers and compiled models release the GIL, so threads evaluate
+    chunks in parallel; each chunk is a pure function of its index, so the results do
+    not depend on the thread count.  At most ``threads + 1`` chunks are in flight.
+    """
+    n = design.n_chunks
+    if threads <= 1 or n == 1:
+        for k in range(n):
+            yield evaluate_chunk(model, design, k)
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="detente-chunk") as pool:
+        pending: collections.deque[Future[ChunkResult]] = collections.deque()
+        next_submit = 0
+        try:
+            while next_submit < n and len(pending) <= threads:
+                pending.append(pool.submit(evaluate_chunk, model, design, next_submit))
+                next_submit += 1
+            while pending:
+                res = pending.popleft().result()
+                if next_submit < n:
+                    pending.append(pool.submit(evaluate_chunk, model, design, next_submit))
+                    next_submit += 1
+                yield res
+        finally:
+            for fut in pending:
+                fut.cancel()
 
 
 @contextlib.contextmanager
@@ -310,7 +493,7 @@ def _dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
 
 def _dask_chunks(
     model: Model, design: ExperimentDesign, client: Any, in_flight: int
-) -> Iterator[ChunkResult]:
+) -> Generator[ChunkResult, None, None]:
     from distributed import as_completed
 
     n = design.n_chunks
@@ -348,6 +531,8 @@ def perform_experiments(
     progress: bool = True,
     keep_inputs: int = 200_000,
     console: Console | None = None,
+    threads: int | None = None,
+    finish: bool = True,
 ) -> Results:
     """Run every experiment of ``design`` through ``model``.
 
@@ -370,12 +555,21 @@ def perform_experiments(
         Keep the inputs of at most this many scenarios in memory (for PRIM).
     console
         The rich console for the progress bar.
+    threads
+        In-process only: evaluate this many chunks at a time on threads (default: the
+        CPUs available).  The model function must then be thread-safe (a pure
+        function of its inputs and generator, as the model contract asks).
+    finish
+        Wait for the Parquet file before returning (default).  With ``False`` the
+        last chunks are still being written when the function returns, so that the
+        caller's analysis overlaps the writing; the caller must then call
+        :meth:`Results.finish_writing` (or :meth:`Results.abort_writing`).
 
     Returns
     -------
     Results
         Outcome matrices and kept inputs; identical bit for bit for the same model,
-        design and seed, whichever of the three back ends ran it.
+        design and seed, whichever back end and thread count ran it.
     """
     if workers is not None and scheduler is not None:
         raise InputError(
@@ -414,11 +608,15 @@ def perform_experiments(
                 client = stack.enter_context(_dask_client(workers, scheduler))
                 n_workers = len(client.scheduler_info().get("workers", {})) or 1
                 where = scheduler or f"LocalCluster({workers} processes)"
-                chunks: Iterator[ChunkResult] = _dask_chunks(
+                chunks: Generator[ChunkResult, None, None] = _dask_chunks(
                     model, design, client, in_flight=2 * n_workers
                 )
             else:
-                chunks = _local_chunks(model, design)
+                n_threads = default_threads() if threads is None else max(1, threads)
+                chunks = _local_chunks(model, design, n_threads)
+                if n_threads > 1:
+                    where = f"in-process, {n_threads} threads"
+            stack.enter_context(contextlib.closing(chunks))
             stack.enter_context(progress_bar)
             task = progress_bar.add_task(model.name, total=design.n_experiments)
             for res in chunks:
@@ -434,7 +632,7 @@ def perform_experiments(
                 if sink is not None:
                     sink.write(chunk_table(model, design, res))
                 progress_bar.advance(task, res.n_experiments)
-        if sink is not None:
+        if sink is not None and finish:
             sink.commit()
     except BaseException:
         if sink is not None:
@@ -449,4 +647,5 @@ def perform_experiments(
         path=Path(out) if out is not None else None,
         seconds=time.perf_counter() - t0,
         where=where,
+        _writer=None if finish else sink,
     )

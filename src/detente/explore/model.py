@@ -11,6 +11,14 @@ depend on the lever values.  The engine then gives every strategy the same gener
 state for the same block of scenarios, so all strategies face the same futures
 (common random numbers), and differences between strategies are not sampling noise.
 
+A model function may also offer the strategies of a factorial design in one call, to
+draw the random events once and not once per strategy: a method
+``evaluate_strategies(inputs, levers, rng)``, where ``inputs`` maps the uncertainties
+and constants to arrays of length ``N``, ``levers`` is a list with one mapping (lever
+name -> value) per strategy, and the result maps every outcome to an array of shape
+``(S, N)`` whose row ``s`` equals ``function({**inputs, **levers[s]}, rng')`` for a
+generator ``rng'`` in ``rng``'s state.  The engine uses it when present.
+
 An :class:`ExperimentDesign` says how many scenarios to sample, how, with which seed,
 which strategies to try and how to combine them with the scenarios:
 

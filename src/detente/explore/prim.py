@@ -208,32 +208,92 @@ class _Data:
         return m
 
 
-def _peel_candidates(
-    data: _Data, limits: dict[str, Any], mask: BoolArray, alpha: float
-) -> list[tuple[dict[str, Any], BoolArray]]:
-    out: list[tuple[dict[str, Any], BoolArray]] = []
-    for n in data.names:
-        col = data.cols[n]
-        if n in data.cat:
-            present = limits[n]
-            if len(present) > 1:
-                for c in sorted(present):
-                    new = dict(limits)
-                    new[n] = frozenset(present - {c})
-                    out.append((new, mask & (col != c)))
-            continue
-        vals = data.sorted[n][mask[data.order[n]]]
-        if vals.shape[0] == 0:
-            continue
-        hi = _quantile_sorted(vals, 1 - alpha)
-        new = dict(limits)
-        new[n] = (limits[n][0], hi)
-        out.append((new, mask & (col <= hi)))
-        lo = _quantile_sorted(vals, alpha)
-        new = dict(limits)
-        new[n] = (lo, limits[n][1])
-        out.append((new, mask & (col >= lo)))
-    return out
+class _Peeling:
+    """The points of the current box, per input, kept sorted for peeling.
+
+    Peeling only shrinks the box, so each numeric input keeps the sorted values of the
+    points in the box (one row per input: every row has the box's size) and the
+    running count of cases of interest among them; a candidate peel's size and number
+    of cases are then two binary searches, and only the chosen candidate's mask is
+    built.  The candidates, their order and their statistics are those of the plain
+    definition (mask the box, sort, count), so the trajectory is the same step for
+    step.
+    """
+
+    def __init__(self, data: _Data, mask: BoolArray) -> None:
+        self.data = data
+        self.numeric = [n for n in data.names if n not in data.cat]
+        self.row = {n: i for i, n in enumerate(self.numeric)}
+        self.cat_n: dict[str, npt.NDArray[np.int64]] = {}
+        self.cat_coi: dict[str, npt.NDArray[np.int64]] = {}
+        if self.numeric:
+            self.idx = np.stack([data.order[n] for n in self.numeric])
+            self.vals = np.stack([data.sorted[n] for n in self.numeric])
+        else:
+            self.idx = np.empty((0, data.n), dtype=np.intp)
+            self.vals = np.empty((0, data.n))
+        self.update(mask)
+
+    def update(self, mask: BoolArray) -> None:
+        """Restrict the sorted points to ``mask`` (a subset of the previous box)."""
+        data = self.data
+        d = self.idx.shape[0]
+        keep = mask[self.idx]
+        self.idx = self.idx[keep].reshape(d, -1)
+        self.vals = self.vals[keep].reshape(d, -1)
+        self.cum = np.zeros((d, self.idx.shape[1] + 1), dtype=np.int64)
+        np.cumsum(data.y[self.idx], axis=1, out=self.cum[:, 1:])
+        for n in data.cat:
+            codes = data.cols[n][mask].astype(np.int64)
+            k = int(data.cols[n].max()) + 1 if data.n else 1
+            self.cat_n[n] = np.bincount(codes, minlength=k)
+            self.cat_coi[n] = np.bincount(codes[data.y[mask]], minlength=k)
+
+    def candidates(
+        self, limits: dict[str, Any], alpha: float, n_old: int, coi_old: int
+    ) -> list[tuple[str, Any, int, int]]:
+        """Every peel of the box: ``(input, new limit, points left, cases left)``."""
+        data = self.data
+        out: list[tuple[str, Any, int, int]] = []
+        m = self.idx.shape[1]
+        for n in data.names:
+            if n in data.cat:
+                present = limits[n]
+                if len(present) > 1:
+                    for c in sorted(present):
+                        ci = int(c)
+                        out.append(
+                            (
+                                n,
+                                frozenset(present - {c}),
+                                n_old - int(self.cat_n[n][ci]),
+                                coi_old - int(self.cat_coi[n][ci]),
+                            )
+                        )
+                continue
+            if m == 0:
+                continue
+            r = self.row[n]
+            vals = self.vals[r]
+            cum = self.cum[r]
+            hi = _quantile_sorted(vals, 1 - alpha)
+            k = int(np.searchsorted(vals, hi, side="right"))
+            out.append((n, (limits[n][0], hi), k, int(cum[k])))
+            lo = _quantile_sorted(vals, alpha)
+            k = int(np.searchsorted(vals, lo, side="left"))
+            out.append((n, (lo, limits[n][1]), m - k, int(cum[m] - cum[k])))
+        return out
+
+
+def _peel_mask(data: _Data, mask: BoolArray, name: str, old: Any, new: Any) -> BoolArray:
+    """The box ``mask`` after the peel of ``name`` from limit ``old`` to ``new``."""
+    col = data.cols[name]
+    if name in data.cat:
+        (gone,) = old - new
+        return mask & (col != gone)
+    if new[1] != old[1]:
+        return mask & (col <= new[1])
+    return mask & (col >= new[0])
 
 
 def _paste_candidates(
@@ -318,17 +378,32 @@ def peel_box(
         )
 
     record(limits, mask)
+    peeling = _Peeling(data, mask)
+    n_names = len(data.names)
     while True:
         n_old = int(mask.sum())
-        mean_old = float(np.count_nonzero(data.y & mask) / n_old) if n_old else 0.0
-        cands = _peel_candidates(data, limits, mask, peel_alpha)
-        if not cands:
+        coi_old = int(np.count_nonzero(data.y & mask))
+        mean_old = float(coi_old / n_old) if n_old else 0.0
+        res_dim = data.res_dim(limits)
+        best: tuple[float, int] | None = None
+        chosen: tuple[str, Any, int] | None = None
+        # the lenient objective, ties to the box restricting fewer inputs, then the first
+        for name, lim, n_new, coi_new in peeling.candidates(limits, peel_alpha, n_old, coi_old):
+            mean_new = float(coi_new / n_new) if n_new else 0.0
+            dim = res_dim - (limits[name] != data.init[name]) + (lim != data.init[name])
+            key = (_lenient1(mean_old, n_old, mean_new, n_new), n_names - dim)
+            if best is None or key > best:
+                best, chosen = key, (name, lim, n_new)
+        if best is None or chosen is None:
             break
-        obj, lim, m, n_new, _ = _best(data, cands, mean_old, n_old)
-        if n_new / data.n >= mass_min and n_new < n_old and obj > 0:
-            limits, mask = lim, m
+        name, lim, n_new = chosen
+        if n_new / data.n >= mass_min and n_new < n_old and best[0] > 0:
+            mask = _peel_mask(data, mask, name, limits[name], lim)
+            limits = dict(limits)
+            limits[name] = lim
             masks.append(mask)
             record(limits, mask)
+            peeling.update(mask)
         else:
             break
     while True:

@@ -3,8 +3,8 @@
 Sobol (2001) variance decomposition: the first-order index ``S1_i`` is the share of
 the outcome's variance explained by input ``i`` alone, the total index ``ST_i`` the
 share involving ``i`` in any interaction.  Points come from Saltelli's scheme
-(SALib ``sample.sobol``, a scrambled Sobol sequence giving base matrices ``A`` and
-``B`` and, per input, ``AB_i`` = ``A`` with column ``i`` from ``B``); indices and
+(SALib ``sample.sobol``'s design, a scrambled Sobol sequence giving base matrices ``A``
+and ``B`` and, per input, ``AB_i`` = ``A`` with column ``i`` from ``B``); indices and
 bootstrap confidence intervals from SALib ``analyze.sobol`` (Saltelli et al. 2010
 estimators, Jansen for the total index).
 
@@ -85,15 +85,22 @@ class SobolIndices:
 def sobol_unit_sample(d: int, n_base: int, seed: int) -> FloatArray:
     """Saltelli's unit-hypercube sample, shape ``(n_base * (d + 2), d)``.
 
-    SALib's row order: for each base point ``j``, the rows ``A_j, AB_1j, ..., AB_dj, B_j``.
+    SALib's ``sample.sobol`` (first order) row for row: base matrices ``A`` and ``B``
+    are the two halves of a scrambled ``2d``-dimensional Sobol sequence
+    (:class:`scipy.stats.qmc.Sobol` seeded with ``seed``, as SALib seeds it), and for
+    each base point ``j`` the rows are ``A_j, AB_1j, ..., AB_dj, B_j``.  Built with
+    array operations rather than SALib's loop over rows and columns; a test checks the
+    two are equal bit for bit.
     """
-    from SALib.sample import sobol as sobol_sample
+    from scipy.stats import qmc
 
-    problem = {"num_vars": d, "names": [f"u{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
-    return np.asarray(
-        sobol_sample.sample(problem, n_base, calc_second_order=False, seed=seed),
-        dtype=np.float64,
-    )
+    base = qmc.Sobol(2 * d, scramble=True, seed=seed).random(n_base)
+    a, b = base[:, :d], base[:, d:]
+    out = np.repeat(a[:, None, :], d + 2, axis=1)
+    cols = np.arange(d)
+    out[:, 1 + cols, cols] = b
+    out[:, d + 1, :] = b
+    return np.asarray(out.reshape(n_base * (d + 2), d), dtype=np.float64)
 
 
 def sobol_indices(

@@ -1,6 +1,7 @@
 """The partnership strategy lab: from a scenario file to ranked, stress-tested strategies.
 
-:func:`read_config` reads the ``[partnership]`` table of a scenario TOML file;
+:func:`read_config` loads a scenario file (validated as a whole) and its
+``[partnership]`` table;
 :func:`make_model` turns it into an exploratory model (:class:`detente.explore.Model`);
 :func:`run_lab` samples the futures, evaluates every strategy in every future, ranks
 the strategies by robustness, asks PRIM where the recommended strategy does worse
@@ -20,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.errors import InputError
+from detente.errors import InputError, Problem
 from detente.explore import (
     Constant,
     ExperimentDesign,
@@ -38,46 +39,74 @@ from detente.explore.robustness import StrategyScore
 from detente.explore.sensitivity import SobolIndices
 from detente.partnership.model import PartnershipModel
 from detente.partnership.parameters import PartnershipConfig, build, load_config
+from detente.scenario import Format, detect_format, load_scenario
 
 __all__ = ["LabReport", "compare", "make_model", "read_config", "run_lab"]
 
 
 def read_config(path: str | Path) -> PartnershipConfig:
-    """Read and validate the ``[partnership]`` table of a scenario TOML file.
+    """Load a scenario file and validate its ``[partnership]`` table.
+
+    The whole file is read and validated by :func:`detente.scenario.load_scenario`, as
+    every command does (actors, issues, stances, sources: each problem with its line),
+    and the ``[partnership]`` table by :func:`detente.partnership.load_config` (each
+    problem with its line).  Problems of both kinds are reported together.
 
     Raises
     ------
     InputError
-        If the file is missing, is not valid TOML, or the table is invalid.
+        If the file is missing or not valid TOML, the scenario is invalid, or the
+        ``[partnership]`` table is missing or invalid.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError("file not found", file=path, fix="check the path.")
-    text = path.read_text(encoding="utf-8")
+    problems: list[Problem] = []
+    scenario = None
+    cfg: PartnershipConfig | None = None
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        line = None
-        msg = str(err)
-        if "line " in msg:
-            try:
-                line = int(msg.split("line ")[1].split(",")[0].rstrip(")"))
-            except ValueError:
-                line = None
-        raise InputError(
-            f"not valid TOML: {msg}", file=path, line=line, fix="fix the syntax."
-        ) from None
-    table = raw.get("partnership")
+        scenario = load_scenario(path)
+    except InputError as err:
+        problems.extend(err.problems)
+    table: Any = None
+    text: str | None = None
+    if scenario is not None:
+        table = scenario.partnership
+        if detect_format(path) is Format.TOML:
+            text = path.read_text(encoding="utf-8")
+    else:
+        # the scenario is invalid; still check the [partnership] table if the TOML parses
+        try:
+            text = path.read_text(encoding="utf-8")
+            table = tomllib.loads(text).get("partnership")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            raise InputError(problems) from None
     if table is None:
-        raise InputError(
-            "the scenario has no [partnership] table",
-            file=path,
-            fix="add a [partnership] table (see docs/models/partnership.md); an empty "
-            "table uses the documented defaults.",
+        problems.append(
+            Problem(
+                "the scenario has no [partnership] table",
+                file=str(path),
+                field="partnership",
+                fix="add a [partnership] table (see docs/models/partnership.md); an empty "
+                "table uses the documented defaults.",
+            )
         )
+        raise InputError(problems)
     if not isinstance(table, dict):
-        raise InputError("[partnership] must be a table", file=path, field="partnership")
-    return load_config(table, file=str(path), text=text)
+        problems.append(
+            Problem(
+                "[partnership] must be a table",
+                file=str(path),
+                field="partnership",
+                fix="write it as a [partnership] table.",
+            )
+        )
+        raise InputError(problems)
+    try:
+        cfg = load_config(table, file=str(path), text=text)
+    except InputError as err:
+        problems.extend(err.problems)
+    if problems or cfg is None:
+        raise InputError(problems)
+    return cfg
 
 
 def make_model(cfg: PartnershipConfig) -> tuple[Model, ExperimentDesign]:
@@ -205,6 +234,63 @@ def _finite(obj: Any) -> Any:
     return obj
 
 
+def _analyse(
+    results: Results,
+    cfg: PartnershipConfig,
+    prim_points: int,
+    sobol_base: int,
+    seed: int,
+    timings: dict[str, float],
+) -> tuple[
+    list[StrategyScore],
+    list[str],
+    dict[str, list[float]],
+    dict[str, dict[str, float]],
+    PrimResult | None,
+    dict[str, SobolIndices],
+]:
+    """Robustness, ranking, breakdown curve, means, PRIM boxes and Sobol indices."""
+    model, design = results.model, results.design
+    t1 = time.perf_counter()
+    names = design.strategy_names
+    scores = robustness(results.outcomes, model.outcomes, names, outcome=cfg.outcome)
+    spec = model.outcome(cfg.outcome)
+    ranked = rank(scores, cfg.rank_by, maximize=spec.sign > 0)
+    ranking = [s.strategy for s in ranked]
+    by_year = {}
+    by = results.matrix("breakdown_year")
+    for i, name in enumerate(names):
+        col = by[i]
+        counts = np.bincount(np.nan_to_num(col, nan=0).astype(np.int64), minlength=cfg.horizon + 1)[
+            1:
+        ]
+        by_year[name] = (np.cumsum(counts) / col.shape[0]).tolist()
+    means: dict[str, dict[str, float]] = {}
+    for i, name in enumerate(names):
+        row: dict[str, float] = {}
+        for o in model.outcomes:
+            vals = results.matrix(o.name)[i]
+            finite = vals[np.isfinite(vals)]
+            row[o.name] = float(finite.mean()) if finite.size else float("nan")
+        means[name] = row
+    timings["robustness"] = time.perf_counter() - t1
+    prim_result = None
+    if prim_points > 0 and len(ranking) > 1:
+        t2 = time.perf_counter()
+        prim_result = compare(results, ranking[0], ranking[1], cfg.outcome, max_points=prim_points)
+        timings["prim"] = time.perf_counter() - t2
+    sobol: dict[str, SobolIndices] = {}
+    if sobol_base > 0:
+        t3 = time.perf_counter()
+        strat = next(s for s in design.strategies if s.name == ranking[0])
+        targets = [cfg.outcome] + (
+            ["breakdown"] if ranking[0] != "none" and cfg.outcome != "breakdown" else []
+        )
+        sobol = sobol_indices(model, strat, targets, n_base=sobol_base, seed=seed)
+        timings["sobol"] = time.perf_counter() - t3
+    return scores, ranking, by_year, means, prim_result, sobol
+
+
 def run_lab(
     cfg: PartnershipConfig,
     *,
@@ -270,45 +356,19 @@ def run_lab(
         scheduler=scheduler,
         progress=progress,
         keep_inputs=max(prim_points, 1),
+        finish=False,
     )
     timings["experiments"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    names = design.strategy_names
-    scores = robustness(results.outcomes, model.outcomes, names, outcome=cfg.outcome)
-    spec = model.outcome(cfg.outcome)
-    ranked = rank(scores, cfg.rank_by, maximize=spec.sign > 0)
-    ranking = [s.strategy for s in ranked]
-    by_year = {}
-    by = results.matrix("breakdown_year")
-    for i, name in enumerate(names):
-        col = by[i]
-        counts = np.bincount(np.nan_to_num(col, nan=0).astype(np.int64), minlength=cfg.horizon + 1)[
-            1:
-        ]
-        by_year[name] = (np.cumsum(counts) / col.shape[0]).tolist()
-    means: dict[str, dict[str, float]] = {}
-    for i, name in enumerate(names):
-        row: dict[str, float] = {}
-        for o in model.outcomes:
-            vals = results.matrix(o.name)[i]
-            finite = vals[np.isfinite(vals)]
-            row[o.name] = float(finite.mean()) if finite.size else float("nan")
-        means[name] = row
-    timings["robustness"] = time.perf_counter() - t1
-    prim_result = None
-    if prim_points > 0 and len(ranking) > 1:
-        t2 = time.perf_counter()
-        prim_result = compare(results, ranking[0], ranking[1], cfg.outcome, max_points=prim_points)
-        timings["prim"] = time.perf_counter() - t2
-    sobol: dict[str, SobolIndices] = {}
-    if sobol_base > 0:
-        t3 = time.perf_counter()
-        strat = next(s for s in design.strategies if s.name == ranking[0])
-        targets = [cfg.outcome] + (
-            ["breakdown"] if ranking[0] != "none" and cfg.outcome != "breakdown" else []
-        )
-        sobol = sobol_indices(model, strat, targets, n_base=sobol_base, seed=seed)
-        timings["sobol"] = time.perf_counter() - t3
+    # the analysis overlaps the writing of the last chunks to Parquet
+    try:
+        analysis = _analyse(results, cfg, prim_points, sobol_base, seed, timings)
+        t4 = time.perf_counter()
+        results.finish_writing()
+        timings["parquet_wait"] = time.perf_counter() - t4
+    except BaseException:
+        results.abort_writing()
+        raise
+    scores, ranking, by_year, means, prim_result, sobol = analysis
     report = LabReport(
         config=cfg,
         results=results,

@@ -56,7 +56,7 @@ Each year, in order:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -300,6 +300,9 @@ def simulate(
 class PartnershipModel:
     """The partnership model as an engine model function (picklable for Dask).
 
+    Evaluated by the compiled kernel (:mod:`detente.partnership.kernel`), which gives
+    :func:`simulate`'s outcomes bit for bit.
+
     Parameters
     ----------
     horizon
@@ -311,5 +314,23 @@ class PartnershipModel:
     def __call__(
         self, inputs: Mapping[str, Any], rng: np.random.Generator
     ) -> dict[str, FloatArray]:
-        """Evaluate :func:`simulate` (see there)."""
-        return simulate(inputs, rng, self.horizon)
+        """Evaluate :func:`simulate` (see there) on experiments with their own levers."""
+        from detente.partnership.kernel import run_paired
+
+        return run_paired(inputs, rng, self.horizon)
+
+    def evaluate_strategies(
+        self,
+        inputs: Mapping[str, Any],
+        levers: Sequence[Mapping[str, float]],
+        rng: np.random.Generator,
+    ) -> dict[str, FloatArray]:
+        """Every strategy in every scenario on one draw of the events.
+
+        The engine's strategy-batch protocol (:mod:`detente.explore.model`): row ``s``
+        of each returned ``(S, N)`` array equals ``self({**inputs, **levers[s]}, rng)``
+        for a generator in ``rng``'s state.
+        """
+        from detente.partnership.kernel import run_strategies
+
+        return run_strategies(inputs, levers, rng, self.horizon)

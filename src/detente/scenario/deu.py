@@ -148,6 +148,7 @@ def loads_deu(
     *,
     file: str | Path | None = None,
     group: Literal["issue", "proposal"] = "issue",
+    skipped: list[InputError] | None = None,
 ) -> list[Scenario]:
     """Parse a DEU-style table.
 
@@ -160,6 +161,11 @@ def loads_deu(
     group
         ``"issue"``: one scenario per row; ``"proposal"``: one multi-issue scenario per
         proposal (rows sharing ``prnr``).
+    skipped
+        If a list is given, an issue (or proposal) that is not a valid scenario -- e.g.
+        only one actor took a position -- is left out and its error appended here,
+        instead of failing the whole table.  Structural errors of the file (header,
+        ragged rows, values that are not numbers) always raise.
 
     Returns
     -------
@@ -265,7 +271,12 @@ def loads_deu(
 
     out: list[Scenario] = []
     for key, members in groups.items():
-        out.append(_scenario(key, members, header, col, codes, cap_row, fname, group))
+        try:
+            out.append(_scenario(key, members, header, col, codes, cap_row, fname, group))
+        except InputError as err:
+            if skipped is None:
+                raise
+            skipped.append(err)
     return out
 
 

@@ -128,6 +128,7 @@ def load_scenarios(
     *,
     format: str | Format | None = None,
     group: Literal["issue", "proposal"] = "issue",
+    skipped: list[InputError] | None = None,
 ) -> list[Scenario]:
     """Read every scenario in a file (DEU tables hold many; other formats one).
 
@@ -139,6 +140,9 @@ def load_scenarios(
         Force a format instead of detecting it.
     group
         For DEU tables: one scenario per issue or per proposal.
+    skipped
+        For DEU tables: collect the errors of issues that are not valid scenarios
+        (e.g. a single actor) here and leave them out, instead of raising.
 
     Returns
     -------
@@ -154,7 +158,8 @@ def load_scenarios(
     decoded, warnings = _decode(p, fmt)
     text = decoded.text
     if fmt is Format.DEU:
-        return [_with_warnings(s, warnings) for s in loads_deu(text, file=p, group=group)]
+        scenarios = loads_deu(text, file=p, group=group, skipped=skipped)
+        return [_with_warnings(s, warnings) for s in scenarios]
     if fmt is Format.TOML:
         return [loads_toml(text, file=p)]
     if fmt is Format.KTAB_CSV:
