@@ -231,7 +231,8 @@ def strategy_findings(res: StrategyResults) -> list[Finding]:
         out.append(
             Finding(
                 f"Under {strategy_label(res.sobol_strategy)}, {phrase_of(outcome)} depends "
-                f"most on {listed} (total Sobol indices: shares of its variance).",
+                f"most on {listed} (total Sobol indices: the share of its variance each "
+                "drives, interactions included).",
                 f"sobol_{k}",
                 "strategy",
                 3.0,

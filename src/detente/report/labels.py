@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "LABELS",
     "PARTNERSHIP_UNITS",
     "Label",
     "describe",
@@ -174,16 +175,15 @@ def phrase_of(name: str) -> str:
 def unit_of(name: str, units: Mapping[str, str] | None = None) -> str:
     """The unit of a parameter or outcome.
 
-    A unit given by the scenario or the model (``units``) wins over the built-in one,
-    except the partnership model's own code-style units, which the table spells out.
+    A unit in ``units`` (the scenario file's, or the model's for a parameter this
+    table does not know) wins over the built-in one; code-style units ("1/yr",
+    "vu/tu-yr") are spelled out.
     """
     given = (units or {}).get(name) or ""
+    if given:
+        return _CODE_UNITS.get(given, given)
     known = LABELS.get(name)
-    if known is not None and (not given or given in _CODE_UNITS):
-        return known.unit
-    if given in _CODE_UNITS:
-        return _CODE_UNITS[given]
-    return given
+    return known.unit if known is not None else ""
 
 
 #: The partnership model's code-style units and their words.
@@ -195,6 +195,7 @@ _CODE_UNITS: dict[str, str] = {
     "vu/vu": "vu per vu",
     "1/vu": "per vu",
     "share of eu_capacity0": "share of Europe's own capacity",
+    "0-1": "0–1",
 }
 
 
