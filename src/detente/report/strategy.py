@@ -31,7 +31,6 @@ from detente.report.labels import (
     phrase_of,
     rank_phrase,
     score_column,
-    strategy_label,
     unit_after_number,
     unit_of,
 )
@@ -496,9 +495,8 @@ def strategy_section(res: StrategyResults) -> Section:
             id="strategy_robustness",
             title="Which strategy holds up",
             intro=[
-                f"Recommended (most robust: {rank_phrase(res.rank_by)} on "
-                f"{label_of(res.outcome)}): {res.ranking[0]}, "
-                f"{strategy_label(res.ranking[0])}."
+                f"Recommended: {res.ranking[0]}, the most robust strategy (it has "
+                f"{rank_phrase(res.rank_by)} on {phrase_of(res.outcome)})."
             ]
             if res.ranking
             else [],
