@@ -118,13 +118,13 @@ def test_forecast_findings_sentences(scenario) -> None:  # type: ignore[no-untyp
     table = forecast_table(_results(), scenario)
     found = forecast_findings(table, scenario)
     assert found[0].text == (
-        "The first issue: the models forecast between 48 (Weighted mean) and 60 "
-        "(Expected utility) on the 0–100 scale; the middle forecast is nearest to "
-        "“The first issue”, up from a status quo of 10. Over the input draws the widest 90% "
-        "interval is Expected utility's (33–87)."
+        "The first issue: the forecasts range from 48 under Weighted mean to 60 under "
+        "Expected utility on the 0–100 scale; the middle forecast is nearest to "
+        "“The first issue”, up from a status quo of 10. Over the input draws, the widest 90% "
+        "interval is 33 to 87, from Expected utility."
     )
     assert found[0].figure_id == "forecast_i0_first"
-    assert found[1].text.startswith("The second issue: the models forecast between 20")
+    assert found[1].text.startswith("The second issue: the forecasts range from 20")
 
 
 def test_negotiation_section_builds_every_issue_panel(scenario) -> None:  # type: ignore[no-untyped-def]
@@ -242,20 +242,22 @@ def test_strategy_findings_from_synthetic_numbers() -> None:
     share = float((res.matrices["payoff"][1] > 0).mean())
     texts = [f.text for f in strategy_findings(res)]
     assert texts[0] == (
-        "Across 400 sampled futures, the most robust strategy by max regret is integration: "
-        "mean payoff 0.5, acceptable (every threshold met) in 75% of futures."
+        "Across 400 sampled futures, the most robust strategy is long-term integration: it "
+        "has the smallest worst-case regret (1) on payoff. Under it, payoff averages 0.5, and "
+        "every threshold is met in 75% of futures."
     )
     assert texts[1] == (
-        f"Integration beats transactional on payoff in {share:.0%} of futures; it loses mainly "
-        "when russia offer is above 1.5 vu (PRIM box: 100% of the losing futures, integration "
-        "loses in 100% of the futures inside it)."
+        f"Long-term integration beats a transactional deal on payoff in {share:.0%} of futures "
+        f"and does worse in {1 - share:.0%}. It does worse mainly when russia offer is above "
+        "1.5 vu: a PRIM box holding 100% of the futures where it does worse, and inside which "
+        "it does worse in 100% of futures."
     )
     assert texts[2] == (
-        "Probability that the partnership has broken down by year 10: transactional 10%, "
-        "integration 20%."
+        "Share of futures in which the partnership has broken down by year 10: 10% under a "
+        "transactional deal, 20% under long-term integration."
     )
     assert texts[3].startswith(
-        "Under integration, payoff depends most on russia offer (total index 0.80)"
+        "Under long-term integration, payoff depends most on russia offer (0.80) and trust (0.15)"
     )
     section = strategy_section(res)
     ids = {f.id for f in section.figures()}

@@ -75,3 +75,16 @@ def test_negotiation_engines_on_the_example(example) -> None:  # type: ignore[no
     assert res.unavailable is None
     assert set(res.forecasts) == set(bargaining.list_models())
     assert res.swings is not None and len(res.swings) == len(res.forecasts) * len(scenario.stances)
+    # KTAB's quadrant map of the spatial model: one point per first-turn challenge
+    from detente.report.negotiation import negotiation_section, smp_challenge_table
+
+    ch = smp_challenge_table(res)
+    ev = res.forecasts["smp"].events
+    first = ev[(ev["kind"] == "challenge") & (ev["turn"] == 1)]
+    assert len(ch) == len(first) > 0
+    assert (ch["gain_challenger"] > 0).all()  # nobody challenges expecting to lose
+    assert np.array_equal(ch["gain_target"].to_numpy(), first["target_gain"].to_numpy())
+    assert ch["label"].str.contains(" → ").all()
+    section = negotiation_section(res, scenario)
+    ids = [f.id for f in section.figures()]
+    assert ids.count("challenges_smp") == 1  # once per scenario, not per issue

@@ -309,7 +309,7 @@ def _stance_chart(df: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
         .transform_filter(alt.datum.actor != "status quo")
         .mark_circle(opacity=0.75)
         .encode(
-            y=alt.Y("issue:N", sort=None, title=None),
+            y=alt.Y("issue:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
             x=alt.X(
                 "position_share:Q",
                 title="position (share of the issue's scale)",

@@ -20,6 +20,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from detente.errors import InputError
+from detente.report.labels import LABELS
 from detente.report.negotiation import NegotiationResults, swing_table
 from detente.report.strategy import OutcomeInfo, PrimQuestion, StrategyResults
 from detente.scenario import Scenario
@@ -284,8 +285,10 @@ def run_strategy(
         bounds[u.name] = (float(lo), float(hi))
         entry = cfg.uncertainties.get(u.name)
         spec = specs.get(u.name)
+        # the scenario's own unit; else the model's, unless the report has a label
+        # (and unit) for the parameter (detente.report.labels)
         units[u.name] = (entry.unit if entry is not None and entry.unit else None) or (
-            spec.unit if spec is not None else ""
+            spec.unit if spec is not None and u.name not in LABELS else ""
         )
         descriptions[u.name] = (entry.source if entry is not None and entry.source else None) or (
             spec.source if spec is not None else ""

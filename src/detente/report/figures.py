@@ -73,6 +73,9 @@ class Figure:
         ``"chart"`` or ``"table"``.
     source
         Where the numbers come from (citation or "computed by detente from ...").
+    headers
+        Column headers shown to the reader, by column name (the store keeps the
+        names); a column not listed shows its name with spaces for underscores.
     """
 
     id: str
@@ -82,6 +85,7 @@ class Figure:
     spec: dict[str, Any] | None = None
     kind: Literal["chart", "table"] = "chart"
     source: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_id(self.id)

@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from detente.report.figures import Finding, safe_token
-from detente.report.strategy import StrategyResults, box_phrases, humanise, pairwise_table
+from detente.report.labels import (
+    phrase_of,
+    rank_phrase,
+    strategy_label,
+    unit_after_number,
+    unit_of,
+)
+from detente.report.strategy import StrategyResults, box_phrases, pairwise_table
 from detente.scenario import Scenario
 
 __all__ = ["forecast_findings", "rank_findings", "strategy_findings"]
@@ -50,8 +57,8 @@ def forecast_findings(table: pd.DataFrame, scenario: Scenario) -> list[Finding]:
         text = f"{issue.label}: "
         if len(sub) > 1 and (hi["point"] - lo["point"]) > 0.005 * span:
             text += (
-                f"the models forecast between {_num(lo['point'])} ({lo['model_label']}) and "
-                f"{_num(hi['point'])} ({hi['model_label']}) on the "
+                f"the forecasts range from {_num(lo['point'])} under {lo['model_label']} to "
+                f"{_num(hi['point'])} under {hi['model_label']} on the "
                 f"{issue.scale.min:g}–{issue.scale.max:g} scale"
             )
         else:
@@ -71,8 +78,8 @@ def forecast_findings(table: pd.DataFrame, scenario: Scenario) -> list[Finding]:
             width = (with_draws["p95"] - with_draws["p05"]).to_numpy(dtype=float)
             widest = with_draws.iloc[int(width.argmax())]
             text += (
-                f" Over the input draws the widest 90% interval is {widest['model_label']}'s "
-                f"({_num(widest['p05'])}–{_num(widest['p95'])})."
+                f" Over the input draws, the widest 90% interval is {_num(widest['p05'])} to "
+                f"{_num(widest['p95'])}, from {widest['model_label']}."
             )
         disagreement = (hi["point"] - lo["point"]) / span
         out.append(Finding(text, fig, "forecasts", 1.0 + disagreement))
@@ -102,27 +109,58 @@ def swing_findings(swings: pd.DataFrame | None, scenario: Scenario) -> list[Find
     return out
 
 
+def _value(x: float, unit: str) -> str:
+    """A number with its unit, for sentences (``"-4.72 vu"``; shares as percentages)."""
+    if unit in {"share", "share of years"}:
+        return f"{x:.0%}"
+    unit = unit_after_number(unit)
+    return f"{x:.3g}" + (f" {unit}" if unit else "")
+
+
+def _series(items: list[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a; b; and c"`` (items may contain commas)."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def strategy_findings(res: StrategyResults) -> list[Finding]:
     """Sentences about the strategy lab: the most robust strategy, head-to-head shares
     with the PRIM conditions under which the better strategy loses, breakdown
-    probabilities, and the uncertainties that matter most."""
+    probabilities, and the uncertainties that matter most.
+
+    Parameters, outcomes and strategies are written with their labels and units
+    (:mod:`detente.report.labels`).
+    """
     out: list[Finding] = []
     if res.unavailable is not None or not res.ranking:
         return out
     best = res.ranking[0]
     judged = res.outcome
+    judged_label = phrase_of(judged)
+    unit = unit_of(judged, res.units)
     scores = res.scores
     if scores is not None and len(scores):
         row = scores[scores["strategy"] == best]
         if len(row):
             r = row.iloc[0]
+            how = rank_phrase(res.rank_by)
+            if res.rank_by in r and res.rank_by != "mean":
+                crit = float(r[res.rank_by])
+                shown = f"{crit:.0%}" if res.rank_by == "satisficing" else _value(crit, unit)
+                how += f" ({shown})"
             text = (
-                f"Across {res.n_scenarios:,} sampled futures, the most robust strategy by "
-                f"{humanise(res.rank_by)} is {best}: mean {humanise(judged)} {r['mean']:.3g}"
+                f"Across {res.n_scenarios:,} sampled futures, the most robust strategy is "
+                f"{strategy_label(best)}: it has {how} on {judged_label}. Under it, "
+                f"{judged_label} averages {_value(float(r['mean']), unit)}"
             )
             if "satisficing" in r and not math.isnan(float(r["satisficing"])):
                 share = float(r["satisficing"])
-                text += f", acceptable (every threshold met) in {share:.0%} of futures"
+                text += f", and every threshold is met in {share:.0%} of futures"
             out.append(Finding(text + ".", "strategy_robustness", "strategy", 5.0))
     m = res.matrices.get(judged)
     info = res.outcomes.get(judged)
@@ -145,15 +183,23 @@ def strategy_findings(res: StrategyResults) -> list[Finding]:
             if hit.empty:
                 continue
             better = float(hit["better"].iloc[0])
-            text = f"{a.capitalize()} beats {b} on {humanise(judged)} in {better:.0%} of futures"
+            worse = float(hit["worse"].iloc[0])
+            tie = float(hit["tie"].iloc[0])
+            text = (
+                f"{_cap(strategy_label(a))} beats {strategy_label(b)} on {judged_label} in "
+                f"{better:.0%} of futures and does worse in {worse:.0%}"
+            )
+            if tie >= 0.005:
+                text += f" (equal in {tie:.0%})"
             q = prim_by_pair.get((a, b))
             if q is not None and q.boxes:
                 words = box_phrases(q.boxes[0]["limits"], res.bounds, res.units)
                 if words:
                     text += (
-                        f"; it loses mainly when {' and '.join(words)} (PRIM box: "
-                        f"{q.boxes[0]['coverage']:.0%} of the losing futures, {a} loses in "
-                        f"{q.boxes[0]['density']:.0%} of the futures inside it)"
+                        f". It does worse mainly when {_series(words)}: a PRIM box "
+                        f"holding {q.boxes[0]['coverage']:.0%} of the futures where it does "
+                        f"worse, and inside which it does worse in "
+                        f"{q.boxes[0]['density']:.0%} of futures"
                     )
                 k = res.prim.index(q)
                 out.append(Finding(text + ".", f"prim_{k}", "strategy", 4.5))
@@ -163,13 +209,12 @@ def strategy_findings(res: StrategyResults) -> list[Finding]:
         parts = []
         for s, probs in res.breakdown_by_year.items():
             if probs and s != "none":
-                parts.append(f"{s} {probs[-1]:.0%}")
+                parts.append(f"{probs[-1]:.0%} under {strategy_label(s)}")
         if parts:
             out.append(
                 Finding(
-                    f"Probability that the partnership has broken down by year {res.horizon}: "
-                    + ", ".join(parts)
-                    + ".",
+                    f"Share of futures in which the partnership has broken down by year "
+                    f"{res.horizon}: " + ", ".join(parts) + ".",
                     "strategy_breakdown",
                     "strategy",
                     3.5,
@@ -180,14 +225,14 @@ def strategy_findings(res: StrategyResults) -> list[Finding]:
             continue
         top = df.sort_values("ST", ascending=False, kind="stable").head(3)
         names = [
-            f"{humanise(n)} (total index {st:.2f})"
-            for n, st in zip(top["input"], top["ST"], strict=True)
+            f"{phrase_of(n)} ({st:.2f})" for n, st in zip(top["input"], top["ST"], strict=True)
         ]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         out.append(
             Finding(
-                f"Under {res.sobol_strategy}, {humanise(outcome)} depends most on "
-                + ", then ".join(names)
-                + ".",
+                f"Under {strategy_label(res.sobol_strategy)}, {phrase_of(outcome)} depends "
+                f"most on {listed} (total Sobol indices: the share of its variance each "
+                "drives, interactions included).",
                 f"sobol_{k}",
                 "strategy",
                 3.0,

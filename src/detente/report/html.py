@@ -192,12 +192,21 @@ def _fmt_cell(value: Any) -> tuple[str, bool]:
 
 
 def render_table(
-    df: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, columns: Sequence[str] | None = None
+    df: pd.DataFrame,
+    *,
+    max_rows: int = MAX_TABLE_ROWS,
+    columns: Sequence[str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> str:
-    """An escaped HTML table of ``df`` (the first ``max_rows`` rows)."""
+    """An escaped HTML table of ``df`` (the first ``max_rows`` rows).
+
+    ``headers`` gives a column's header in words (default: its name, with spaces for
+    underscores).
+    """
     cols = list(columns) if columns is not None else [str(c) for c in df.columns]
+    heads = headers or {}
     out = ['<div class="scroll"><table class="data"><thead><tr>']
-    out += [f"<th>{esc(c.replace('_', ' '))}</th>" for c in cols]
+    out += [f"<th>{esc(heads.get(c, c.replace('_', ' ')))}</th>" for c in cols]
     out.append("</tr></thead><tbody>")
     for row in df[cols].head(max_rows).itertuples(index=False):
         out.append("<tr>")
@@ -246,10 +255,10 @@ def _figure(fig: Figure, specs: _Specs) -> str:
         parts.append(f"<figcaption>{esc(cap)}</figcaption>")
         parts.append(
             f"<details><summary>Data behind this chart (store table {esc(fig.table_name)})"
-            f"</summary>{render_table(fig.table)}</details>"
+            f"</summary>{render_table(fig.table, headers=fig.headers)}</details>"
         )
     else:
-        parts.append(render_table(fig.table, max_rows=MAX_REGISTER_ROWS))
+        parts.append(render_table(fig.table, max_rows=MAX_REGISTER_ROWS, headers=fig.headers))
         cap = fig.caption + (f" Source: {fig.source}" if fig.source else "")
         parts.append(f"<figcaption>{esc(cap)} (store table {esc(fig.table_name)})</figcaption>")
     parts.append("</figure>")

@@ -2,10 +2,15 @@
 
 For each issue: every model's forecast side by side (with 50% and 90% intervals when
 the run has Monte Carlo draws), the positions of the actors round by round in the
-iterative models (the spatial model and the expected-utility model), the challenge
-quadrant (who challenges whom, and what each side expects to gain), and sensitivity
-bars (how far the forecast moves when one actor's position moves across its stated
-uncertainty, everything else fixed).
+iterative models (the spatial model and the expected-utility model), the
+expected-utility model's challenge quadrant (who challenges whom, and what each side
+expects to gain), and sensitivity bars (how far the forecast moves when one actor's
+position moves across its stated uncertainty, everything else fixed).  The spatial
+model's challenges are over every issue at once, so its quadrant (KTAB's quadrant map:
+the target's expected utility change across, the challenger's up, both as the
+challenger estimates them) is drawn once for the scenario.
+
+Every chart colours a model with its fixed colour (:data:`charts.MODEL_COLOURS`).
 
 The builders here take the engines' results as plain objects
 (:class:`NegotiationResults`), so they are independent of how the engines were run.
@@ -32,6 +37,7 @@ __all__ = [
     "challenge_table",
     "forecast_table",
     "negotiation_section",
+    "smp_challenge_table",
     "swing_table",
     "trajectory_table",
 ]
@@ -182,12 +188,25 @@ def trajectory_table(res: NegotiationResults, j: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _with_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """Add a ``label`` column, "challenger → target", to a challenge table."""
+    df = df.reset_index(drop=True)
+    texts = [f"{a} → {b}" for a, b in zip(df["challenger"], df["target"], strict=True)]
+    return df.assign(label=pd.Series(texts, index=df.index, dtype=object))
+
+
+_CHALLENGE_COLUMNS = ["model", "turn", "challenger", "target", "gain_challenger", "gain_target"]
+
+
 def challenge_table(res: NegotiationResults, issue_id: str) -> pd.DataFrame:
-    """First-round challenges on one issue: who challenges whom, and expected gains.
+    """First-round challenges on one issue in the expected-utility model.
 
     Reads the forecasts' ``events`` (columns ``turn, actor, target, kind, issue,
     eu_actor, eu_target``): the rows of kind ``challenge`` in the first round in which
-    any challenge was made.
+    any challenge was made.  ``gain_challenger`` is the challenger's expected utility
+    of challenging, ``gain_target`` the target's expected utility of challenging the
+    challenger back (:mod:`detente.bargaining.eum`); ``label`` reads "challenger →
+    target".
     """
     frames = []
     needed = {"turn", "actor", "target", "kind", "issue", "eu_actor", "eu_target"}
@@ -213,17 +232,42 @@ def challenge_table(res: NegotiationResults, issue_id: str) -> pd.DataFrame:
             )
         )
     if not frames:
-        return pd.DataFrame(
-            {
-                "model": [],
-                "turn": [],
-                "challenger": [],
-                "target": [],
-                "gain_challenger": [],
-                "gain_target": [],
-            }
-        )
-    return pd.concat(frames, ignore_index=True)
+        return pd.DataFrame({c: [] for c in [*_CHALLENGE_COLUMNS, "label"]})
+    return _with_labels(pd.concat(frames, ignore_index=True))
+
+
+def smp_challenge_table(res: NegotiationResults) -> pd.DataFrame:
+    """The spatial model's first-turn challenges: KTAB's quadrant-map data.
+
+    Reads the ``smp`` forecast's ``events``: each actor's challenge in the first turn,
+    with ``gain_challenger`` the challenger's expected utility change (KTAB's "E[ΔU] to
+    Initiator"), ``gain_target`` the target's expected utility change from the same
+    challenge (KTAB's "E[ΔU] to Receiver"), both as the challenger estimates them, and
+    ``p_win`` its estimate that it wins.  A spatial-model challenge is over the whole
+    position vector, every issue at once.
+    """
+    cols = [*_CHALLENGE_COLUMNS, "p_win", "label"]
+    fc = res.forecasts.get("smp")
+    ev = None if fc is None else fc.events
+    needed = {"turn", "actor", "target", "kind", "gain", "target_gain", "p_win"}
+    if ev is None or ev.empty or not needed <= set(ev.columns):
+        return pd.DataFrame({c: [] for c in cols})
+    rows = ev[ev["kind"] == "challenge"]
+    if rows.empty:
+        return pd.DataFrame({c: [] for c in cols})
+    first = rows[rows["turn"] == rows["turn"].min()]
+    df = pd.DataFrame(
+        {
+            "model": _label(res, "smp"),
+            "turn": first["turn"].to_numpy(),
+            "challenger": first["actor"].astype(str).to_numpy(),
+            "target": first["target"].astype(str).to_numpy(),
+            "gain_challenger": first["gain"].astype(float).to_numpy(),
+            "gain_target": first["target_gain"].astype(float).to_numpy(),
+            "p_win": first["p_win"].astype(float).to_numpy(),
+        }
+    )
+    return _with_labels(df)[cols]
 
 
 def swing_table(
@@ -301,6 +345,8 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
         intro.append("Scale: " + "; ".join(f"{k:g} = {v}" for k, v in issue.anchors.items()) + ".")
     figs: list[Figure] = []
     notes: list[str] = []
+    model_scale = charts.model_scale(res.labels)
+    model_colours = charts.model_colours(res.labels)
     sub = table[table["issue"] == issue.id].copy()
     plot = sub[["model_label", "point", "p05", "p25", "median", "p75", "p95", "status_quo"]].rename(
         columns={"model_label": "model"}
@@ -310,16 +356,16 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
         Figure(
             id=f"forecast_{tok}",
             title=f"Forecasts by model: {issue.label}",
-            caption="Each model's point forecast (dot)"
+            caption="Each model's point forecast (dot, in the model's colour)"
             + (
                 ", its 50% interval (thick bar) and 90% interval (thin bar) over the "
                 "Monte Carlo draws of the inputs"
                 if has_draws
                 else ""
             )
-            + "; the dashed red line is the status quo.",
+            + "; the dashed black line is the status quo.",
             table=plot.reset_index(drop=True),
-            spec=charts.dot_intervals(plot, lower=lo, upper=hi, unit=unit),
+            spec=charts.dot_intervals(plot, lower=lo, upper=hi, unit=unit, colours=model_scale),
             source="computed by detente from the scenario file",
         )
     )
@@ -327,15 +373,30 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
         notes.append(res.draws_note)
     traj = trajectory_table(res, j)
     if len(traj):
-        colours = None
+        actor_colours = charts.colour_scale(
+            [a.id for a in scenario.actors], [a.colour for a in scenario.actors]
+        )
+        smp_note = (
+            " The spatial model moves every issue at once; its panel shows the positions on "
+            "this issue."
+            if _label(res, "smp") in set(traj["model"])
+            else ""
+        )
         figs.append(
             Figure(
                 id=f"trajectory_{tok}",
                 title=f"Positions round by round: {issue.label}",
                 caption="How each actor's position moves from round to round in the "
-                "iterative models, until they stop.",
+                "iterative models, until they stop (each model's title in its colour)." + smp_note,
                 table=traj,
-                spec=charts.trajectories(traj, lower=lo, upper=hi, colours=colours),
+                spec=charts.trajectories(
+                    traj,
+                    lower=lo,
+                    upper=hi,
+                    colours=actor_colours,
+                    model_colours=model_colours,
+                    y_title=unit,
+                ),
                 source="computed by detente from the scenario file",
             )
         )
@@ -346,17 +407,37 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
         )
     ch = challenge_table(res, issue.id)
     if len(ch):
+        model = str(ch["model"].iloc[0])
         figs.append(
             Figure(
                 id=f"challenges_{tok}",
-                title=f"Who challenges whom (first round): {issue.label}",
-                caption="Each point is one actor challenging another in the first round. "
-                "Right of the vertical line the challenger expects to gain. Above the "
-                "horizontal line the target also expects to gain from the contest (a "
-                "confrontation); below it the target expects to lose and is likely to "
-                "give way (compromise or capitulation).",
+                title=f"Who challenges whom in the {model} model (first round): {issue.label}",
+                caption="Each point is one challenge made in the model's first round on "
+                "this issue: up, the challenger's expected utility of challenging; right, "
+                "the target's expected utility of challenging the challenger back. Upper "
+                "right (both expect to gain): a confrontation is likely; upper left (the "
+                "target expects to lose): the target is likely to give way, by compromise "
+                "or capitulation. A challenger only challenges when it expects to gain, so "
+                "the lower half stays empty. The axes are those of KTAB's quadrant map "
+                "(challenger up, target right). Challenges are named (challenger → target) "
+                "where there is room, farthest from the centre first. Expected utilities "
+                "are unitless.",
                 table=ch,
-                spec=charts.quadrant(ch),
+                spec=charts.quadrant(
+                    ch,
+                    x="gain_target",
+                    y="gain_challenger",
+                    x_title="target's expected utility of challenging back",
+                    y_title="challenger's expected utility",
+                    colour=model_colours.get(model, charts.BASE),
+                    corners=(
+                        "both expect to gain: confrontation",
+                        "target expects to lose: it gives way",
+                        "",
+                        "",
+                    ),
+                    label="label",
+                ),
                 source="computed by detente from the scenario file",
             )
         )
@@ -370,16 +451,18 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
                 Figure(
                     id=f"sensitivity_{tok}",
                     title=f"Sensitivity: whose position moves the forecast: {issue.label}",
-                    caption="How far the forecast moves when one actor's position goes "
-                    "from the low to the high end of its stated uncertainty (±1 sd, or "
-                    "its range), everything else fixed. " + res.swings_note,
+                    caption="How far each model's forecast moves when one actor's position "
+                    "goes from the low to the high end of its stated uncertainty (±1 sd, or "
+                    "its range), everything else fixed; actors with the largest swing first. "
+                    + res.swings_note,
                     table=sw,
                     spec=charts.hbars(
                         sw,
                         label="actor",
                         value="swing",
-                        value_title="change in the forecast (scale points)",
+                        value_title=f"change in the forecast (points on the {lo:g}–{hi:g} scale)",
                         colour="model",
+                        colours=model_scale,
                         fmt=".2f",
                     ),
                     source="computed by detente from the scenario file",
@@ -392,6 +475,57 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
             if issue.id in n:
                 notes.append(f"{_label(res, model)}: {n}")
     return Panel(id=f"issue_{tok}", title=issue.label, intro=intro, figures=figs, notes=notes)
+
+
+def _smp_challenge_panel(res: NegotiationResults) -> Panel | None:
+    """KTAB's quadrant map of the spatial model's first turn (one chart per scenario)."""
+    ch = smp_challenge_table(res)
+    if ch.empty:
+        return None
+    model = _label(res, "smp")
+    colour = charts.model_colours(res.labels).get(model, charts.BASE)
+    fig = Figure(
+        id="challenges_smp",
+        title=f"Who challenges whom in the {model} (first turn, all issues at once)",
+        caption="Each point is one actor's challenge in the first turn, as in KTAB's "
+        "quadrant map (SMPQ): up, the challenger's expected utility change (KTAB's "
+        "“E[ΔU] to Initiator”); right, the target's expected utility change from the same "
+        "challenge (“E[ΔU] to Receiver”), both as the challenger estimates them. Upper left "
+        "(red): the challenger gains at the target's cost, the usual challenge; upper right "
+        "(green): both expect to gain; lower half: the challenger expects to lose, so no "
+        "such challenge is made. Expected utility changes are unitless (utilities of "
+        "positions on KTAB's scale). Labels: challenger → target (points that coincide "
+        "share one label).",
+        table=ch,
+        spec=charts.quadrant(
+            ch,
+            x="gain_target",
+            y="gain_challenger",
+            x_title="E[ΔU] to the target (receiver)",
+            y_title="E[ΔU] to the challenger (initiator)",
+            colour=colour,
+            corners=(
+                "both expect to gain",
+                "challenger gains, target loses",
+                "both expect to lose",
+                "target gains, challenger loses",
+            ),
+            label="label",
+        ),
+        source="computed by detente from the scenario file (KTAB's Spatial Model of Politics)",
+    )
+    return Panel(
+        id="smp_challenges",
+        title="Challenges in the spatial model",
+        intro=[
+            "In KTAB's Spatial Model of Politics an actor does not challenge another on "
+            "one issue: it challenges the other's whole position, on every issue at once, "
+            "weighted by the saliences. So its challenges are drawn once for the scenario, "
+            "not issue by issue. Each actor challenges the one actor it expects to gain most "
+            "from challenging; the challenge becomes a compromise both may accept."
+        ],
+        figures=[fig],
+    )
 
 
 def negotiation_section(res: NegotiationResults, scenario: Scenario) -> Section:
@@ -422,6 +556,19 @@ def negotiation_section(res: NegotiationResults, scenario: Scenario) -> Section:
         table=table,
         kind="table",
         source="computed by detente from the scenario file",
+        headers={
+            "issue_label": "issue label",
+            "model_label": "model label",
+            "point": "point forecast",
+            "p05": "5%",
+            "p25": "25%",
+            "median": "median",
+            "p75": "75%",
+            "p95": "95%",
+            "n_draws": "draws",
+            "status_quo": "status quo",
+            "nearest_anchor": "nearest verbal anchor",
+        },
     )
     notes = [f"{_label(res, m)} could not run: {why}" for m, why in res.failures.items()]
     for model, fc in res.forecasts.items():
@@ -435,5 +582,8 @@ def negotiation_section(res: NegotiationResults, scenario: Scenario) -> Section:
             notes=notes,
         )
     ]
+    smp_panel = _smp_challenge_panel(res)
+    if smp_panel is not None:
+        panels.append(smp_panel)
     panels += [_issue_panel(res, scenario, j, table) for j in range(len(scenario.issues))]
     return Section(id="forecasts", title="4. Negotiation forecasts", intro=intro, panels=panels)

@@ -23,13 +23,26 @@ from numpy.typing import NDArray
 
 from detente.report import charts
 from detente.report.figures import Figure, Panel, Section, safe_token
+from detente.report.labels import (
+    PARTNERSHIP_UNITS,
+    describe,
+    humanise,
+    label_of,
+    phrase_of,
+    rank_phrase,
+    score_column,
+    unit_after_number,
+    unit_of,
+)
 
 __all__ = [
+    "STRATEGY_TEXT",
     "OutcomeInfo",
     "PrimQuestion",
     "StrategyResults",
     "box_phrases",
     "histogram_table",
+    "humanise",
     "pairwise_table",
     "strategy_section",
 ]
@@ -90,15 +103,29 @@ class StrategyResults:
     notes: list[str] = field(default_factory=list)
 
 
-def humanise(name: str) -> str:
-    """``"russia_offer_size"`` -> ``"russia offer size"``."""
-    return name.replace("_", " ")
+#: What each partnership strategy does (from :mod:`detente.partnership.model`).
+STRATEGY_TEXT: dict[str, str] = {
+    "none": "no partnership, the baseline",
+    "transactional": "Europe pays Türkiye yearly for a share of its force and ends the "
+    "deal once its own need falls below a threshold",
+    "integration": "an upfront package and yearly concessions over four channels "
+    "(investment and trade, refugees, the PKK/YPG stance, accession), with Türkiye's force "
+    "integrated into European planning",
+    "hedged": "a transactional deal that switches to integration once trust reaches a threshold",
+}
+
+_SAMPLERS = {"lhs": "Latin hypercube sampling", "sobol": "a Sobol sequence", "mc": "plain random"}
 
 
 def histogram_table(
     matrix: NDArray[np.float64], strategies: list[str], bins: int = 30
 ) -> pd.DataFrame:
     """Shares of futures per value bin, per strategy (common bins for all strategies).
+
+    ``bins`` equal bins between the 0.5% and 99.5% quantiles (values beyond are
+    folded into the end bins); an outcome with at most ``bins`` distinct values (a
+    count, a share of years) gets one bin per value instead, centred on it, so that
+    no bin falls between two values and stays empty.
 
     Returns
     -------
@@ -109,10 +136,19 @@ def histogram_table(
     finite = matrix[np.isfinite(matrix)]
     if finite.size == 0:
         return pd.DataFrame(columns=["strategy", "bin_lo", "bin_hi", "bin_mid", "share"])
-    lo, hi = np.quantile(finite, [0.005, 0.995])
-    if not hi > lo:
-        lo, hi = float(finite.min()) - 0.5, float(finite.max()) + 0.5
-    edges = np.linspace(lo, hi, bins + 1)
+    values = np.unique(finite)
+    if 2 <= values.size <= bins:
+        half = float(np.diff(values).min()) / 2
+        edges = np.concatenate(
+            [[values[0] - half], (values[:-1] + values[1:]) / 2, [values[-1] + half]]
+        )
+        lo, hi = float(edges[0]), float(edges[-1])
+        bins = values.size
+    else:
+        lo, hi = np.quantile(finite, [0.005, 0.995])
+        if not hi > lo:
+            lo, hi = float(finite.min()) - 0.5, float(finite.max()) + 0.5
+        edges = np.linspace(lo, hi, bins + 1)
     rows = []
     for i, s in enumerate(strategies):
         vals = matrix[i][np.isfinite(matrix[i])]
@@ -188,17 +224,19 @@ def box_phrases(
     min_cut: float = 0.05,
     most: int = 3,
 ) -> list[str]:
-    """Plain-words restrictions of a PRIM box, e.g. ``"russia offer size above 0.82"``.
+    """Plain-words restrictions of a PRIM box, e.g. ``"size of a special Russian offer
+    is above 0.82 vu"``.
 
     A side of a limit counts as a restriction only if it cuts off at least
     ``min_cut`` of the sampled range; the ``most`` restrictions that cut the most are
-    kept, largest cut first.
+    kept, largest cut first.  Names are written with their labels and units
+    (:mod:`detente.report.labels`).
     """
-    units = units or {}
     found: list[tuple[float, str]] = []
     for name, lim in limits.items():
-        label = humanise(name)
-        unit = f" {units[name]}" if units.get(name) else ""
+        label = phrase_of(name)
+        u = unit_after_number(unit_of(name, units))
+        unit = f" {u}" if u else ""
         if (
             isinstance(lim, list | tuple)
             and len(lim) == 2
@@ -225,7 +263,11 @@ def box_phrases(
     return [text for _, text in found[:most]]
 
 
-def _prim_table(q: PrimQuestion, bounds: dict[str, tuple[float, float]]) -> pd.DataFrame:
+def _prim_table(
+    q: PrimQuestion,
+    bounds: dict[str, tuple[float, float]],
+    units: dict[str, str] | None = None,
+) -> pd.DataFrame:
     rows = []
     for k, box in enumerate(q.boxes):
         for name, lim in box["limits"].items():
@@ -234,10 +276,15 @@ def _prim_table(q: PrimQuestion, bounds: dict[str, tuple[float, float]]) -> pd.D
             lo, hi = float(lim[0]), float(lim[1])
             blo, bhi = bounds.get(name, (lo, hi))
             span = bhi - blo if bhi > blo else 1.0
+            unit = unit_of(name, units)
             rows.append(
                 {
                     "box": k + 1,
-                    "uncertainty": humanise(name),
+                    "uncertainty": label_of(name),
+                    "unit": unit,
+                    "box_text": f"in the box: {_fmt(lo)} to {_fmt(hi)}"
+                    + (f" {unit}" if unit else "")
+                    + f" (sampled: {_fmt(blo)} to {_fmt(bhi)})",
                     "low": lo,
                     "high": hi,
                     "range_low": blo,
@@ -253,6 +300,8 @@ def _prim_table(q: PrimQuestion, bounds: dict[str, tuple[float, float]]) -> pd.D
         columns=[
             "box",
             "uncertainty",
+            "unit",
+            "box_text",
             "low",
             "high",
             "range_low",
@@ -265,36 +314,109 @@ def _prim_table(q: PrimQuestion, bounds: dict[str, tuple[float, float]]) -> pd.D
     )
 
 
+def _outcome_unit(res: StrategyResults, name: str) -> str:
+    return unit_of(name, res.units)
+
+
 def _robustness_figure(res: StrategyResults) -> Figure:
     assert res.scores is not None
+    unit = _outcome_unit(res, res.outcome)
+    table = res.scores.copy()
+    if "outcome" in table.columns:
+        table["outcome"] = table["outcome"].map(lambda o: label_of(str(o)))
     return Figure(
         id="strategy_robustness",
-        title=f"Robustness of each strategy on {humanise(res.outcome)}",
-        caption=f"Per strategy, over {res.n_scenarios:,} sampled futures: the mean, "
-        "percentiles, regret (how much worse than the best strategy in the same "
-        "future), the satisficing share (futures meeting every threshold) and the share "
-        f"of futures in which it is the best. Strategies are ranked by {humanise(res.rank_by)}.",
-        table=res.scores,
+        title=f"Robustness of each strategy on {label_of(res.outcome)}",
+        caption=f"Per strategy, over {res.n_scenarios:,} sampled futures: the mean and "
+        "percentiles of the outcome; regret, how much worse the strategy does than the "
+        "best strategy in the same future (worst case, 90th percentile and mean); the "
+        "share of futures meeting every threshold; and the share in which it is the best "
+        f"(ties included). Strategies are ranked by {rank_phrase(res.rank_by)}."
+        + (f" Outcome unit: {unit}." if unit else ""),
+        table=table,
         kind="table",
         source="computed by detente's strategy lab from the scenario's [partnership] table",
+        headers={c: score_column(c, unit) for c in table.columns},
     )
 
 
-def strategy_section(res: StrategyResults) -> Section:
-    """Section 5: the strategy lab."""
-    title = "5. Strategy lab"
-    intro = [
+def _distribution_figure(
+    res: StrategyResults, name: str, info: OutcomeInfo, matrix: NDArray[np.float64], k: int
+) -> Figure:
+    """How one outcome is spread over the futures, strategy by strategy.
+
+    A 0/1 outcome is drawn as the share of futures where it is 1; a strategy whose
+    outcome is the same in every future is named in the caption, not drawn (its spike
+    would flatten the other curves).
+    """
+    src = "computed by detente's strategy lab from the scenario's [partnership] table"
+    title_words = label_of(name)
+    axis = describe(name, res.units)
+    caption = info.description + ". " if info.description else ""
+    finite = matrix[np.isfinite(matrix)]
+    values = np.unique(finite)
+    if values.size and np.isin(values, [0.0, 1.0]).all():
+        share = [
+            float(np.mean(row[np.isfinite(row)] == 1.0)) if np.isfinite(row).any() else math.nan
+            for row in matrix
+        ]
+        table = pd.DataFrame({"strategy": res.strategies, "share": share})
+        return Figure(
+            id=f"strategy_dist_{safe_token(name, k)}",
+            title=f"{title_words[:1].upper()}{title_words[1:]}: share of futures, by strategy",
+            caption=caption + "Share of the sampled futures in which the outcome is 1.",
+            table=table,
+            spec=charts.share_bars(table, x_title=f"share of futures ({title_words})"),
+            source=src,
+        )
+    constant = []
+    keep = []
+    for i, strategy in enumerate(res.strategies):
+        row = matrix[i][np.isfinite(matrix[i])]
+        if row.size and np.all(row == row[0]) and len(res.strategies) > 1:
+            constant.append(f"{strategy}: {_fmt(float(row[0]))} in every future")
+        else:
+            keep.append(i)
+    hist = histogram_table(matrix[keep], [res.strategies[i] for i in keep])
+    if constant:
+        caption += "Not drawn, as the same in every future: " + "; ".join(constant) + ". "
+    return Figure(
+        id=f"strategy_dist_{safe_token(name, k)}",
+        title=f"Distribution of {title_words} by strategy",
+        caption=caption + "Share of sampled futures in each value bin (one bin per value "
+        "when the outcome takes few values; otherwise the extreme 0.5% on each side are "
+        "folded into the end bins).",
+        table=hist,
+        spec=charts.histogram_lines(hist, x_title=axis),
+        source=src,
+    )
+
+
+def _strategy_intro(res: StrategyResults) -> list[str]:
+    parts = [
         "A strategy is a choice Europe controls; a future is one draw of everything it "
         "does not (threat growth, a US drawdown, a Russian offer to Ankara, domestic "
         "crises, how fast trust grows...). Each strategy is played out in every sampled "
         "future, year by year, and judged by how it does across all of them, not in one "
         "forecast."
     ]
+    known = [s for s in res.strategies if s in STRATEGY_TEXT]
+    if known:
+        parts.append("The strategies compared:")
+        parts += [f"• {s}: {STRATEGY_TEXT[s]}." for s in known]
+        parts.append(PARTNERSHIP_UNITS)
+    return parts
+
+
+def strategy_section(res: StrategyResults) -> Section:
+    """Section 5: the strategy lab."""
+    title = "5. Strategy lab"
+    intro = _strategy_intro(res)
     if res.unavailable is not None:
         return Section(
             id="strategy",
             title=title,
-            intro=intro,
+            intro=intro[:1],
             panels=[Panel.missing("strategy_missing", "Strategy lab", res.unavailable)],
         )
     src = "computed by detente's strategy lab from the scenario's [partnership] table"
@@ -304,26 +426,14 @@ def strategy_section(res: StrategyResults) -> Section:
         m = res.matrices.get(name)
         if m is None:
             continue
-        hist = histogram_table(m, res.strategies)
-        unit = f" ({res.units[name]})" if res.units.get(name) else ""
-        dist_figs.append(
-            Figure(
-                id=f"strategy_dist_{safe_token(name, len(dist_figs))}",
-                title=f"Distribution of {humanise(name)} by strategy",
-                caption=(info.description + ". " if info.description else "")
-                + "Share of sampled futures in each value bin (the extreme 0.5% on each "
-                "side are folded into the end bins).",
-                table=hist,
-                spec=charts.histogram_lines(hist, x_title=humanise(name) + unit),
-                source=src,
-            )
-        )
+        dist_figs.append(_distribution_figure(res, name, info, m, len(dist_figs)))
     panels.append(
         Panel(
             id="strategy_outcomes",
             title="Outcomes across futures",
             intro=[
-                f"{res.n_scenarios:,} futures were sampled ({res.sampler}) over a "
+                f"{res.n_scenarios:,} futures were sampled "
+                f"({_SAMPLERS.get(res.sampler.lower(), res.sampler)}) over a "
                 f"{res.horizon}-year horizon; every strategy ran in each of them."
             ],
             figures=dist_figs,
@@ -364,19 +474,30 @@ def strategy_section(res: StrategyResults) -> Section:
             Figure(
                 id="strategy_pairwise",
                 title="Head to head: how often one strategy beats another on "
-                f"{humanise(res.outcome)}",
+                f"{label_of(res.outcome)}",
                 caption="For each pair, the share of futures in which the first strategy "
                 "does better, worse, or the same as the second.",
                 table=pw,
                 kind="table",
                 source=src,
+                headers={
+                    "strategy": "strategy",
+                    "versus": "versus",
+                    "better": "share better",
+                    "worse": "share worse",
+                    "tie": "share equal",
+                    "futures": "futures compared",
+                },
             )
         )
     panels.append(
         Panel(
             id="strategy_robustness",
             title="Which strategy holds up",
-            intro=[f"Recommended (most robust by {humanise(res.rank_by)}): {res.ranking[0]}."]
+            intro=[
+                f"Recommended: {res.ranking[0]}, the most robust strategy (it has "
+                f"{rank_phrase(res.rank_by)} on {phrase_of(res.outcome)})."
+            ]
             if res.ranking
             else [],
             figures=rob_figs,
@@ -385,8 +506,8 @@ def strategy_section(res: StrategyResults) -> Section:
     prim_figs = []
     prim_notes = []
     for k, q in enumerate(res.prim):
-        table = _prim_table(q, res.bounds)
-        question = f"Where does {q.a} do worse than {q.b} on {humanise(q.outcome)}?"
+        table = _prim_table(q, res.bounds, res.units)
+        question = f"Where does {q.a} do worse than {q.b} on {label_of(q.outcome)}?"
         if not q.boxes or table.empty:
             prim_notes.append(
                 f"{question} PRIM found no box that singles these futures out "
@@ -405,7 +526,8 @@ def strategy_section(res: StrategyResults) -> Section:
                 f"Box 1 ({' and '.join(words) if words else 'no restriction'}) holds "
                 f"{box['coverage']:.0%} of those futures (coverage), and inside it {q.a} "
                 f"does worse in {box['density']:.0%} of futures (density). Red: the box's "
-                "range of each restricted uncertainty within its sampled range (grey).",
+                "range of each restricted uncertainty within its sampled range (grey), "
+                "written above each bar.",
                 table=first,
                 spec=charts.prim_ranges(first),
                 source=src,
@@ -430,7 +552,7 @@ def strategy_section(res: StrategyResults) -> Section:
         if df.empty:
             continue
         top = df.sort_values("ST", ascending=False, kind="stable").head(12).copy()
-        top["input"] = top["input"].map(humanise)
+        top["input"] = top["input"].map(label_of)
         long = pd.concat(
             [
                 pd.DataFrame(
@@ -457,19 +579,21 @@ def strategy_section(res: StrategyResults) -> Section:
         sob_figs.append(
             Figure(
                 id=f"sobol_{k}",
-                title=f"What drives {humanise(outcome)} under {res.sobol_strategy} (Sobol indices)",
+                title=f"What drives {label_of(outcome)} under {res.sobol_strategy} (Sobol indices)",
                 caption="Share of the outcome's variance due to each uncertainty alone "
                 "(first order) and with its interactions (total), with 95% confidence "
-                "intervals; the 12 inputs with the largest total index.",
+                "intervals (a bound below 0 is sampling noise around an index near 0); the "
+                "12 inputs with the largest total index.",
                 table=long,
                 spec=charts.hbars(
                     long,
                     label="input",
                     value="value",
-                    value_title="Sobol index",
+                    value_title="Sobol index (share of the outcome's variance)",
                     lo="lo",
                     hi="hi",
                     colour="index",
+                    label_limit=320,
                 ),
                 source=src,
             )

@@ -24,7 +24,7 @@ from detente.bargaining.smp import (
 )
 from detente.bargaining.smp._numeric import seq_prod, seq_sum
 from detente.bargaining.smp.bargain import interpolate, propose
-from detente.bargaining.smp.challenge import challenge_estimates, own_challenges
+from detente.bargaining.smp.challenge import challenge_estimates, own_challenges, target_gains
 from detente.bargaining.smp.ideals import accommodation_problems, adjust_ideals
 from detente.bargaining.smp.pce import (
     conditional_pce,
@@ -477,7 +477,70 @@ def test_compiled_and_numpy_engines_agree_bit_for_bit(
     for ra, rb in zip(a.records, b.records, strict=True):
         assert np.array_equal(ra.target, rb.target)
         assert np.array_equal(ra.gain, rb.gain, equal_nan=True)
+        assert np.array_equal(ra.target_gain, rb.target_gain, equal_nan=True)
         assert np.array_equal(ra.bargains.pos_rcvr, rb.bargains.pos_rcvr)
         assert np.array_equal(ra.choice.chosen, rb.choice.chosen)
         for pa, pb in zip(ra.choice.probs, rb.choice.probs, strict=True):
             assert np.array_equal(pa, pb)
+
+
+# -- the quadrant map: the target's expected change from a challenge ----------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(3, 9),
+    st.integers(1, 3),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(list(VotingRule)),
+    st.sampled_from(list(ThirdPartyCommit)),
+)
+def test_target_gain_closed_form(
+    n: int, d: int, seed: int, vr: VotingRule, tpc: ThirdPartyCommit
+) -> None:
+    """dE_j = (U_jj - U_ji) [s_j (P_ji - P_ij) - (1 - s_j)] and dE_i likewise, with h = i."""
+    from detente.bargaining.smp.state import make_state
+
+    rng = np.random.default_rng(seed)
+    pos = np.round(rng.uniform(0, 1, (n, d)), 3)
+    sal = rng.uniform(0.05, 1.0 / d, (n, d))
+    cap = rng.uniform(1, 200, n)
+    prm = SMPParams(VotingRule=vr, ThirdPartyCommit=tpc)
+    st_ = make_state(pos, pos.copy(), sal, cap, prm)
+    s_tot = sal.sum(axis=1)
+    w = s_tot * cap
+    ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+    p_ij, g_i = challenge_estimates(st_.au, w, s_tot, vr, tpc, ii, ii, ii, jj)
+    _, g_j = challenge_estimates(st_.au, w, s_tot, vr, tpc, ii, jj, ii, jj)
+    au = st_.au
+    p_ji = 1.0 - p_ij
+    s_j = s_tot[jj]
+    want_j = (au[ii, jj, jj] - au[ii, jj, ii]) * (s_j * (p_ji - p_ij) - (1.0 - s_j))
+    want_i = (au[ii, ii, ii] - au[ii, ii, jj]) * ((1.0 - s_j) + s_j * (p_ij - p_ji))
+    np.testing.assert_allclose(g_j, want_j, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(g_i, want_i, rtol=1e-9, atol=1e-12)
+    # target_gains picks the same numbers for each actor's chosen target
+    target = rng.integers(-1, n, n)
+    target = np.where(target == np.arange(n), -1, target)
+    got = target_gains(au, w, s_tot, vr, tpc, target)
+    for i in range(n):
+        if target[i] < 0:
+            assert np.isnan(got[i])
+        else:
+            k = np.nonzero((ii == i) & (jj == target[i]))[0][0]
+            assert got[i] == g_j[k]
+
+
+def test_target_gain_recorded_for_each_challenge() -> None:
+    rng = np.random.default_rng(5)
+    pos = np.round(rng.uniform(0, 1, (7, 2)), 3)
+    sal = rng.uniform(0.1, 0.5, (7, 2))
+    cap = rng.uniform(1, 200, 7)
+    run = run_smp(pos, sal, cap, record_turns=True)
+    assert run.records
+    for rec in run.records:
+        has = rec.target >= 0
+        assert np.all(np.isfinite(rec.target_gain[has]))
+        assert np.all(np.isnan(rec.target_gain[~has]))
+        # a challenger only challenges when it expects to gain
+        assert np.all(rec.gain[has] > 0)

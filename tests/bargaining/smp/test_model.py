@@ -66,6 +66,12 @@ def test_forecast_result_shape_and_outcome() -> None:
     assert {"challenge", "status_quo"} <= set(fc.events["kind"].str.split(":").str[0])
     chosen = fc.events[fc.events["chosen"]]
     assert len(chosen) == 6 * fc.rounds  # one choice per actor and turn
+    # challenge rows carry both axes of KTAB's quadrant map; other rows do not
+    ev = fc.events
+    is_ch = ev["kind"] == "challenge"
+    assert is_ch.any()
+    assert np.isfinite(ev.loc[is_ch, ["gain", "p_win", "target_gain"]].to_numpy()).all()
+    assert ev.loc[~is_ch, "target_gain"].isna().all()
     frame = fc.to_trajectory_frame()
     assert list(frame.columns) == ["model", "turn", "actor", "dimension", "position"]
     assert frame["turn"].min() == 0 and frame["dimension"].max() == 1

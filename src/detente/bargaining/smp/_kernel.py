@@ -395,6 +395,7 @@ def run_kernel(  # type: ignore[no-untyped-def]
     r_target = np.full((rt, n), -1, dtype=np.int64)
     r_gain = np.full((rt, n), np.nan)
     r_pwin = np.full((rt, n), np.nan)
+    r_tgain = np.full((rt, n), np.nan)
     r_nb = np.zeros(rt, dtype=np.int64)
     r_binit = np.zeros((rt, nb_max), dtype=np.int64)
     r_brcvr = np.zeros((rt, nb_max), dtype=np.int64)
@@ -458,6 +459,11 @@ def run_kernel(  # type: ignore[no-untyped-def]
             gain_best[i] = best
             if target[i] < 0:
                 p_win[i] = np.nan
+            elif record:
+                # the target's expected change, as i sees it (KTAB's quadrant map)
+                r_tgain[t - 1, i] = _estimate(
+                    au, weight, sal_total, vr, tpc, i, target[i], i, target[i]
+                )[1]
         # 2. bargains
         nb = 0
         for i in range(n):
@@ -624,6 +630,7 @@ def run_kernel(  # type: ignore[no-untyped-def]
         r_qcol,
         r_qprob,
         r_chosen,
+        r_tgain,
     )
 
 

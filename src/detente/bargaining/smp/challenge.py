@@ -43,6 +43,19 @@ Each actor *i* challenges the *j* with the largest :math:`\Delta E` by its own
 estimate (*h* = *k* = *i*), if that gain exceeds :math:`10^{-5}`
 (``SMPState::bestChallenge``; ties go to the lowest *j*).
 
+**Quadrant map.**  KTAB's GUI (SMPQ ``quadmap.cpp``) plots, for a challenge *i* -> *j*,
+the target's expected change :math:`\Delta E` (*k* = *j*) against the challenger's
+(*k* = *i*), by default both as the challenger estimates them (*h* = *i*).  With
+:math:`D = U_{jj} - U_{ji}` (what *j* loses by adopting *i*'s position, in *i*'s
+estimate) the target's change is
+
+.. math::
+
+   \Delta E_j = D\,[\,s_j (P_{ji} - P_{ij}) - (1 - s_j)\,],
+
+negative unless *j* cares enough and is likely enough to win; :func:`target_gains`
+computes it for each actor's chosen challenge.
+
 Source: KTAB ``examples/smp/libsrc/smpbcn.cpp`` and ``KTAB/kmodel/libsrc/kmodel.cpp``,
 commit 3b5b063.
 """
@@ -56,7 +69,13 @@ from detente.bargaining.smp._numeric import seq_sum
 from detente.bargaining.smp.params import ThirdPartyCommit, VotingRule
 from detente.bargaining.smp.voting import vote
 
-__all__ = ["MIN_SIG_EDU", "best_challenges", "challenge_estimates", "own_challenges"]
+__all__ = [
+    "MIN_SIG_EDU",
+    "best_challenges",
+    "challenge_estimates",
+    "own_challenges",
+    "target_gains",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -319,3 +338,46 @@ def best_challenges(
     gain = np.where(has, all_gain[rows, np.maximum(target, 0)], np.nan)
     p_win = np.where(has, all_p[rows, np.maximum(target, 0)], np.nan)
     return target, gain, p_win, all_gain, all_p
+
+
+def target_gains(
+    au: FloatArray,
+    weight: FloatArray,
+    sal_total: FloatArray,
+    rule: VotingRule,
+    commit: ThirdPartyCommit,
+    target: IntArray,
+) -> FloatArray:
+    """Each challenge's expected change in the target's utility, as the challenger sees it.
+
+    KTAB's quadrant-map horizontal axis (SMPQ ``quadmap.cpp``, "E[dU] to Receiver",
+    initiator's perspective): :func:`challenge_estimates` with ``h = i``, ``k = j`` for
+    every challenge ``i -> target[i]``, all challenges in one vectorised call.
+
+    Parameters
+    ----------
+    au
+        ``(n, n, n)`` utility estimates.
+    weight
+        ``(n,)`` capability times total salience.
+    sal_total
+        ``(n,)`` total saliences.
+    rule, commit
+        Coalition voting rule and third-party commitment.
+    target
+        ``(n,)`` whom each actor challenges (-1: nobody).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` the target's expected utility change (NaN where ``target`` is -1).
+    """
+    target = np.asarray(target, dtype=np.intp)
+    out = np.full(target.shape[0], np.nan)
+    init = np.nonzero(target >= 0)[0].astype(np.intp)
+    if init.size:
+        rcvr = target[init]
+        _, out[init] = challenge_estimates(
+            au, weight, sal_total, rule, commit, init, rcvr, init, rcvr
+        )
+    return out

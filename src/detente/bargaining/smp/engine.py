@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detente.bargaining.smp.bargain import Bargains, propose
-from detente.bargaining.smp.challenge import best_challenges, challenge_estimates
+from detente.bargaining.smp.challenge import best_challenges, challenge_estimates, target_gains
 from detente.bargaining.smp.ideals import accommodation_problems, adjust_ideals, is_identity
 from detente.bargaining.smp.params import BargnModel, SMPParams, StateTransitions
 from detente.bargaining.smp.pce import KTAB_MARKOV_MAX_ITER
@@ -61,6 +61,9 @@ class TurnRecord:
         ``(n,)`` whom each actor challenged (-1: nobody worth it).
     gain, p_win
         ``(n,)`` the challenger's expected gain and its estimate that it wins.
+    target_gain
+        ``(n,)`` the expected change in the target's utility from the same challenge,
+        as the challenger estimates it (KTAB's quadrant map; NaN without a target).
     bargains
         The bargains proposed.
     choice
@@ -75,6 +78,7 @@ class TurnRecord:
     target: IntArray
     gain: FloatArray
     p_win: FloatArray
+    target_gain: FloatArray
     bargains: Bargains
     choice: QueueChoice
     moved: NDArray[np.bool_]
@@ -269,6 +273,16 @@ def run_smp(
     while True:
         turn = len(pos_hist)
         opts = turn_options(state, sal, cap, prm)
+        if record_turns:
+            sal_total = _total_salience(sal)
+            t_gain = target_gains(
+                state.au,
+                sal_total * cap,
+                sal_total,
+                prm.VotingRule,
+                prm.ThirdPartyCommit,
+                opts.target,
+            )
         chosen = pick(opts.probs, prm.StateTransitions, rng)
         new_pos = opts.apply(chosen)
         new_ideals = adjust_ideals(state.ideals, new_pos, acc)
@@ -285,6 +299,7 @@ def run_smp(
                     opts.target,
                     opts.gain,
                     opts.p_win,
+                    t_gain,
                     opts.bargains,
                     QueueChoice(opts.queues, opts.probs, chosen, bargain, opts.markov_iterations),
                     np.any(new_pos != pos_hist[-2], axis=1),
@@ -488,7 +503,7 @@ def _run_compiled(
     )
     (pos_h, idl_h, risk_h, win_h, degen, state_it, turn_it, turns, stop_code) = out[:9]
     (r_target, r_gain, r_pwin, r_nb, r_binit, r_brcvr, r_bkind, r_bpi, r_bpr) = out[9:18]
-    (r_qoff, r_qcol, r_qprob, r_chosen) = out[18:22]
+    (r_qoff, r_qcol, r_qprob, r_chosen, r_tgain) = out[18:23]
     notes: list[str] = []
     for t in range(turns + 1):
         if degen[t]:
@@ -531,6 +546,7 @@ def _run_compiled(
                     r_target[t].astype(np.intp),
                     r_gain[t].copy(),
                     r_pwin[t].copy(),
+                    r_tgain[t].copy(),
                     bargains,
                     QueueChoice(queues, probs, chosen, bargain, int(turn_it[t + 1])),
                     np.any(pos_h[t + 1] != pos_h[t], axis=1),

@@ -77,9 +77,12 @@ def explain_actor(forecast: Forecast, actor: str) -> str:
         parts = [f"Turn {turn}:"]
         if len(ch) and ch.iloc[0]["kind"] == "challenge":
             c = ch.iloc[0]
+            their = ""
+            if "target_gain" in ch.columns and np.isfinite(c["target_gain"]):
+                their = f", {c['target']}'s expected change by its estimate {c['target_gain']:+.4f}"
             parts.append(
                 f"challenged {c['target']} (its expected gain {c['gain']:+.4f}, its estimate "
-                f"that it wins {c['p_win']:.2f})."
+                f"that it wins {c['p_win']:.2f}{their})."
             )
         else:
             parts.append("challenged nobody (no challenge was worth more than 1e-5 to it).")

@@ -16,7 +16,10 @@ on the scenario and returns a :class:`~detente.bargaining.Forecast`:
   with its own utilities, KTAB's "winning probabilities").
 * **Events**: one row per challenge and one per entry of every actor's bargain queue,
   with its election probability and whether it was chosen (see
-  :func:`detente.bargaining.smp.explain.explain_actor`).
+  :func:`detente.bargaining.smp.explain.explain_actor`).  A challenge row carries the
+  challenger's expected utility change (``gain``), its estimate that it wins
+  (``p_win``) and the target's expected utility change from the same challenge as the
+  challenger estimates it (``target_gain``): the two axes of KTAB's quadrant map.
 * **Salience budget**: SMP reads an actor's saliences as shares of its attention,
   summing to at most the scale's top (KTAB rejects more).  When some actor's saliences
   add up to more, every actor's are divided by the largest total, so that relative
@@ -368,6 +371,7 @@ _EVENT_COLUMNS = (
     "initiator",
     "gain",
     "p_win",
+    "target_gain",
     "probability",
     "chosen",
     "position",
@@ -394,6 +398,7 @@ def _events(run: SMPRun, arrays: ScenarioArrays) -> pd.DataFrame:
         cols["initiator"].append(names[actors])
         cols["gain"].append(rec.gain)
         cols["p_win"].append(rec.p_win)
+        cols["target_gain"].append(rec.target_gain)
         cols["probability"].append(np.full(n, np.nan))
         cols["chosen"].append(np.zeros(n, dtype=bool))
         cols["position"].append(np.full(n, None, dtype=object))
@@ -427,6 +432,7 @@ def _events(run: SMPRun, arrays: ScenarioArrays) -> pd.DataFrame:
         cols["initiator"].append(names[ini])
         cols["gain"].append(np.full(m, np.nan))
         cols["p_win"].append(np.full(m, np.nan))
+        cols["target_gain"].append(np.full(m, np.nan))
         cols["probability"].append(np.concatenate(rec.choice.probs))
         cols["chosen"].append(entry == rec.choice.chosen[owner])
         # an object column of per-entry lists (the trailing None keeps numpy from
