@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from detente._atomic import atomic_write_text
 from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS
 from detente.backtest.run import BacktestResult, backtest, cross_validate
 from detente.commands._common import check_output_path, console
@@ -59,17 +58,6 @@ def _models(items: list[str] | None) -> list[str]:
             if key not in names:
                 names.append(key)
     return names or list(DEFAULT_MODELS)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _backtest_cmd(
@@ -151,10 +139,10 @@ def _backtest_cmd(
         )
     console.print(f"{seconds:.1f} s.")
     if json_out is not None:
-        _write_atomic(json_out, res.to_json())
+        atomic_write_text(json_out, res.to_json())
         console.print(f"wrote {json_out}")
     if predictions is not None:
-        _write_atomic(predictions, res.predictions.to_csv())
+        atomic_write_text(predictions, res.predictions.to_csv())
         console.print(f"wrote {predictions}")
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from detente._atomic import atomic_write_text
 from detente.bargaining import Forecast, forecast, get_model, list_models, scenario_arrays
 from detente.bargaining.eum import explain
 from detente.bargaining.smp.explain import explain_actor as explain_smp
@@ -130,17 +129,6 @@ def _jsonable(v: Any) -> Any:
     if hasattr(v, "item"):
         return _jsonable(v.item())
     return v
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def forecast_json(
@@ -287,10 +275,10 @@ def _forecast_cmd(
             workers=workers,
         )
     if trajectory is not None:
-        _write_atomic(trajectory, trajectory_frame(scenario, results).to_csv(index=False))
+        atomic_write_text(trajectory, trajectory_frame(scenario, results).to_csv(index=False))
         console.print(f"wrote {trajectory}")
     if json_out is not None:
-        _write_atomic(json_out, forecast_json(scenario, results, draw_doc))
+        atomic_write_text(json_out, forecast_json(scenario, results, draw_doc))
         console.print(f"wrote {json_out}")
 
 

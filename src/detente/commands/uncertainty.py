@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +20,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from detente._atomic import atomic_write_text
 from detente.bargaining import (
     forecast_draws,
     forecast_sobol,
@@ -194,18 +193,6 @@ def _routed(models: Sequence[str], items: Sequence[str] | None) -> dict[str, dic
     return split_params(models, parse_params(items))
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _model_option() -> Any:
     return typer.Option(
         None,
@@ -281,7 +268,7 @@ def _sweep_cmd(
             table.add_row(*cells)
     console.print(table)
     if csv is not None:
-        _write_atomic(csv, frame.to_csv(index=False))
+        atomic_write_text(csv, frame.to_csv(index=False))
         console.print(f"wrote {csv}")
 
 
@@ -341,10 +328,10 @@ def _sensitivity_cmd(
     for note in res.notes:
         console.print(f"[yellow]note[/]: {escape(note)}")
     if json_out is not None:
-        _write_atomic(json_out, json.dumps(res.to_dict(), indent=2, allow_nan=False) + "\n")
+        atomic_write_text(json_out, json.dumps(res.to_dict(), indent=2, allow_nan=False) + "\n")
         console.print(f"wrote {json_out}")
     if csv is not None:
-        _write_atomic(csv, res.table.to_csv(index=False))
+        atomic_write_text(csv, res.table.to_csv(index=False))
         console.print(f"wrote {csv}")
 
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from detente._atomic import atomic_write_json
 from detente.data.convert import cow, nato, sipri, unga, unhcr, wdi
 from detente.data.convert._tidy import INDICATOR_SCHEMA, BuildError, write_parquet
 from detente.data.groups import members
@@ -328,8 +327,4 @@ def build_sipri_extract(milex: Path, arms: Path, out_dir: Path) -> dict[str, obj
 
 
 def _write_json(path: Path, data: object) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
-    os.replace(tmp, path)
+    atomic_write_json(path, data)

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
+from detente._atomic import atomic_write_json
 from detente.data.convert import sipri
 from detente.data.convert._tidy import INDICATOR_SCHEMA, BuildError, write_parquet
 from detente.data.paths import SHIPPED_DIR, user_data_dir
@@ -177,10 +176,7 @@ def _record(dataset: str, path: Path, edition: str, rows: int) -> None:
         "imported_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
     target = user_data_dir() / f"{dataset}.json"
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(info, fh, indent=2)
-    os.replace(tmp, target)
+    atomic_write_json(target, info)
 
 
 def _finish(dataset: str, path: Path, edition: str, frames: dict[str, tuple]) -> ImportResult:

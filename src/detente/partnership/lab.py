@@ -11,8 +11,6 @@ than the runner-up, computes Sobol indices for it, and writes
 
 from __future__ import annotations
 
-import json
-import os
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from detente._atomic import atomic_write_json
 from detente.errors import InputError, Problem
 from detente.explore import (
     Constant,
@@ -207,13 +206,7 @@ class LabReport:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, indent=2, allow_nan=False, default=_json_default) + "\n")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    atomic_write_json(path, data, allow_nan=False, default=_json_default, ensure_ascii=True)
 
 
 def _json_default(o: Any) -> Any:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import codecs
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from detente._atomic import atomic_write_text
 from detente.errors import InputError
 
 __all__ = ["DecodedText", "atomic_write_text", "check_path", "read_text"]
@@ -121,21 +121,3 @@ def read_text(path: str | os.PathLike[str], *, legacy_encodings: bool = True) ->
         return DecodedText(body.decode("cp1252"), "cp1252", False)
     except UnicodeDecodeError:
         return DecodedText(body.decode("latin-1"), "latin-1", False)
-
-
-def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` atomically (temporary file, then rename).
-
-    A crash while writing leaves any previous file at ``path`` untouched.
-    """
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from detente._atomic import atomic_path
 from detente.data.catalog import INDICATORS
 from detente.data.identity import country_name, is_canonical
 from detente.data.provenance import provenance
@@ -115,9 +114,7 @@ def write_parquet(df: pd.DataFrame, path: Path, schema: pa.Schema | None = None)
     table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
     table = table.replace_schema_metadata(None)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         pq.write_table(
             table,
             tmp,
@@ -126,11 +123,6 @@ def write_parquet(df: pd.DataFrame, path: Path, schema: pa.Schema | None = None)
             row_group_size=256_000,
             write_statistics=True,
         )
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_parquet(path: Path) -> pa.Table:
