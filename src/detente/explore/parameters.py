@@ -12,6 +12,7 @@ cumulative distribution function (:meth:`Parameter.ppf`), so one unit-hypercube 
 
 from __future__ import annotations
 
+import abc
 import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -80,7 +81,7 @@ def _finite(name: str, **values: float) -> None:
 
 
 @dataclass(frozen=True)
-class Parameter:
+class Parameter(abc.ABC):
     """Base class of every input: a name, a distribution and its documentation.
 
     Subclasses implement :meth:`ppf`, mapping points of ``[0, 1)`` to values.
@@ -98,6 +99,7 @@ class Parameter:
         """True unless the parameter takes categories."""
         return True
 
+    @abc.abstractmethod
     def ppf(self, u: FloatArray) -> npt.NDArray[Any]:
         """Values at the unit-interval points ``u`` (the inverse CDF).
 
@@ -111,12 +113,11 @@ class Parameter:
         numpy.ndarray
             Values of the same shape.
         """
-        raise NotImplementedError
 
     @property
+    @abc.abstractmethod
     def bounds(self) -> tuple[float, float]:
         """The smallest and largest value the parameter can take."""
-        raise NotImplementedError
 
     @property
     def default(self) -> Any:
