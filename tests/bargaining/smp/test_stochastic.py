@@ -11,8 +11,8 @@ and a non-identity ideal adjustment):
    actor-transitions under our election probabilities must be typical of draws from
    them (|z| < 3 against its mean and variance under the model).
 2. **Turn counts and final positions.**  ``ktab_stochastic/smpExample/runs.csv`` holds
-   1000 ``smpc`` runs (seeds 1..1000): each run's number of turns and every actor's
-   final position on every issue.  Our runs over seeds 0..999 must not differ from them
+   2000 ``smpc`` runs (seeds 1..2000): each run's number of turns and every actor's
+   final position on every issue.  Our runs over seeds 0..1999 must not differ from them
    in distribution: two-sample Kolmogorov-Smirnov tests on the turn counts (p > 0.01)
    and on each of the 15 final coordinates (Bonferroni, 15 min p > 0.01).  The same
    tests reject a run of the model with a different voting rule, so they can fail.
@@ -149,7 +149,7 @@ ALPHA = 0.01
 
 @pytest.fixture(scope="module")
 def ktab_runs(example: dict[str, object]) -> tuple[np.ndarray, np.ndarray]:
-    """KTAB's 1000 runs: turn counts ``(r,)`` and final positions ``(r, n, d)``."""
+    """KTAB's 2000 runs: turn counts ``(r,)`` and final positions ``(r, n, d)``."""
     meta = json.loads((KTAB_RUNS / "meta.json").read_text())
     # KTAB's runs used the parameters of the scenario file we read
     assert SMPParams.from_mapping(meta["model_parameters"]) == example["params"]
@@ -190,8 +190,8 @@ def test_turn_counts_and_final_positions_match_ktab_in_distribution(
     example: dict[str, object], ktab_runs: tuple[np.ndarray, np.ndarray]
 ) -> None:
     turns, _ = ktab_runs
-    assert turns.size == 1000
-    ours = _distribution(example, range(1000))
+    assert turns.size == 2000
+    ours = _distribution(example, range(2000))
     # the same support: KTAB's shortest run is 2 turns, and both have long tails
     assert ours[0].min() == turns.min() == 2
     assert ours[0].max() >= 30 and turns.max() >= 30
@@ -205,6 +205,6 @@ def test_the_distribution_test_rejects_a_different_model(
     example: dict[str, object], ktab_runs: tuple[np.ndarray, np.ndarray]
 ) -> None:
     """Power check: the same tests on the model with VotingRule=Prop (not PropCbc) fail."""
-    ours = _distribution(example, range(1000), VotingRule=VotingRule.PROP)
+    ours = _distribution(example, range(2000), VotingRule=VotingRule.PROP)
     _, p_final = _p_values(ktab_runs, ours)
     assert p_final < 1e-6
