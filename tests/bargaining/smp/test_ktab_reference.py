@@ -2,8 +2,11 @@
 
 The folders are discovered, not listed: any folder of ``shared/reference/ktab`` in the
 same format (``input.csv`` or ``input.xml``, ``positions.csv``, ``meta.json``) whose
-parameters are deterministic is checked, so a hidden folder would be too.  Inputs are
-read with detente's own KTAB readers.
+parameters are deterministic is checked, so a hidden folder would be too.  So is every
+folder of ``ktab_extra/`` beside this file: further ``smpc`` runs in the same format
+(every value of every model parameter not covered by the shared runs, combinations of
+them, and non-identity ideal adjustments; see ``docs/models/smp.md``).  Inputs are read
+with detente's own KTAB readers, so the parameters come from the files.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from detente.scenario.io import load_scenario
 from support import SHARED
 
 KTAB = SHARED / "reference" / "ktab"
+EXTRA = Path(__file__).resolve().parent / "ktab_extra"
 TOL = 1e-6
 
 
@@ -39,19 +43,25 @@ def _is_stochastic(folder: Path) -> bool:
     return str(params.get("StateTransitions", "Deterministic")).lower() == "stochastic"
 
 
-def _folders(deterministic: bool) -> list[str]:
-    if not KTAB.exists():
+def _folders(root: Path, deterministic: bool) -> list[Path]:
+    if not root.exists():
         return []
     out = []
-    for f in sorted(KTAB.iterdir()):
+    for f in sorted(root.iterdir()):
         if not (f / "positions.csv").exists() or not (f / "meta.json").exists():
             continue
         if _is_stochastic(f) != deterministic:
-            out.append(f.name)
+            out.append(f)
     return out
 
 
-DETERMINISTIC = _folders(True)
+def _cases(folders: list[Path]) -> list[object]:
+    return [pytest.param(f, id=f"{f.parent.name}/{f.name}") for f in folders]
+
+
+SHARED_DETERMINISTIC = _folders(KTAB, True)
+EXTRA_DETERMINISTIC = _folders(EXTRA, True)
+DETERMINISTIC = SHARED_DETERMINISTIC + EXTRA_DETERMINISTIC
 
 
 def _tidy(path: Path, value: str, actors: list[str]) -> np.ndarray:
@@ -67,27 +77,29 @@ def _tidy(path: Path, value: str, actors: list[str]) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def runs() -> dict[str, Forecast]:
+def runs() -> dict[Path, Forecast]:
     return {}
 
 
-def _forecast(name: str, cache: dict[str, Forecast]) -> Forecast:
-    if name not in cache:
-        cache[name] = forecast(load_scenario(_input(KTAB / name)), "smp")
-    return cache[name]
+def _forecast(folder: Path, cache: dict[Path, Forecast]) -> Forecast:
+    if folder not in cache:
+        cache[folder] = forecast(load_scenario(_input(folder)), "smp")
+    return cache[folder]
 
 
 def test_reference_folders_were_found() -> None:
+    # the extra runs are part of the repository, so they must always be found
+    assert len(EXTRA_DETERMINISTIC) >= 60
     if not KTAB.exists():
         pytest.skip("shared/reference/ktab not available")
-    assert len(DETERMINISTIC) >= 16
+    assert len(SHARED_DETERMINISTIC) >= 16
 
 
-@pytest.mark.parametrize("name", DETERMINISTIC)
-def test_positions_match_ktab_every_turn(name: str, runs: dict[str, Forecast]) -> None:
-    folder = KTAB / name
+@pytest.mark.parametrize("folder", _cases(DETERMINISTIC))
+def test_positions_match_ktab_every_turn(folder: Path, runs: dict[Path, Forecast]) -> None:
+    name = folder.name
     meta = json.loads((folder / "meta.json").read_text())
-    fc = _forecast(name, runs)
+    fc = _forecast(folder, runs)
     ref = _tidy(folder / "positions.csv", "position", list(fc.actor_ids))
     assert fc.rounds == ref.shape[0] - 1
     assert fc.rounds == meta.get("num_turns", fc.rounds)
@@ -99,10 +111,20 @@ def test_positions_match_ktab_every_turn(name: str, runs: dict[str, Forecast]) -
     assert fc.converged == (fc.rounds < 100) or fc.rounds == 100
 
 
-@pytest.mark.parametrize("name", DETERMINISTIC)
-def test_numpy_backend_matches_ktab_too(name: str) -> None:
+@pytest.mark.parametrize("folder", _cases(DETERMINISTIC))
+def test_parameters_are_read_from_the_file(folder: Path, runs: dict[Path, Forecast]) -> None:
+    """The nine model parameters detente used are the ones KTAB stored for the run."""
+    meta = json.loads((folder / "meta.json").read_text())
+    ktab = meta.get("model_parameters") or {}
+    if not ktab:
+        pytest.skip("no model_parameters in meta.json")
+    fc = _forecast(folder, runs)
+    assert {k: str(fc.params[k]) for k in ktab} == ktab
+
+
+@pytest.mark.parametrize("folder", _cases(DETERMINISTIC))
+def test_numpy_backend_matches_ktab_too(folder: Path) -> None:
     """The step-by-step numpy engine, not only the compiled loop, reproduces KTAB."""
-    folder = KTAB / name
     scen = load_scenario(_input(folder))
     arr = scenario_arrays(scen)
     prm = SMPParams.from_mapping(scen.models.get("smp", {}))
@@ -121,11 +143,11 @@ def test_numpy_backend_matches_ktab_too(name: str) -> None:
     assert np.max(np.abs(run.positions * 100.0 - ref)) <= TOL
 
 
-@pytest.mark.parametrize("name", DETERMINISTIC)
-def test_trajectory_frame_matches_positions_csv(name: str, runs: dict[str, Forecast]) -> None:
-    fc = _forecast(name, runs)
+@pytest.mark.parametrize("folder", _cases(DETERMINISTIC))
+def test_trajectory_frame_matches_positions_csv(folder: Path, runs: dict[Path, Forecast]) -> None:
+    fc = _forecast(folder, runs)
     ours = fc.to_trajectory_frame()
-    ref = pd.read_csv(KTAB / name / "positions.csv")
+    ref = pd.read_csv(folder / "positions.csv")
     assert list(ours.columns) == ["model", "turn", "actor", "dimension", "position"]
     assert (ours["model"] == "smp").all()
     assert (
@@ -136,15 +158,22 @@ def test_trajectory_frame_matches_positions_csv(name: str, runs: dict[str, Forec
     assert np.max(np.abs(ours["position"].to_numpy() - ref["position"].to_numpy())) <= TOL
 
 
-@pytest.mark.parametrize("name", DETERMINISTIC)
-def test_ideals_and_winning_probabilities_match(name: str, runs: dict[str, Forecast]) -> None:
-    folder = KTAB / name
-    if not ((folder / "ideals.csv").exists() and (folder / "probabilities.csv").exists()):
-        pytest.skip("no ideals.csv / probabilities.csv in this folder")
-    fc = _forecast(name, runs)
-    actors = list(fc.actor_ids)
-    ideals = _tidy(folder / "ideals.csv", "ideal", actors)
+@pytest.mark.parametrize(
+    "folder", _cases([f for f in DETERMINISTIC if (f / "ideals.csv").exists()])
+)
+def test_ideals_match(folder: Path, runs: dict[Path, Forecast]) -> None:
+    fc = _forecast(folder, runs)
+    ideals = _tidy(folder / "ideals.csv", "ideal", list(fc.actor_ids))
+    assert fc.diagnostics["ideals"].shape == ideals.shape
     assert np.max(np.abs(fc.diagnostics["ideals"] - ideals)) <= TOL
+
+
+@pytest.mark.parametrize(
+    "folder", _cases([f for f in DETERMINISTIC if (f / "probabilities.csv").exists()])
+)
+def test_winning_probabilities_match(folder: Path, runs: dict[Path, Forecast]) -> None:
+    fc = _forecast(folder, runs)
+    actors = list(fc.actor_ids)
     probs = pd.read_csv(folder / "probabilities.csv")
     ref = np.full((fc.rounds + 1, len(actors)), np.nan)
     idx = {a: i for i, a in enumerate(actors)}
@@ -153,22 +182,20 @@ def test_ideals_and_winning_probabilities_match(name: str, runs: dict[str, Forec
     assert np.max(np.abs(fc.diagnostics["win_prob"] - ref)) <= 0.5e-4 + 1e-12
 
 
-def _posprob_cases() -> list[str]:
+def _posprob_cases() -> list[object]:
     out = []
-    for name in DETERMINISTIC:
-        folder = KTAB / name
+    for folder in DETERMINISTIC:
         if not (folder / "posprob.csv").exists():
             continue
         meta = json.loads((folder / "meta.json").read_text())
         if meta.get("num_actors", 99) <= 26:  # cheap enough: n elections per turn
-            out.append(name)
-    return out
+            out.append(folder)
+    return _cases(out)
 
 
-@pytest.mark.parametrize("name", _posprob_cases())
-def test_each_estimators_position_probabilities(name: str) -> None:
+@pytest.mark.parametrize("folder", _posprob_cases())
+def test_each_estimators_position_probabilities(folder: Path) -> None:
     """KTAB's PosProb table: estimator h's probability that each position wins."""
-    folder = KTAB / name
     scen = load_scenario(_input(folder))
     fc = forecast(scen, "smp")
     actors = list(fc.actor_ids)

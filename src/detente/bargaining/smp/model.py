@@ -32,6 +32,12 @@ on the scenario and returns a :class:`~detente.bargaining.Forecast`:
   gives the same history bit for bit.  Without a seed a stochastic run uses the
   scenario's own seed (KTAB XML ``<prngSeed>``, passed as the ``prngSeed`` parameter)
   when it has one, else fresh entropy (and says so in the notes).
+* **Where KTAB itself gives no single answer** the notes say so: ``BigRAdjust=Full``
+  (KTAB's ``smpc`` stops with an error before the first turn), ``VotingRule=ASymProsp``
+  (KTAB's history depends on the order its threads fill the bargain queues) and, when
+  the turns are recorded, an exact tie between the best entries of an actor's queue
+  under deterministic transitions (KTAB takes whichever its threads queued first;
+  detente takes the first of its own fixed order).
 """
 
 from __future__ import annotations
@@ -51,8 +57,14 @@ from detente.bargaining.base import (
     SeedLike,
     register,
 )
-from detente.bargaining.smp.engine import SMPRun, run_smp
-from detente.bargaining.smp.params import ENUM_PARAMS, SMPParams, StateTransitions
+from detente.bargaining.smp.engine import SMPRun, TurnRecord, run_smp
+from detente.bargaining.smp.params import (
+    ENUM_PARAMS,
+    BigRAdjust,
+    SMPParams,
+    StateTransitions,
+    VotingRule,
+)
 from detente.bargaining.smp.state import make_state
 from detente.errors import InputError, Problem
 from detente.scenario.arrays import ScenarioArrays
@@ -63,6 +75,7 @@ __all__ = [
     "SPEC",
     "accommodation_matrix",
     "format_accommodation",
+    "ktab_caveats",
     "run_arrays",
 ]
 
@@ -350,9 +363,80 @@ def run_arrays(
         record_win_prob=True,
     )
     notes.extend(run.notes)
+    notes.extend(ktab_caveats(run))
     if not run.converged:
         notes.append(f"stopped at max_turns={prm.max_turns} before the moves became quiet")
     return run, notes, _expected_outcome(run, sal, cap)
+
+
+def ktab_caveats(run: SMPRun) -> list[str]:
+    """Notes on where KTAB's ``smpc`` itself gives no single answer for this run.
+
+    Parameters
+    ----------
+    run
+        A finished run (its records, when kept, are searched for exact ties).
+
+    Returns
+    -------
+    One sentence per caveat: ``BigRAdjust=Full`` (KTAB stops with an error before the
+    first turn: ``SMPState::setAllAUtil`` rejects utility estimates equal to the actors'
+    own), ``VotingRule=ASymProsp`` (KTAB's queue order, hence its history, depends on
+    thread timing) and, under deterministic transitions, the first turn where an
+    actor's most probable queue entries tie exactly (KTAB takes whichever its threads
+    queued first).
+    """
+    prm = run.params
+    out: list[str] = []
+    if prm.BigRAdjust is BigRAdjust.FULL:
+        out.append(
+            "BigRAdjust=Full: KTAB's smpc stops with an error before the first turn "
+            "(its check that each actor's estimates differ from the true utilities "
+            "fails by construction); detente runs the model as specified"
+        )
+    if prm.VotingRule is VotingRule.ASYM_PROSP:
+        out.append(
+            "VotingRule=ASymProsp: coalitions depend on the order of each bargain queue, "
+            "which in KTAB's smpc depends on thread timing, so KTAB's runs of the same "
+            "input differ from one another; detente uses one fixed order (status quo, "
+            "then bargains by challenger)"
+        )
+    if prm.StateTransitions is StateTransitions.DETERMINISTIC:
+        for rec in run.records:
+            tied = [
+                k
+                for k, (q, p) in enumerate(zip(rec.choice.queues, rec.choice.probs, strict=True))
+                if _tie_matters(k, q, p, rec, run.positions[rec.turn - 1])
+            ]
+            if tied:
+                out.append(
+                    f"turn {rec.turn}: the best entries of the bargain queue of actor(s) "
+                    f"{', '.join(str(k) for k in tied)} tie exactly; detente takes the "
+                    "first in its fixed order, KTAB whichever its threads queued first"
+                )
+                break
+    return out
+
+
+def _tie_matters(
+    k: int, queue: NDArray[np.intp], probs: FloatArray, rec: TurnRecord, pos: FloatArray
+) -> bool:
+    """True when k's most probable queue entries tie and would put k in different places."""
+    if probs.size < 2:
+        return False
+    a = np.abs(probs)
+    best = np.nonzero(a == np.max(a))[0]
+    if best.size < 2:
+        return False
+    b = rec.bargains
+    landing = [
+        pos[k]
+        if queue[e] == 0
+        else (b.pos_init if b.init[queue[e] - 1] == k else b.pos_rcvr)[queue[e] - 1]
+        for e in best
+    ]
+    # bargains mirrored between the same two actors can differ in the last bit only
+    return any(float(np.max(np.abs(landing[0] - x))) > 1e-9 for x in landing[1:])
 
 
 def _expected_outcome(run: SMPRun, sal: FloatArray, cap: FloatArray) -> FloatArray:

@@ -17,9 +17,11 @@ probability (``Model::scalarPCE``).  With ``StateTransitions=Deterministic`` *k*
 the most probable bargain (the first, on a tie); with ``Stochastic`` it draws one with
 those probabilities.  *k* then moves to its side of the chosen bargain.
 
-Queue order: the status quo, then *k*'s bargains in the order of their challengers
-(KTAB's order depends on thread timing; it only matters for exact ties, and for which
-draw maps to which bargain, not for the distribution).
+Queue order: the status quo, then *k*'s bargains in the order of their challengers.
+KTAB's order depends on thread timing.  It matters for exact ties, for which draw maps
+to which bargain (not for the distribution) and, because its votes are asymmetric and
+pairs are scanned in one order, for ``VotingRule=ASymProsp``: there KTAB's own runs of
+one input differ from one another (see ``docs/models/smp.md``).
 
 Source: KTAB ``examples/smp/libsrc/smpbcn.cpp``, commit 3b5b063.
 """
