@@ -86,6 +86,11 @@ def test_explain_tells_the_story(ktab: Path, capsys: pytest.CaptureFixture[str])
     assert "round 1, Pstn1" in out
     assert "challenges" in out
     assert "moved" in out or "did not move" in out
+    # Every round says why the actor stayed or moved, and gains are not labelled "EU".
+    rounds = [ln for ln in out.splitlines() if ln.startswith("round ")]
+    reasons = [ln for ln in out.splitlines() if ln.startswith(("  moved ", "  did not move: "))]
+    assert len(reasons) == len(rounds) > 0
+    assert "(EU " not in out
 
 
 def test_param_schema_errors_are_input_errors() -> None:

@@ -793,7 +793,9 @@ def explain(result: Forecast, actor: str) -> list[str]:
             here = ev[(ev.turn == t) & (ev.dimension == j)]
             head = f"round {t}, {issue}: at {before:.6g}"
             mine = here[(here.actor == actor) & (here.kind == "challenge")]
-            chal = ", ".join(f"{r.target} (EU {r.eu_actor:+.3g})" for r in mine.itertuples())
+            chal = ", ".join(
+                f"{r.target} (expected gain {r.eu_actor:+.3g})" for r in mine.itertuples()
+            )
             lines.append(f"{head}; challenges {chal or 'nobody'}")
             got = here[(here.actor == actor) & (here.kind != "challenge")]
             made = here[(here.target == actor) & (here.kind != "challenge")]
@@ -801,13 +803,15 @@ def explain(result: Forecast, actor: str) -> list[str]:
                 tag = "took" if r.accepted else "declined"
                 if masad_variant:
                     lines.append(
-                        f"  considered {r.target}'s challenge (its EU {r.eu_target:+.3g}, own "
-                        f"EU of challenging it {r.eu_actor:+.3g}): {r.kind}"
+                        f"  considered {r.target}'s challenge (its expected gain "
+                        f"{r.eu_target:+.3g}, own expected gain from challenging it "
+                        f"{r.eu_actor:+.3g}): {r.kind}"
                     )
                 else:
                     lines.append(
                         f"  offer from {r.target}: {r.kind} -> {r.position:.6g} "
-                        f"(EU own {r.eu_actor:+.3g}, {r.target}'s {r.eu_target:+.3g}) [{tag}]"
+                        f"(expected gain: own {r.eu_actor:+.3g}, {r.target}'s "
+                        f"{r.eu_target:+.3g}) [{tag}]"
                     )
             for r in made.itertuples():
                 lines.append(
@@ -823,8 +827,14 @@ def explain(result: Forecast, actor: str) -> list[str]:
                     else "an offer"
                 )
                 lines.append(f"  moved {before:.6g} -> {after:.6g}: {why}")
+            elif len(got):
+                lines.append(
+                    f"  did not move: declined all {len(got)} offer(s) received"
+                    if not got.accepted.any()
+                    else "  did not move: the offer it took leaves it where it was"
+                )
             else:
-                lines.append("  did not move")
+                lines.append("  did not move: received no offer")
     if not lines:
         lines.append(f"{actor} took part in no round.")
     return lines
