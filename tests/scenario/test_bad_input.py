@@ -101,7 +101,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     (
         "text_capability.toml",
         GOOD_TOML.replace("capability = 5", 'capability = "5"'),
-        ["is text; write it as a number", "actors[1].capability"],
+        ["is text", "write it as a number", "actors[1].capability"],
     ),
     (
         "empty.toml",

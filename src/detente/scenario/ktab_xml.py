@@ -36,7 +36,7 @@ from xml.parsers import expat
 from xml.sax.saxutils import escape
 
 from detente.errors import InputError
-from detente.scenario._build import build_scenario
+from detente.scenario._build import build_scenario, unique_ids
 from detente.scenario.model import ActorKind, Scenario
 
 __all__ = ["KTAB_PARAMETERS", "dumps_ktab_xml", "loads_ktab_xml"]
@@ -231,14 +231,23 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
     actors: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
     actor_lines: list[int] = []
-    issue_ids: list[str] = []
-    for d in dim_names:
-        base, k, cand = d.strip(), 2, d.strip()
-        while cand in issue_ids:
-            cand, k = f"{base}_{k}", k + 1
-        issue_ids.append(cand)
-    for a_el in a_nodes:
-        aname = _text(_need(a_el, "name", fname), fname)
+    issue_ids = unique_ids(dim_names, "dim")
+    actor_names = [_text(_need(a_el, "name", fname), fname) for a_el in a_nodes]
+    first_line: dict[str, int] = {}
+    for a_el, aname in zip(a_nodes, actor_names, strict=True):
+        if aname.strip() in first_line:
+            raise InputError(
+                f"two actors are named {aname.strip()!r} (the first on line "
+                f"{first_line[aname.strip()]})",
+                file=fname,
+                line=a_el.line,
+                field="name",
+                fix="give each actor its own <name> (KTAB matches actors by name).",
+            )
+        first_line[aname.strip()] = a_el.line
+    actor_ids = unique_ids(actor_names, "actor")
+    id_of = {n.strip(): i for n, i in zip(actor_names, actor_ids, strict=True)}
+    for a_el, aname, aid in zip(a_nodes, actor_names, actor_ids, strict=True):
         d_el = a_el.first("description")
         adesc = d_el.text.strip() if d_el is not None else ""
         cap_el = _need(a_el, "capability", fname)
@@ -266,7 +275,7 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
         actor_lines.append(a_el.line)
         actors.append(
             {
-                "id": aname.strip(),
+                "id": aid,
                 "name": aname,
                 "description": adesc,
                 "kind": ActorKind.GROUP.value,
@@ -276,7 +285,7 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
         for k in range(n_dim):
             stances.append(
                 {
-                    "actor": aname.strip(),
+                    "actor": aid,
                     "issue": issue_ids[k],
                     "position": _float(pos_nodes[k], fname),
                     "salience": _float(sal_nodes[k], fname),
@@ -303,8 +312,8 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
                     )
             accommodation.append(
                 {
-                    "actor": who.strip(),
-                    "towards": ref.strip(),
+                    "actor": id_of[who.strip()],
+                    "towards": id_of[ref.strip()],
                     "adjust": _float(_need(pair, "adjust", fname), fname),
                 }
             )
