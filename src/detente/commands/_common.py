@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import typer
@@ -12,13 +13,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from detente.errors import DetenteError, InputError
+from detente.scenario import Scenario, load_scenario, locate_problems
 
 __all__ = [
     "EXIT_INPUT",
     "EXIT_INTERNAL",
+    "about_file",
     "check_output_path",
+    "check_output_paths",
     "console",
     "console_err",
+    "load_for_models",
     "parse_params",
     "run_app",
 ]
@@ -129,6 +134,31 @@ def check_output_path(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -
         )
 
 
+def check_output_paths(
+    paths: Sequence[Path | None], *, force: bool, inputs: Sequence[Path] = ()
+) -> None:
+    """:func:`check_output_path` for each given path, which must also differ.
+
+    Raises
+    ------
+    InputError
+        As :func:`check_output_path`, or if two outputs are the same file.
+    """
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        if path is None:
+            continue
+        check_output_path(path, force=force, inputs=inputs)
+        key = path.resolve()
+        if key in seen:
+            raise InputError(
+                f"two outputs are the same file ({seen[key]} and {path})",
+                file=path,
+                fix="give each output its own file name.",
+            )
+        seen[key] = path
+
+
 def parse_params(items: Sequence[str] | None) -> dict[str, str]:
     """Parse repeated ``KEY=VALUE`` options into a dict (values stay strings).
 
@@ -148,3 +178,51 @@ def parse_params(items: Sequence[str] | None) -> dict[str, str]:
             )
         out[key.strip()] = value.strip()
     return out
+
+
+@contextlib.contextmanager
+def about_file(path: Path) -> Iterator[None]:
+    """Name ``path`` in the problems raised inside the block.
+
+    Models and the data layer check a scenario they get as an object, so their
+    problems (``saliences: actor 'C' has zero salience on every issue``) carry a
+    field but no file.  Inside this block they are re-raised with the scenario's file
+    (and, for TOML, the field's line); problems about command-line options (fields
+    such as ``--param``) are left as they are.
+
+    Raises
+    ------
+    InputError
+        The same problems, located.
+    """
+    try:
+        yield
+    except InputError as err:
+        if all(p.file is not None or (p.field or "").startswith("-") for p in err.problems):
+            raise
+        about = [p for p in err.problems if p.file is None and not (p.field or "").startswith("-")]
+        located = iter(locate_problems(about, path))
+        problems = [
+            next(located) if p.file is None and not (p.field or "").startswith("-") else p
+            for p in err.problems
+        ]
+        raise InputError(problems) from None
+
+
+def load_for_models(
+    file: Path, *, format: str | None = None, scenario_id: str | None = None
+) -> Scenario:
+    """Read a scenario for the models: validated, with data capabilities resolved.
+
+    Raises
+    ------
+    InputError
+        Every problem of the file, and every data reference that cannot be resolved,
+        located by file and (for TOML) line.
+    """
+    scenario = load_scenario(file, format=format, scenario_id=scenario_id)
+    if scenario.unresolved_actors:
+        from detente.data import resolve_capabilities
+
+        scenario = resolve_capabilities(scenario, file=file)
+    return scenario

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from detente.commands._common import check_output_path, console
+from detente.commands._common import about_file, check_output_path, console
 from detente.errors import InputError
 from detente.scenario import (
     DataRef,
@@ -16,6 +16,7 @@ from detente.scenario import (
     Scenario,
     load_scenario,
     load_scenarios,
+    scenario_warnings,
     write_scenarios,
 )
 
@@ -117,6 +118,9 @@ def validate(
         for s in scenarios[:1]:
             for w in s.meta.get("warnings", []):
                 console.print(Text(f"  warning: {w}", style="yellow"))
+        if len(scenarios) == 1:
+            for w in scenario_warnings(scenarios[0]):
+                console.print(Text(f"  warning: {w}", style="yellow"))
     if failed:
         problems = [p for err in failed for p in err.problems]
         raise InputError(problems)
@@ -159,7 +163,7 @@ def show(
         console.print(_issue_table(s))
     if any(a.resolved is not None for a in s.actors):
         console.print(_capability_table(s))
-    for w in s.meta.get("warnings", []):
+    for w in [*s.meta.get("warnings", []), *scenario_warnings(s)]:
         console.print(Text(f"warning: {w}", style="yellow"))
 
 
@@ -191,8 +195,17 @@ def convert(
                 file=file,
                 fix="pick one with --scenario ID, or convert to deu.",
             )
-    write_scenarios(scenarios, output, format=target, force=force)
+    resolved = target is not Format.TOML and any(s.unresolved_actors for s in scenarios)
+    if resolved:
+        # KTAB and DEU files hold numbers only: look the data references up
+        scenarios = [_resolve_data(s, file) for s in scenarios]
+    with about_file(file):
+        write_scenarios(scenarios, output, format=target, force=force)
     console.print(f"wrote {output} ({target.value})")
+    if resolved:
+        console.print(
+            f"note: capabilities taken from data were written as numbers in {target.value}"
+        )
 
 
 # -- capabilities from data (detente.data) ---------------------------------------------
