@@ -292,12 +292,14 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
                 }
             )
     accommodation: list[dict[str, Any]] | None = None
+    pair_lines: list[int] = []
     ia = root.first("IdealAdjustment")
     if ia is None:
         warnings.append("no <IdealAdjustment>: identity matrix used (KTAB itself refuses this)")
     else:
         accommodation = []
         names = {a["name"] for a in actors}
+        pair_lines = [pair.line for pair in ia.all("iaPair")]
         for pair in ia.all("iaPair"):
             who = _text(_need(pair, "adjustingIdeal", fname), fname)
             ref = _text(_need(pair, "referencePos", fname), fname)
@@ -346,6 +348,9 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
         m = re.match(r"^actors\[(\d+)\]", path)
         if m:
             return actor_lines[int(m.group(1))]
+        m = re.match(r"^accommodation\[(\d+)\]", path)
+        if m and int(m.group(1)) < len(pair_lines):
+            return pair_lines[int(m.group(1))]
         return None
 
     return build_scenario(data, file=file, locate=locate)

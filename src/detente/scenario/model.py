@@ -531,6 +531,17 @@ class Accommodation(_Model):
     towards: str
     adjust: float = Field(allow_inf_nan=False)
 
+    @field_validator("adjust")
+    @classmethod
+    def _rate(cls, v: float) -> float:
+        if not 0.0 <= v <= 1.0:
+            raise invalid(
+                f"ideal adjustment {v:g} is outside [0, 1]",
+                "use a rate between 0 (the actor keeps its ideal) and 1 (it adopts the "
+                "other's position).",
+            )
+        return v
+
 
 class Scenario(_Model):
     """A bargaining scenario: actors, issues, stances and the sources behind them.
@@ -889,6 +900,33 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                             fix=f"use one of the actor ids {actor_ids}.",
                         )
                     )
+        out.extend(_accommodation_sums(s.accommodation))
+    return out
+
+
+def _accommodation_sums(pairs: list[Accommodation]) -> list[Problem]:
+    """KTAB's rule: from the identity matrix, each pair sets one rate; rows sum to <= 1."""
+    rates: dict[tuple[str, str], float] = {}
+    first: dict[str, int] = {}
+    for n, p in enumerate(pairs):
+        rates[(p.actor, p.towards)] = p.adjust
+        first.setdefault(p.actor, n)
+    out = []
+    for actor, n in first.items():
+        total = sum(r for (a, _), r in rates.items() if a == actor)
+        if (actor, actor) not in rates:
+            total += 1.0  # the identity's own rate
+        if total > 1.0 + 1e-9:
+            out.append(
+                Problem(
+                    f"the ideal adjustment rates of {actor!r} sum to {total:g}, above 1",
+                    field=f"accommodation[{n}]",
+                    fix="the rates start from the identity (each actor keeps its own ideal "
+                    "at rate 1), so an actor that adjusts towards others must also lower "
+                    "its own rate (an entry with actor = towards) so that its rates sum to "
+                    "at most 1.",
+                )
+            )
     return out
 
 
