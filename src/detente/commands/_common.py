@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from detente.errors import DetenteError, InputError
-from detente.scenario import Scenario, load_scenario, locate_problems
+from detente.errors import DetenteError, InputError, Problem
+from detente.scenario import Format, Scenario, detect_format, load_scenario, locate_problems
 
 __all__ = [
     "EXIT_INPUT",
@@ -26,6 +26,8 @@ __all__ = [
     "load_for_models",
     "parse_params",
     "run_app",
+    "table_problems",
+    "unknown_model_tables",
 ]
 
 EXIT_INTERNAL = 1
@@ -226,3 +228,69 @@ def load_for_models(
 
         scenario = resolve_capabilities(scenario, file=file)
     return scenario
+
+
+def unknown_model_tables(scenario: Scenario) -> list[str]:
+    """Names of ``[models.NAME]`` tables that name no registered model (forecast ignores them)."""
+    from detente.bargaining import list_models
+
+    known = {m.lower() for m in list_models()}
+    return [name for name in scenario.models if name.strip().lower() not in known]
+
+
+def table_problems(
+    scenario: Scenario,
+    file: Path,
+    *,
+    models: Sequence[str] | None = None,
+    partnership: bool = True,
+) -> list[Problem]:
+    """Problems of a scenario's ``[models.*]`` and ``[partnership]`` tables.
+
+    The scenario schema keeps these tables as given; the models and the strategy lab
+    check them when they run.  Checking them here lets ``validate`` promise that a
+    file it accepts also runs, and ``forecast`` report them with their lines.
+
+    Parameters
+    ----------
+    scenario
+        A valid scenario.
+    file
+        Its file, to locate the problems.
+    models
+        Check only these models' tables (default: every registered model's).
+    partnership
+        Also check the ``[partnership]`` table, if there is one.
+
+    Returns
+    -------
+    list of Problem
+        Located by file and, for TOML, line.
+    """
+    from detente.bargaining import list_models
+    from detente.bargaining.base import get_model, resolve_params
+
+    chosen = {m.lower() for m in (models if models is not None else list_models())}
+    problems: list[Problem] = []
+    for name, table in scenario.models.items():
+        key = name.strip().lower()
+        if key not in chosen or key not in {m.lower() for m in list_models()}:
+            continue
+        spec = get_model(key)
+        try:
+            resolve_params(spec, None, scenario_defaults=table)
+        except InputError as err:
+            for p in err.problems:
+                param = (p.field or "").removeprefix(f"{spec.name}.")
+                problems.append(Problem(p.message, field=f"models.{name}.{param}", fix=p.fix))
+    if partnership and scenario.partnership is not None:
+        from detente.partnership import load_config
+
+        text = None
+        if detect_format(file) is Format.TOML:
+            text = file.read_text(encoding="utf-8-sig")
+        try:
+            load_config(scenario.partnership, file=str(file), text=text)
+        except InputError as err:
+            problems.extend(err.problems)
+    return locate_problems(problems, file) if problems else []

@@ -24,6 +24,7 @@ from detente.commands._common import (
     console,
     load_for_models,
     parse_params,
+    table_problems,
 )
 from detente.commands.uncertainty import check_draw_options, parse_thresholds, report_draws
 from detente.errors import InputError, Problem
@@ -255,6 +256,9 @@ def _forecast_cmd(
         )
     check_output_paths([trajectory, json_out], force=force, inputs=[file])
     scenario = load_for_models(file, format=format, scenario_id=scenario_id)
+    tables = table_problems(scenario, file, models=models, partnership=False)
+    if tables:
+        raise InputError(tables)
     if explain_actor is not None and explain_actor not in scenario.actor_ids:
         raise InputError(
             f"--explain: unknown actor {explain_actor!r}",

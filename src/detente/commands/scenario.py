@@ -8,7 +8,13 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from detente.commands._common import about_file, check_output_path, console
+from detente.commands._common import (
+    about_file,
+    check_output_path,
+    console,
+    table_problems,
+    unknown_model_tables,
+)
 from detente.errors import InputError
 from detente.scenario import (
     DataRef,
@@ -104,6 +110,9 @@ def validate(
     for f in files:
         try:
             scenarios = load_scenarios(f, format=format)
+            tables = [p for s in scenarios for p in table_problems(s, f)]
+            if tables:
+                raise InputError(tables)
         except InputError as err:
             failed.append(err)
             console.print(Text(f"✗ {f}", style="red"))
@@ -121,6 +130,14 @@ def validate(
         if len(scenarios) == 1:
             for w in scenario_warnings(scenarios[0]):
                 console.print(Text(f"  warning: {w}", style="yellow"))
+            for name in unknown_model_tables(scenarios[0]):
+                console.print(
+                    Text(
+                        f"  warning: [models.{name}] names no model, so no model reads it "
+                        "(`detente forecast --help` lists the models)",
+                        style="yellow",
+                    )
+                )
     if failed:
         problems = [p for err in failed for p in err.problems]
         raise InputError(problems)
