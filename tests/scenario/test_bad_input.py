@@ -8,7 +8,7 @@ import pytest
 
 from detente.cli import main
 from detente.errors import InputError
-from detente.scenario import load_scenario
+from detente.scenario import Scenario, dumps, load_scenario, scenario_warnings
 
 GOOD_TOML = """\
 [scenario]
@@ -185,6 +185,50 @@ CASES: list[tuple[str, str, list[str]]] = [
         "<Scenario>\n<name>x</name>\n<desc>\n</Scenario>",
         ["XML syntax error", ":4"],
     ),
+    # found by fuzzing: numbers the models cannot compute with (SMP divided by zero)
+    (
+        "tiny_salience.toml",
+        GOOD_TOML.replace("salience = 40", "salience = 1e-300"),
+        ["positive but negligible", "stances[1].salience", ":26", "use 0"],
+    ),
+    (
+        "huge_salience_max.toml",
+        GOOD_TOML.replace('id = "t"', 'id = "t"\nsalience_max = 1e300'),
+        ["every salience is below", "salience_max", ":3"],
+    ),
+    (
+        "capability_out_of_range.toml",
+        GOOD_TOML.replace("capability = 5", "capability = 1e31"),
+        ["outside 1e-30-1e+30", "actors[1].capability", ":10", "rescale"],
+    ),
+    (
+        "capability_huge_integer.toml",
+        GOOD_TOML.replace("capability = 5", "capability = " + "9" * 400),
+        ["finite positive number", "actors[1].capability", "characters)"],
+    ),
+    (
+        "scale_too_wide.toml",
+        GOOD_TOML.replace("max = 100 }", "max = 1.7e308 }").replace("min = 0,", "min = -1.7e308,"),
+        ["too wide to compute with", "issues[0].scale"],
+    ),
+    (
+        "accommodation_out_of_range.toml",
+        GOOD_TOML + '\n[[accommodation]]\nactor = "A"\ntowards = "B"\nadjust = 2\n',
+        ["ideal adjustment 2 is outside [0, 1]", "accommodation[0].adjust", ":31"],
+    ),
+    (
+        "accommodation_over_one.toml",
+        GOOD_TOML + '\n[[accommodation]]\nactor = "A"\ntowards = "B"\nadjust = 0.5\n',
+        ["rates of 'A' sum to 1.5, above 1", "accommodation[0]", ":28", "lower its own rate"],
+    ),
+    (
+        "xml_two_actors_one_name.xml",
+        "<Scenario><name>x</name><prngSeed>1</prngSeed><Dimensions><dName>d</dName>"
+        "</Dimensions><Actors>\n"
+        + "<Actor><name>A</name><capability>1</capability><Position><dCoord>1</dCoord>"
+        "</Position><Salience><dSal>1</dSal></Salience></Actor>\n" * 2 + "</Actors></Scenario>",
+        ["two actors are named 'A'", ":3", "KTAB matches actors by name"],
+    ),
 ]
 
 
@@ -200,6 +244,9 @@ def test_library_error_is_located(
     assert str(f) in message
     for part in expected:
         assert part in message, f"{part!r} not in {message!r}"
+    for problem in info.value.problems:  # every problem names its file and its fix
+        assert problem.file == str(f)
+        assert problem.fix, f"no fix for {problem}"
 
 
 @pytest.mark.parametrize(("name", "content", "expected"), CASES, ids=[c[0] for c in CASES])
@@ -261,3 +308,74 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_scenario(f)
     assert len(info.value.problems) == 2
+
+
+# -- readers: inputs that must be read, not refused ------------------------------------
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_ktab_csv_with_old_mac_or_windows_line_ends_is_read(tmp_path: Path, newline: str) -> None:
+    f = tmp_path / "cr.csv"
+    f.write_bytes(GOOD_CSV.replace("\n", newline).encode())
+    ref = tmp_path / "lf.csv"
+    ref.write_text(GOOD_CSV)
+    assert load_scenario(f).stances == load_scenario(ref).stances
+
+
+def test_ktab_names_that_are_not_valid_ids_become_ids(tmp_path: Path) -> None:
+    long = "x" * 300
+    f = tmp_path / "names.csv"
+    f.write_text(
+        GOOD_CSV.replace("A, first", '"A\tB, or C", first').replace("B, second", f"{long},2")
+    )
+    s = load_scenario(f)
+    assert s.actors[0].name == "A\tB, or C"  # the name is kept verbatim
+    assert s.actors[0].id == "A_B_ or C"
+    assert len(s.actors[1].id) <= 80 and s.actors[1].name == long
+    assert [st.actor for st in s.stances] == [s.actors[0].id] * 2 + [s.actors[1].id] * 2
+
+
+def test_a_rounding_error_past_the_scale_is_snapped_onto_it(tmp_path: Path) -> None:
+    f = tmp_path / "edge.csv"
+    f.write_text(GOOD_CSV.replace("A, first, 10, 20,", "A, first, 10, 100.0000001,"))
+    s = load_scenario(f)
+    assert s.stances[0].position == 100.0
+    off = tmp_path / "off.csv"
+    off.write_text(GOOD_CSV.replace("A, first, 10, 20,", "A, first, 10, 100.001,"))
+    with pytest.raises(InputError, match="outside the scale"):
+        load_scenario(off)
+
+
+def test_toml_writer_keeps_non_finite_numbers_of_free_tables(tmp_path: Path) -> None:
+    src = GOOD_TOML + "\n[partnership]\nhorizon = inf\nstart = 2024-01-01\n"
+    s = load_scenario(_write(tmp_path / "a.toml", src))
+    back = load_scenario(_write(tmp_path / "b.toml", dumps(s, "toml")))
+    assert back.partnership is not None
+    assert back.partnership["horizon"] == float("inf")
+    assert str(back.partnership["start"]) == "2024-01-01"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_scenario_warnings_name_degenerate_issues_and_actors() -> None:
+    s = Scenario.model_validate(
+        {
+            "actors": [{"id": a, "capability": 1} for a in "ABC"],
+            "issues": [{"id": "x"}, {"id": "y"}, {"id": "z"}],
+            "stances": [
+                {"actor": "A", "issue": "x", "position": 10, "salience": 0},
+                {"actor": "B", "issue": "x", "position": 90, "salience": 0},
+                {"actor": "A", "issue": "y", "position": 10, "salience": 50},
+                {"actor": "B", "issue": "z", "position": 10, "salience": 50},
+                {"actor": "A", "issue": "z", "position": 20, "salience": 50},
+            ],
+        }
+    )
+    text = " | ".join(scenario_warnings(s))
+    assert "every salience on issue 'x' is 0" in text
+    assert "only 'A' takes a position on issue 'y'" in text
+    assert "actor 'C' has no positive salience" in text
+    assert "'z'" not in text
