@@ -217,6 +217,11 @@ CASES: list[tuple[str, str, list[str]]] = [
         ["ideal adjustment 2 is outside [0, 1]", "accommodation[0].adjust", ":31"],
     ),
     (
+        "true_as_position.toml",
+        GOOD_TOML.replace("position = 80", "position = true"),
+        ["true is a true/false value, not a number", "stances[1].position", ":25"],
+    ),
+    (
         "accommodation_over_one.toml",
         GOOD_TOML + '\n[[accommodation]]\nactor = "A"\ntowards = "B"\nadjust = 0.5\n',
         ["rates of 'A' sum to 1.5, above 1", "accommodation[0]", ":28", "lower its own rate"],
@@ -292,6 +297,13 @@ def test_latin1_toml_is_refused_with_a_fix(tmp_path: Path) -> None:
         load_scenario(f)
     assert "iconv" in str(info.value)
     assert ":3" in str(info.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    f = tmp_path / "u16.csv"
+    f.write_bytes(GOOD_CSV.encode(encoding))
+    assert [st.position for st in load_scenario(f).stances] == [20, 30, 80, 70]
 
 
 def test_binary_file_is_refused(tmp_path: Path) -> None:

@@ -93,6 +93,17 @@ def invalid(message: str, fix: str) -> PydanticCustomError:
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_true_false(cls, v: Any) -> Any:
+        # pydantic reads true as 1.0 for a number field; no scenario field is a switch
+        if isinstance(v, bool):
+            raise invalid(
+                f"{str(v).lower()} is a true/false value, not a number or text",
+                "write a number (e.g. 42) or text in quotes.",
+            )
+        return v
+
 
 def _check_id(value: str) -> str:
     if not _ID.match(value):
