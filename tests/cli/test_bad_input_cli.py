@@ -159,6 +159,27 @@ def test_bad_partnership_table_is_caught_by_validate(
     assert str(f) in err and "horizon" in err and "Fix:" in err
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('strategies = ["none", "transactional", "integration", "hedged"]', "strategies = 5",
+         "partnership.strategies: Input should be a valid list"),
+        ("horizon = 10", "horizon = true", "partnership.horizon"),
+    ],
+    ids=["strategies-number", "horizon-true"],
+)  # fmt: skip
+def test_wrong_types_in_the_partnership_table_are_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, expected: str
+) -> None:
+    text = PARTNERSHIP.read_text()
+    assert old in text
+    f = _file(tmp_path, text.replace(old, new))
+    for cmd in (["validate", f], ["explore", f, "--scenarios", "10", "--out", tmp_path / "x"]):
+        code, _, err = _run(capsys, *cmd)
+        assert code == 2
+        assert expected in err and str(f) in err and "Fix:" in err
+
+
 # -- options ---------------------------------------------------------------------------
 
 

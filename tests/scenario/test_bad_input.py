@@ -46,6 +46,12 @@ A, first, 10, 20, 50, 30, 40,
 B, second, 5, 80, 40, 70, 60,
 """
 
+GOOD_DEU = (
+    "prnr\tprname\tisnr\tpcom\tpde\tpfr\tscom\tsde\tsfr\trp\tout\n"
+    '"p1"\t"one"\t"p1i1"\t100\t0\t50\t80\t50\t60\t0\t40\n'
+    '"p2"\t"two"\t"p2i1"\t30\t60\t90\t40\t40\t40\t\t60\n'
+)
+
 # (file name, content, substrings the message must contain)
 CASES: list[tuple[str, str, list[str]]] = [
     (
@@ -215,6 +221,21 @@ CASES: list[tuple[str, str, list[str]]] = [
         "accommodation_out_of_range.toml",
         GOOD_TOML + '\n[[accommodation]]\nactor = "A"\ntowards = "B"\nadjust = 2\n',
         ["ideal adjustment 2 is outside [0, 1]", "accommodation[0].adjust", ":31"],
+    ),
+    (
+        "deu_column_twice.csv",
+        GOOD_DEU.replace("\tpfr\t", "\tpcom\t", 1),
+        ["the header names the column(s) ['pcom'] twice", ":1"],
+    ),
+    (
+        "deu_without_out.csv",
+        GOOD_DEU.replace("\tout\n", "\n", 1),
+        ["lacks the DEU column(s) ['out']", ":1"],
+    ),
+    (
+        "deu_row_without_isnr.csv",
+        GOOD_DEU.replace('"p2i1"', ""),
+        ["a row without isnr", ":3", "isnr"],
     ),
     (
         "true_as_position.toml",
