@@ -180,6 +180,25 @@ def test_wrong_types_in_the_partnership_table_are_located(
         assert expected in err and str(f) in err and "Fix:" in err
 
 
+def test_ids_and_names_that_look_like_markup_print_as_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # rich read "[/x]" in an issue id as a closing tag and crashed every table
+    text = GOOD.replace('id = "x"', 'id = "[/x]"').replace('issue = "x"', 'issue = "[/x]"')
+    text = text.replace('id = "t"', 'id = "t"\nname = "[bold]plan[/bold] [/red]"')
+    f = _file(tmp_path, text)
+    for cmd in (
+        ["show", f],
+        ["forecast", f, "-m", "all", "--explain", "TUR"],
+        ["forecast", f, "-m", "mean", "--draws", "8", "--threshold", "[/x]=50"],
+        ["sweep", f, "--actor", "TUR", "--field", "capability", "--range", "1,2"],
+    ):
+        code, out, err = _run(capsys, *cmd)
+        assert code == 0, err
+        assert "[/x]" in out
+    assert "[bold]plan[/bold] [/red]" in _run(capsys, "show", f)[1]
+
+
 # -- options ---------------------------------------------------------------------------
 
 

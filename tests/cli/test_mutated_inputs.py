@@ -119,6 +119,8 @@ SEEDS = [("s.toml", TOML), ("k.csv", KTAB_CSV), ("k.xml", KTAB_XML), ("d.csv", D
 ODD = ["nan", "inf", "-inf", "-0", "-1", "0", "1e309", "1e-320", "1e31", '"5"', "", "x",
        "101", "9" * 60, "1,5", "[1]", "{}", "true"]  # fmt: skip
 
+ODD_NAMES = ["Türkiye", "🇪🇺", "a\\tb", "x" * 120, " ", "A,B", "[/x]"]
+
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
 
 
@@ -156,7 +158,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
             if spots:
                 m = draw(st.sampled_from(spots))
                 g = 1 if m.group(1) is not None else 2
-                odd = draw(st.sampled_from(["Türkiye", "🇪🇺", "a\\tb", "x" * 120, " ", "A,B"]))
+                odd = draw(st.sampled_from(ODD_NAMES))
                 text = text[: m.start(g)] + odd + text[m.end(g) :]
         else:  # the whole file emptied down to a header
             text = "\n".join(lines[: draw(st.integers(0, 2))])

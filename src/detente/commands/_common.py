@@ -34,10 +34,17 @@ EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 
 # Wide enough for scenario tables when output is piped (rich defaults to 80 columns).
+# No markup by default: ids, names and paths from the user's files reach tables and
+# messages, and "[/x]" in an issue id must print as itself, not crash rich.  Messages
+# that style text pass markup=True and escape() what they interpolate.
 console = Console(
-    highlight=False, soft_wrap=False, emoji=False, width=None if sys.stdout.isatty() else 160
+    highlight=False,
+    soft_wrap=False,
+    emoji=False,
+    markup=False,
+    width=None if sys.stdout.isatty() else 160,
 )
-console_err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+console_err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 
 def _report_input_error(err: InputError) -> None:
@@ -87,13 +94,14 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False
     except BrokenPipeError:
         return 0
     except DetenteError as err:
-        console_err.print(f"[bold red]error:[/] {escape(str(err))}")
+        console_err.print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
         return EXIT_INTERNAL
     except Exception as err:  # an internal error: say so, and how to get details
         console_err.print(
             f"[bold red]internal error:[/] {type(err).__name__}: {escape(str(err))}\n"
             "This is a bug in detente, not in your input. Re-run with DETENTE_DEBUG=1 "
-            "for the traceback and report it."
+            "for the traceback and report it.",
+            markup=True,
         )
         if debug:
             traceback.print_exc()

@@ -133,7 +133,8 @@ def _backtest_cmd(
     for name, items in res.failures.items():
         console.print(
             f"[yellow]note[/] ({escape(name)}): no forecast on {len(items)} issue(s), "
-            f"e.g. {escape(str(items[0]))}"
+            f"e.g. {escape(str(items[0]))}",
+            markup=True,
         )
     console.print(f"{seconds:.1f} s.")
     if json_out is not None:

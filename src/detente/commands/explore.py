@@ -100,7 +100,8 @@ def explore(
     console.print(
         f"[bold]{r.design.n_experiments:,}[/] experiments ({r.design.n_scenarios:,} futures x "
         f"{len(r.strategy_names)} strategies, {r.design.sampler} sampler, seed {r.design.seed}, "
-        f"{cfg.horizon} years) in {r.seconds:.1f} s ({r.where})"
+        f"{cfg.horizon} years) in {r.seconds:.1f} s ({r.where})",
+        markup=True,
     )
     title = f"Strategy ranking on {cfg.outcome} (by {cfg.rank_by.replace('_', ' ')})"
     table = Table(title=title)
@@ -132,7 +133,8 @@ def explore(
         p = report.prim
         console.print(
             f"\n[bold]PRIM: {escape(p.question)}[/]  ({p.n_cases:,} of {p.n_points:,} futures, "
-            f"{p.base_density:.1%})"
+            f"{p.base_density:.1%})",
+            markup=True,
         )
         if not p.boxes:
             console.print("  no box found: the losses are not concentrated in a region.")

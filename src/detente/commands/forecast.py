@@ -272,11 +272,13 @@ def _forecast_cmd(
     for name, f in results.items():
         if f.rounds or not f.converged:
             state = "converged" if f.converged else "[yellow]did not converge[/] (see the notes)"
-            console.print(f"{get_model(name).label}: {f.rounds} rounds, {state}")
+            console.print(f"{get_model(name).label}: {f.rounds} rounds, {state}", markup=True)
         for note in f.notes:
-            console.print(f"[yellow]note[/] ({escape(name)}): {escape(note)}")
+            console.print(f"[yellow]note[/] ({escape(name)}): {escape(note)}", markup=True)
     if explain_actor is not None and "eum" in results:
-        console.print(f"\n[bold]{escape(explain_actor)}[/] in the expected-utility model:")
+        console.print(
+            f"\n[bold]{escape(explain_actor)}[/] in the expected-utility model:", markup=True
+        )
         for line in explain(results["eum"], explain_actor):
             console.print(line, markup=False)
     if explain_actor is not None and "smp" in results:

@@ -142,7 +142,8 @@ def report_draws(
     if not varying:
         console.print(
             "[yellow]note[/]: the scenario states no uncertainty (no stance or capability "
-            "has an sd or a range), so every draw is the point scenario."
+            "has an sd or a range), so every draw is the point scenario.",
+            markup=True,
         )
     console.print(
         f"{draws:,} draws x {len(models)} models in {seconds:.1f} s "
@@ -150,7 +151,7 @@ def report_draws(
     )
     for m in models:
         for note in res.notes.get(m, ()):
-            console.print(f"[yellow]note[/] ({escape(m)}, draws): {escape(note)}")
+            console.print(f"[yellow]note[/] ({escape(m)}, draws): {escape(note)}", markup=True)
     return {
         "n": int(draws),
         "seed": int(seed),
@@ -333,7 +334,7 @@ def _sensitivity_cmd(
     console.print(table)
     console.print(f"{seconds:.1f} s. ± : half-width of the 95% bootstrap confidence interval.")
     for note in res.notes:
-        console.print(f"[yellow]note[/]: {escape(note)}")
+        console.print(f"[yellow]note[/]: {escape(note)}", markup=True)
     if json_out is not None:
         atomic_write_text(json_out, json.dumps(res.to_dict(), indent=2, allow_nan=False) + "\n")
         console.print(f"wrote {json_out}")
