@@ -341,3 +341,21 @@ def test_what_validates_also_forecasts(
     else:
         doc = json.loads(out_json.read_text())
         assert set(doc["models"]) == {"mean", "median", "nbs", "eum", "smp"}
+
+
+# -- a genuine internal error stays exit 1 ---------------------------------------------
+
+
+def test_a_bug_is_exit_1_with_a_short_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import detente.commands.scenario as scenario_commands
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(scenario_commands, "load_scenarios", broken)
+    code, _, err = _run(capsys, "validate", _file(tmp_path, GOOD))
+    assert code == 1
+    assert "internal error: RuntimeError: boom" in err
+    assert "DETENTE_DEBUG=1" in err
