@@ -8,7 +8,7 @@ import pytest
 
 from detente.cli import main
 from detente.errors import InputError
-from detente.scenario import Scenario, dumps, load_scenario, scenario_warnings
+from detente.scenario import Scenario, dumps, load_scenario, load_scenarios, scenario_warnings
 
 GOOD_TOML = """\
 [scenario]
@@ -238,6 +238,11 @@ CASES: list[tuple[str, str, list[str]]] = [
         ["a row without isnr", ":3", "isnr"],
     ),
     (
+        "control_character.toml",
+        GOOD_TOML.replace('id = "t"', 'id = "t"\nname = "a\\u0000b"'),
+        ["control character U+0000", "name", ":3", "remove it"],
+    ),
+    (
         "true_as_position.toml",
         GOOD_TOML.replace("position = 80", "position = true"),
         ["true is a true/false value, not a number", "stances[1].position", ":25"],
@@ -412,3 +417,19 @@ def test_scenario_warnings_name_degenerate_issues_and_actors() -> None:
     assert "only 'A' takes a position on issue 'y'" in text
     assert "actor 'C' has no positive salience" in text
     assert "'z'" not in text
+
+
+def test_every_format_written_reads_back_when_names_hold_tabs_and_line_breaks(
+    tmp_path: Path,
+) -> None:
+    text = GOOD_TOML.replace('id = "t"', 'id = "t"\nname = "two\\nlines\\tand a tab"')
+    text = text.replace('id = "A"', 'id = "A"\nname = "A\\r\\nB"')
+    s = load_scenario(_write(tmp_path / "a.toml", text))
+    for fmt, suffix in (
+        ("toml", ".toml"),
+        ("ktab-csv", ".csv"),
+        ("ktab-xml", ".xml"),
+        ("deu", ".csv"),
+    ):
+        back = load_scenarios(_write(tmp_path / f"b_{fmt}{suffix}", dumps(s, fmt)))
+        assert [st.position for st in back[0].stances] == [st.position for st in s.stances]

@@ -425,7 +425,9 @@ def _out(v: Any) -> str:
         return str(v)
     if isinstance(v, float):
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-    return '"' + str(v).replace('"', '""') + '"'
+    # a DEU cell holds one line of text: tabs and line breaks would split the table
+    text = re.sub(r"[\t\r\n]+", " ", str(v))
+    return '"' + text.replace('"', '""') + '"'
 
 
 def dumps_deu(scenarios: Sequence[Scenario]) -> str:

@@ -54,6 +54,10 @@ __all__ = [
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
+#: Characters no text field may hold: C0 controls other than tab, LF and CR, and the
+#: non-characters U+FFFE and U+FFFF (none can be written to XML).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
 #: Characters allowed in ids.  Ids appear in CSV cells, CLI options and file names,
 #: so they may not contain commas, quotes, control characters or surrounding spaces.
 _ID = re.compile(r"^[^\s,\"'<>][^,\"'<>\x00-\x1f]*(?<!\s)$")
@@ -95,13 +99,22 @@ class _Model(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_true_false(cls, v: Any) -> Any:
+    def _plain_values(cls, v: Any) -> Any:
         # pydantic reads true as 1.0 for a number field; no scenario field is a switch
         if isinstance(v, bool):
             raise invalid(
                 f"{str(v).lower()} is a true/false value, not a number or text",
                 "write a number (e.g. 42) or text in quotes.",
             )
+        # control characters cannot be written to KTAB XML or DEU tables, and make
+        # any text file look binary
+        if isinstance(v, str):
+            bad = _CONTROL.search(v)
+            if bad is not None:
+                raise invalid(
+                    f"the text contains the control character U+{ord(bad.group()):04X}",
+                    "remove it (tabs and line breaks are allowed).",
+                )
         return v
 
 
