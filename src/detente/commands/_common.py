@@ -205,18 +205,19 @@ def about_file(path: Path) -> Iterator[None]:
     InputError
         The same problems, located.
     """
+
+    def about_the_file(p: Problem) -> bool:
+        return p.file is None and not (p.field or "").startswith("-")
+
     try:
         yield
     except InputError as err:
-        if all(p.file is not None or (p.field or "").startswith("-") for p in err.problems):
+        if not any(about_the_file(p) for p in err.problems):
             raise
-        about = [p for p in err.problems if p.file is None and not (p.field or "").startswith("-")]
-        located = iter(locate_problems(about, path))
-        problems = [
-            next(located) if p.file is None and not (p.field or "").startswith("-") else p
-            for p in err.problems
-        ]
-        raise InputError(problems) from None
+        located = iter(locate_problems([p for p in err.problems if about_the_file(p)], path))
+        raise InputError(
+            [next(located) if about_the_file(p) else p for p in err.problems]
+        ) from None
 
 
 def load_for_models(
