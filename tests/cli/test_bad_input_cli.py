@@ -359,3 +359,15 @@ def test_a_bug_is_exit_1_with_a_short_message(
     assert code == 1
     assert "internal error: RuntimeError: boom" in err
     assert "DETENTE_DEBUG=1" in err
+
+
+def test_convert_refuses_what_validate_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = PARTNERSHIP.read_text().replace("horizon = 10", "horizon = inf")
+    f = _file(tmp_path, text)
+    out = tmp_path / "o.toml"
+    code, _, err = _run(capsys, "convert", f, "--to", "toml", "-o", out)
+    assert code == 2
+    assert "partnership.horizon" in err and str(f) in err
+    assert not out.exists()

@@ -253,12 +253,16 @@ CASES: list[tuple[str, str, list[str]]] = [
         ["rates of 'A' sum to 1.5, above 1", "accommodation[0]", ":28", "lower its own rate"],
     ),
     (
-        "xml_two_actors_one_name.xml",
+        "xml_adjustment_of_a_shared_name.xml",
         "<Scenario><name>x</name><prngSeed>1</prngSeed><Dimensions><dName>d</dName>"
         "</Dimensions><Actors>\n"
         + "<Actor><name>A</name><capability>1</capability><Position><dCoord>1</dCoord>"
-        "</Position><Salience><dSal>1</dSal></Salience></Actor>\n" * 2 + "</Actors></Scenario>",
-        ["two actors are named 'A'", ":3", "KTAB matches actors by name"],
+        "</Position><Salience><dSal>1</dSal></Salience></Actor>\n"
+        * 2
+        + "</Actors><IdealAdjustment>\n<iaPair><adjustingIdeal>A</adjustingIdeal>"
+        "<referencePos>A</referencePos><adjust>0.5</adjust></iaPair></IdealAdjustment>"
+        "</Scenario>",
+        ["<iaPair> names 'A', but two actors have that name (lines 2, 3)", ":5", "by name"],
     ),
 ]
 
@@ -433,3 +437,27 @@ def test_every_format_written_reads_back_when_names_hold_tabs_and_line_breaks(
     ):
         back = load_scenarios(_write(tmp_path / f"b_{fmt}{suffix}", dumps(s, fmt)))
         assert [st.position for st in back[0].stances] == [st.position for st in s.stances]
+
+
+def test_actors_sharing_a_name_are_read_and_written_back_readable(tmp_path: Path) -> None:
+    f = _write(tmp_path / "dup.csv", GOOD_CSV.replace("B, second", "A, second"))
+    s = load_scenario(f)
+    assert [a.id for a in s.actors] == ["A", "A_2"]
+    xml = load_scenario(_write(tmp_path / "dup.xml", dumps(s, "ktab-xml")))
+    assert [a.id for a in xml.actors] == ["A", "A_2"]
+    assert [st.position for st in xml.stances] == [st.position for st in s.stances]
+
+
+def test_ktab_xml_writer_refuses_saliences_over_the_budget_as_the_csv_writer_does() -> None:
+    s = Scenario.model_validate(
+        {
+            "actors": [{"id": a, "capability": 1} for a in "AB"],
+            "issues": [{"id": "x"}, {"id": "y"}],
+            "stances": [
+                {"actor": a, "issue": i, "position": 50, "salience": 80} for a in "AB" for i in "xy"
+            ],
+        }
+    )
+    for fmt in ("ktab-csv", "ktab-xml"):
+        with pytest.raises(InputError, match="saliences sum to 160 on a 0-100 scale"):
+            dumps(s, fmt)

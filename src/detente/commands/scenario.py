@@ -212,6 +212,10 @@ def convert(
                 file=file,
                 fix="pick one with --scenario ID, or convert to deu.",
             )
+    # what validate refuses is not converted: the output would be refused too
+    tables = [p for s in scenarios for p in table_problems(s, file)]
+    if tables:
+        raise InputError(tables)
     resolved = target is not Format.TOML and any(s.unresolved_actors for s in scenarios)
     if resolved:
         # KTAB and DEU files hold numbers only: look the data references up

@@ -28,7 +28,7 @@ from detente.errors import InputError, Problem
 from detente.scenario._build import build_scenario, unique_ids
 from detente.scenario.model import ActorKind, Scenario
 
-__all__ = ["dumps_ktab_csv", "loads_ktab_csv"]
+__all__ = ["check_ktab_budget", "dumps_ktab_csv", "loads_ktab_csv"]
 
 _FORMAT = "ktab-csv"
 
@@ -322,6 +322,33 @@ def _fmt(x: float) -> str:
     return repr(float(x))
 
 
+def check_ktab_budget(actor_id: str, total: float, what: str) -> None:
+    """Refuse to write saliences that KTAB (and detente's KTAB readers) would refuse.
+
+    Parameters
+    ----------
+    actor_id
+        The actor.
+    total
+        Its saliences summed over the issues, on KTAB's 0-100 scale.
+    what
+        ``"CSV"`` or ``"XML"``, for the message.
+
+    Raises
+    ------
+    InputError
+        If ``total`` is above 100.
+    """
+    if total > 100.0 * (1 + 1e-9):
+        raise InputError(
+            f"actor {actor_id!r}'s saliences sum to {total:g} on a 0-100 scale; KTAB allows "
+            "at most 100 per actor",
+            field=f"stances ({actor_id})",
+            fix=f"rescale the saliences so each actor's sum is at most 100, or keep TOML "
+            f"(KTAB {what} cannot hold them).",
+        )
+
+
 def dumps_ktab_csv(scenario: Scenario) -> str:
     """Write a scenario as KTAB CSV.
 
@@ -375,12 +402,6 @@ def dumps_ktab_csv(scenario: Scenario) -> str:
                 pos = (pos - lo) / (hi - lo) * 100.0
             total += sal
             row += [_fmt(pos), _fmt(sal)]
-        if total > 100.0 * (1 + 1e-9):
-            raise InputError(
-                f"actor {a.id!r}'s saliences sum to {total:g} on a 0-100 scale; KTAB allows "
-                "at most 100 per actor",
-                field=f"stances ({a.id})",
-                fix="rescale the saliences so each actor's sum is at most 100, or use TOML.",
-            )
+        check_ktab_budget(a.id, total, "CSV")
         w.writerow(row)
     return buf.getvalue()

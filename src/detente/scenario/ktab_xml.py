@@ -29,6 +29,7 @@ with the identity matrix and records a warning.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from xml.sax.saxutils import escape
 
 from detente.errors import InputError
 from detente.scenario._build import build_scenario, unique_ids
+from detente.scenario.ktab_csv import check_ktab_budget
 from detente.scenario.model import ActorKind, Scenario
 
 __all__ = ["KTAB_PARAMETERS", "dumps_ktab_xml", "loads_ktab_xml"]
@@ -233,20 +235,12 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
     actor_lines: list[int] = []
     issue_ids = unique_ids(dim_names, "dim")
     actor_names = [_text(_need(a_el, "name", fname), fname) for a_el in a_nodes]
-    first_line: dict[str, int] = {}
-    for a_el, aname in zip(a_nodes, actor_names, strict=True):
-        if aname.strip() in first_line:
-            raise InputError(
-                f"two actors are named {aname.strip()!r} (the first on line "
-                f"{first_line[aname.strip()]})",
-                file=fname,
-                line=a_el.line,
-                field="name",
-                fix="give each actor its own <name> (KTAB matches actors by name).",
-            )
-        first_line[aname.strip()] = a_el.line
     actor_ids = unique_ids(actor_names, "actor")
-    id_of = {n.strip(): i for n, i in zip(actor_names, actor_ids, strict=True)}
+    id_of: dict[str, str] = {}
+    lines_of: dict[str, list[int]] = {}
+    for a_el, aname, aid in zip(a_nodes, actor_names, actor_ids, strict=True):
+        id_of.setdefault(aname.strip(), aid)
+        lines_of.setdefault(aname.strip(), []).append(a_el.line)
     for a_el, aname, aid in zip(a_nodes, actor_names, actor_ids, strict=True):
         d_el = a_el.first("description")
         adesc = d_el.text.strip() if d_el is not None else ""
@@ -312,12 +306,19 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
                         field="iaPair",
                         fix="use the exact <name> of an actor.",
                     )
+            rate = _float(_need(pair, "adjust", fname), fname)
+            twice = [nm for nm in (who, ref) if len(lines_of[nm.strip()]) > 1]
+            if twice and not (who == ref and rate == 1.0):
+                raise InputError(
+                    f"<iaPair> names {twice[0]!r}, but two actors have that name (lines "
+                    f"{', '.join(map(str, lines_of[twice[0].strip()]))})",
+                    file=fname,
+                    line=pair.line,
+                    field="iaPair",
+                    fix="give each actor its own <name>: KTAB matches actors by name.",
+                )
             accommodation.append(
-                {
-                    "actor": id_of[who.strip()],
-                    "towards": id_of[ref.strip()],
-                    "adjust": _float(_need(pair, "adjust", fname), fname),
-                }
+                {"actor": id_of[who.strip()], "towards": id_of[ref.strip()], "adjust": rate}
             )
 
     if accommodation is not None and all(
@@ -371,7 +372,8 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
     Raises
     ------
     InputError
-        If a capability is an unresolved data reference.
+        If a capability is an unresolved data reference, or saliences cannot fit
+        KTAB's budget of 100 per actor.
     """
     s = scenario
     if s.unresolved_actors:
@@ -382,6 +384,9 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
             fix="resolve them first (detente.data.resolve_capabilities), or give numbers.",
         )
     sal_factor = 100.0 / s.salience_max
+    # KTAB matches actors by name: names shared by several actors are written as ids
+    counts = Counter(a.name for a in s.actors)
+    name_of = {a.id: a.name if counts[a.name] == 1 else a.id for a in s.actors}
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     out.append(
         '<Scenario xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -404,7 +409,7 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
         cap = a.capability_value
         assert cap is not None
         out.append("    <Actor>")
-        out.append(f"      <name>{escape(a.name)}</name>")
+        out.append(f"      <name>{escape(name_of[a.id])}</name>")
         out.append(f"      <description>{escape(a.description)}</description>")
         out.append(f"      <capability>{_fmt(cap)}</capability>")
         pos, sal = [], []
@@ -418,6 +423,7 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
                 p, w = st.position, st.salience * sal_factor
             pos.append((p - lo) / (hi - lo) * 100.0 if (lo, hi) != (0.0, 100.0) else p)
             sal.append(w)
+        check_ktab_budget(a.id, sum(sal), "XML")
         out.append("      <Position>")
         out += [f"        <dCoord>{_fmt(p)}</dCoord>" for p in pos]
         out.append("      </Position>")
@@ -426,11 +432,10 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
         out.append("      </Salience>")
         out.append("    </Actor>")
     out.append("  </Actors>")
-    by_id = {a.id: a.name for a in s.actors}
     pairs = (
-        [(by_id[p.actor], by_id[p.towards], p.adjust) for p in s.accommodation]
+        [(name_of[p.actor], name_of[p.towards], p.adjust) for p in s.accommodation]
         if s.accommodation is not None
-        else [(a.name, a.name, 1.0) for a in s.actors]
+        else [(name_of[a.id], name_of[a.id], 1.0) for a in s.actors]
     )
     if pairs:
         out.append("  <IdealAdjustment>")
