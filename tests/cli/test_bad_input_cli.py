@@ -371,3 +371,18 @@ def test_convert_refuses_what_validate_refuses(
     assert code == 2
     assert "partnership.horizon" in err and str(f) in err
     assert not out.exists()
+
+
+def test_a_utf16_toml_file_runs_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the [partnership] checks re-read the file as UTF-8 (UnicodeDecodeError, exit 1)
+    f = tmp_path / "u16.toml"
+    f.write_bytes(PARTNERSHIP.read_text().encode("utf-16"))
+    assert _run(capsys, "validate", f)[0] == 0
+    assert _run(capsys, "convert", f, "--to", "toml", "-o", tmp_path / "o.toml")[0] == 0
+    code, _, err = _run(
+        capsys, "explore", f, "--scenarios", "8", "--sobol", "0", "--prim-points", "0", "-q",
+        "--out", tmp_path / "x",
+    )  # fmt: skip
+    assert code == 0, err

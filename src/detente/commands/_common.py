@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from detente.errors import DetenteError, InputError, Problem
 from detente.scenario import Format, Scenario, detect_format, load_scenario, locate_problems
+from detente.scenario._text import read_text
 
 __all__ = [
     "EXIT_INPUT",
@@ -297,7 +298,7 @@ def table_problems(
 
         text = None
         if detect_format(file) is Format.TOML:
-            text = file.read_text(encoding="utf-8-sig")
+            text = read_text(file, legacy_encodings=False).text  # UTF-8 or UTF-16
         try:
             load_config(scenario.partnership, file=str(file), text=text)
         except InputError as err:
