@@ -461,3 +461,22 @@ def test_ktab_xml_writer_refuses_saliences_over_the_budget_as_the_csv_writer_doe
     for fmt in ("ktab-csv", "ktab-xml"):
         with pytest.raises(InputError, match="saliences sum to 160 on a 0-100 scale"):
             dumps(s, fmt)
+
+
+def test_ktab_xml_with_a_second_byte_order_mark_and_an_odd_declared_encoding(
+    tmp_path: Path,
+) -> None:
+    # the declaration hidden behind U+FEFF reached expat: LookupError, exit 1
+    xml = (
+        '<?xml version="1.0" encoding="UTF-true"?>\n<Scenario><name>x</name>'
+        "<prngSeed>1</prngSeed><Dimensions><dName>d</dName></Dimensions><Actors>"
+        + "".join(
+            f"<Actor><name>{a}</name><capability>1</capability><Position><dCoord>{p}"
+            "</dCoord></Position><Salience><dSal>50</dSal></Salience></Actor>"
+            for a, p in (("A", 10), ("B", 90))
+        )
+        + "</Actors></Scenario>"
+    )
+    f = tmp_path / "bom.xml"
+    f.write_bytes(("\ufeff" + xml).encode("utf-16"))
+    assert [st.position for st in load_scenario(f).stances] == [10, 90]

@@ -101,6 +101,12 @@ def _parse(text: str, file: str | None) -> _Node:
     parser.CharacterDataHandler = chars
     try:
         parser.Parse(text.encode("utf-8"), True)
+    except LookupError as err:  # an encoding expat does not know, e.g. in a DOCTYPE
+        raise InputError(
+            f"XML names an unknown encoding ({err})",
+            file=file,
+            fix='save the file as UTF-8 with <?xml version="1.0" encoding="UTF-8"?>.',
+        ) from None
     except expat.ExpatError as err:
         raise InputError(
             f"XML syntax error: {expat.ErrorString(err.code)}",
@@ -188,6 +194,8 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
     if not text.strip():
         raise InputError("the file is empty", file=fname, fix="give a KTAB XML scenario.")
     # expat is given bytes re-encoded as UTF-8: the declaration must agree with that
+    # (a second byte-order mark, left as U+FEFF by the decoding, would hide it)
+    text = text.lstrip("\ufeff")
     text = re.sub(r"^(\s*<\?xml[^>]*encoding=)([\"'])[^\"']*\2", r"\1\2UTF-8\2", text)
     root = _parse(text, fname)
     if root.tag != "Scenario":
