@@ -243,6 +243,16 @@ CASES: list[tuple[str, str, list[str]]] = [
         ["control character U+0000", "name", ":3", "remove it"],
     ),
     (
+        "salience_range_off_the_scale.toml",
+        GOOD_TOML.replace("salience = 40", "salience = 40\nsalience_uncertainty = [0, 500]"),
+        ["range [0, 500] leaves the salience scale, [0, 100]", "stances[1].salience_uncertainty"],
+    ),
+    (
+        "negative_capability_range.toml",
+        GOOD_TOML.replace("capability = 5", "capability = 5\ncapability_uncertainty = [-1, 9]"),
+        ["range [-1, 9] leaves the capabilities", "actors[1].capability_uncertainty", ":11"],
+    ),
+    (
         "true_as_position.toml",
         GOOD_TOML.replace("position = 80", "position = true"),
         ["true is a true/false value, not a number", "stances[1].position", ":25"],

@@ -769,6 +769,16 @@ def scenario_problems(s: Scenario) -> list[Problem]:
 
     for n, a in enumerate(s.actors):
         _src(a.capability_source, f"actors[{n}].capability_source")
+        out.extend(
+            _range_problems(
+                a.capability_uncertainty,
+                a.capability if isinstance(a.capability, float) else None,
+                0.0,
+                math.inf,
+                f"actors[{n}].capability_uncertainty",
+                "the capabilities (0 and up)",
+            )
+        )
         if a.resolved is None and isinstance(a.capability, DataRef) and not a.countries:
             out.append(
                 Problem(
@@ -871,6 +881,16 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                         fix="make the range contain the position.",
                     )
                 )
+        out.extend(
+            _range_problems(
+                st.salience_uncertainty,
+                st.salience,
+                0.0,
+                s.salience_max,
+                f"{where}.salience_uncertainty",
+                "the salience scale",
+            )
+        )
         _src(st.source, f"{where}.source")
         budget[st.actor] = budget.get(st.actor, 0.0) + st.salience
         if 0.0 < st.salience < s.salience_max * SALIENCE_FLOOR:
@@ -926,6 +946,35 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                     )
         out.extend(_accommodation_sums(s.accommodation))
     return out
+
+
+def _range_problems(
+    u: Uncertainty | None, point: float | None, lo: float, hi: float, where: str, what: str
+) -> list[Problem]:
+    """A salience or capability range must stay in its allowed range; a triangular
+    range must hold the point value (its mode)."""
+    if u is None or not u.is_range:
+        return []
+    assert u.low is not None and u.high is not None
+    top = "inf" if math.isinf(hi) else f"{hi:g}"
+    if u.low < lo or u.high > hi * (1 + 1e-9):
+        return [
+            Problem(
+                f"uncertainty range [{u.low:g}, {u.high:g}] leaves {what}, [{lo:g}, {top}]",
+                field=where,
+                fix=f"keep the range within [{lo:g}, {top}].",
+            )
+        ]
+    if u.distribution == "triangular" and point is not None and not u.low <= point <= u.high:
+        return [
+            Problem(
+                f"a triangular range [{u.low:g}, {u.high:g}] needs the value ({point:g}) "
+                "inside it, as its mode",
+                field=where,
+                fix="widen the range to include the value, or use a uniform range.",
+            )
+        ]
+    return []
 
 
 def _accommodation_sums(pairs: list[Accommodation]) -> list[Problem]:
