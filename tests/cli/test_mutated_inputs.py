@@ -175,7 +175,7 @@ def _run(argv: list[str]) -> tuple[int, str]:
 
 @seed(20240611)
 @settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
