@@ -71,7 +71,8 @@ def scenarios(
                 "actor": a,
                 "issue": i,
                 "position": draw(st.floats(lo, hi)),
-                "salience": draw(st.floats(0, budget)),
+                # zero, or at least detente.scenario.SALIENCE_FLOOR of the scale's top
+                "salience": draw(st.just(0.0) | st.floats(1e-6, budget)),
             }
             if not ktab and draw(st.booleans()):
                 stance["uncertainty"] = {"sd": draw(st.floats(0, 50))}

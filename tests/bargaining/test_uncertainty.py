@@ -20,7 +20,7 @@ from detente.bargaining import (
 )
 from detente.bargaining.uncertainty import CHUNK_SIZE, master_seed
 from detente.errors import InputError
-from detente.scenario import Scenario, load_scenario
+from detente.scenario import Scenario, Uncertainty, load_scenario
 from support import REPO
 
 EXAMPLE = REPO / "examples" / "europe_turkey.toml"
@@ -180,13 +180,37 @@ def test_saliences_and_capabilities_stay_in_range() -> None:
     assert names == ["capability A", "salience A/x"]
 
 
+def _bypassing_validation(sal_unc: Any = None, cap_unc: Any = None) -> Scenario:
+    """``small()`` with uncertainties the scenario schema would refuse (as model_copy allows)."""
+    s = small()
+    stance = s.stances[0].model_copy(
+        update={"salience_uncertainty": None if sal_unc is None else Uncertainty(**sal_unc)}
+    )
+    actor = s.actors[0].model_copy(
+        update={"capability_uncertainty": None if cap_unc is None else Uncertainty(**cap_unc)}
+    )
+    return s.model_copy(
+        update={"stances": [stance, *s.stances[1:]], "actors": [actor, *s.actors[1:]]}
+    )
+
+
 def test_bad_uncertainties_and_options_are_input_errors() -> None:
+    # the scenario schema refuses these ranges (with the line, when read from a file) ...
+    with pytest.raises(ValueError, match="leaves the salience scale"):
+        small(sal_unc=[50, 120])
+    with pytest.raises(ValueError, match="leaves the capabilities"):
+        small(cap_unc=[-1, 3])
+    with pytest.raises(ValueError, match="triangular"):
+        small(sal_unc={"low": 70, "high": 90, "distribution": "triangular"})
+    # ... and the sampler refuses them in a scenario that bypassed validation
     with pytest.raises(InputError, match="leaves the allowed range"):
-        uncertain_inputs(small(sal_unc=[50, 120]))
+        uncertain_inputs(_bypassing_validation(sal_unc={"low": 50, "high": 120}))
     with pytest.raises(InputError, match="leaves the allowed range"):
-        uncertain_inputs(small(cap_unc=[-1, 3]))
+        uncertain_inputs(_bypassing_validation(cap_unc={"low": -1, "high": 3}))
     with pytest.raises(InputError, match="triangular"):
-        uncertain_inputs(small(sal_unc={"low": 70, "high": 90, "distribution": "triangular"}))
+        uncertain_inputs(
+            _bypassing_validation(sal_unc={"low": 70, "high": 90, "distribution": "triangular"})
+        )
     with pytest.raises(InputError, match="width"):
         sample_inputs(small(pos_unc={"sd": 5}), 10, seed=0, width=-1)
     with pytest.raises(InputError, match="at least 1"):

@@ -76,17 +76,60 @@ def test_convert_unknown_format(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "unknown output format" in capsys.readouterr().err
 
 
-def test_example_with_data_references_needs_resolution_for_ktab(
+DATA_REF_TOML = """\
+[scenario]
+id = "refs"
+
+[[actors]]
+id = "TUR"
+capability = { indicator = "sipri.milex_usd_constant", year = 2023 }
+
+[[actors]]
+id = "DEU"
+capability = { indicator = "sipri.milex_usd_constant", year = 2023 }
+
+[[issues]]
+id = "x"
+
+[[stances]]
+actor = "TUR"
+issue = "x"
+position = 20
+salience = 50
+
+[[stances]]
+actor = "DEU"
+issue = "x"
+position = 80
+salience = 40
+"""
+
+
+@pytest.mark.parametrize(("to", "suffix"), [("ktab-csv", ".csv"), ("ktab-xml", ".xml")])
+def test_convert_to_ktab_resolves_data_references(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], to: str, suffix: str
+) -> None:
+    src = tmp_path / "refs.toml"
+    src.write_text(DATA_REF_TOML)
+    out = tmp_path / f"refs{suffix}"
+    assert main(["convert", str(src), "--to", to, "-o", str(out)]) == 0
+    assert "written as numbers" in capsys.readouterr().out
+    back = load_scenario(out)
+    caps = [a.capability_value for a in back.actors]
+    assert all(c is not None and c > 1000 for c in caps)  # millions of US$ of milex
+    assert caps[0] != caps[1]
+
+
+def test_convert_example_to_ktab_names_the_salience_budget_and_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    s = load_scenario(EXAMPLE)
-    if not s.unresolved_actors:
-        pytest.skip("capabilities are numbers")
-    code = main(["convert", str(EXAMPLE), "--to", "ktab-csv", "-o", str(tmp_path / "x.csv")])
-    # either resolved from data (0) or a clear error naming the fix (2)
-    assert code in (0, 2)
-    if code == 2:
-        assert "resolve" in capsys.readouterr().err
+    out = tmp_path / "x.csv"
+    assert main(["convert", str(EXAMPLE), "--to", "ktab-csv", "-o", str(out)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert str(EXAMPLE) in err
+    assert "at most 100 per actor" in err
+    assert "Fix:" in err
+    assert not out.exists()
 
 
 def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

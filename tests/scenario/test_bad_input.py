@@ -8,7 +8,7 @@ import pytest
 
 from detente.cli import main
 from detente.errors import InputError
-from detente.scenario import load_scenario
+from detente.scenario import Scenario, dumps, load_scenario, load_scenarios, scenario_warnings
 
 GOOD_TOML = """\
 [scenario]
@@ -45,6 +45,12 @@ Actor,Description,Power,P1,S1,P2,S2,
 A, first, 10, 20, 50, 30, 40,
 B, second, 5, 80, 40, 70, 60,
 """
+
+GOOD_DEU = (
+    "prnr\tprname\tisnr\tpcom\tpde\tpfr\tscom\tsde\tsfr\trp\tout\n"
+    '"p1"\t"one"\t"p1i1"\t100\t0\t50\t80\t50\t60\t0\t40\n'
+    '"p2"\t"two"\t"p2i1"\t30\t60\t90\t40\t40\t40\t\t60\n'
+)
 
 # (file name, content, substrings the message must contain)
 CASES: list[tuple[str, str, list[str]]] = [
@@ -101,7 +107,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     (
         "text_capability.toml",
         GOOD_TOML.replace("capability = 5", 'capability = "5"'),
-        ["is text; write it as a number", "actors[1].capability"],
+        ["is text", "write it as a number", "actors[1].capability"],
     ),
     (
         "empty.toml",
@@ -185,6 +191,89 @@ CASES: list[tuple[str, str, list[str]]] = [
         "<Scenario>\n<name>x</name>\n<desc>\n</Scenario>",
         ["XML syntax error", ":4"],
     ),
+    # found by fuzzing: numbers the models cannot compute with (SMP divided by zero)
+    (
+        "tiny_salience.toml",
+        GOOD_TOML.replace("salience = 40", "salience = 1e-300"),
+        ["positive but negligible", "stances[1].salience", ":26", "use 0"],
+    ),
+    (
+        "huge_salience_max.toml",
+        GOOD_TOML.replace('id = "t"', 'id = "t"\nsalience_max = 1e300'),
+        ["every salience is below", "salience_max", ":3"],
+    ),
+    (
+        "capability_out_of_range.toml",
+        GOOD_TOML.replace("capability = 5", "capability = 1e31"),
+        ["outside 1e-30-1e+30", "actors[1].capability", ":10", "rescale"],
+    ),
+    (
+        "capability_huge_integer.toml",
+        GOOD_TOML.replace("capability = 5", "capability = " + "9" * 400),
+        ["finite positive number", "actors[1].capability", "characters)"],
+    ),
+    (
+        "scale_too_wide.toml",
+        GOOD_TOML.replace("max = 100 }", "max = 1.7e308 }").replace("min = 0,", "min = -1.7e308,"),
+        ["too wide to compute with", "issues[0].scale"],
+    ),
+    (
+        "accommodation_out_of_range.toml",
+        GOOD_TOML + '\n[[accommodation]]\nactor = "A"\ntowards = "B"\nadjust = 2\n',
+        ["ideal adjustment 2 is outside [0, 1]", "accommodation[0].adjust", ":31"],
+    ),
+    (
+        "deu_column_twice.csv",
+        GOOD_DEU.replace("\tpfr\t", "\tpcom\t", 1),
+        ["the header names the column(s) ['pcom'] twice", ":1"],
+    ),
+    (
+        "deu_without_out.csv",
+        GOOD_DEU.replace("\tout\n", "\n", 1),
+        ["lacks the DEU column(s) ['out']", ":1"],
+    ),
+    (
+        "deu_row_without_isnr.csv",
+        GOOD_DEU.replace('"p2i1"', ""),
+        ["a row without isnr", ":3", "isnr"],
+    ),
+    (
+        "control_character.toml",
+        GOOD_TOML.replace('id = "t"', 'id = "t"\nname = "a\\u0000b"'),
+        ["control character U+0000", "name", ":3", "remove it"],
+    ),
+    (
+        "salience_range_off_the_scale.toml",
+        GOOD_TOML.replace("salience = 40", "salience = 40\nsalience_uncertainty = [0, 500]"),
+        ["range [0, 500] leaves the salience scale, [0, 100]", "stances[1].salience_uncertainty"],
+    ),
+    (
+        "negative_capability_range.toml",
+        GOOD_TOML.replace("capability = 5", "capability = 5\ncapability_uncertainty = [-1, 9]"),
+        ["range [-1, 9] leaves the capabilities", "actors[1].capability_uncertainty", ":11"],
+    ),
+    (
+        "true_as_position.toml",
+        GOOD_TOML.replace("position = 80", "position = true"),
+        ["true is a true/false value, not a number", "stances[1].position", ":25"],
+    ),
+    (
+        "accommodation_over_one.toml",
+        GOOD_TOML + '\n[[accommodation]]\nactor = "A"\ntowards = "B"\nadjust = 0.5\n',
+        ["rates of 'A' sum to 1.5, above 1", "accommodation[0]", ":28", "lower its own rate"],
+    ),
+    (
+        "xml_adjustment_of_a_shared_name.xml",
+        "<Scenario><name>x</name><prngSeed>1</prngSeed><Dimensions><dName>d</dName>"
+        "</Dimensions><Actors>\n"
+        + "<Actor><name>A</name><capability>1</capability><Position><dCoord>1</dCoord>"
+        "</Position><Salience><dSal>1</dSal></Salience></Actor>\n"
+        * 2
+        + "</Actors><IdealAdjustment>\n<iaPair><adjustingIdeal>A</adjustingIdeal>"
+        "<referencePos>A</referencePos><adjust>0.5</adjust></iaPair></IdealAdjustment>"
+        "</Scenario>",
+        ["<iaPair> names 'A', but two actors have that name (lines 2, 3)", ":5", "by name"],
+    ),
 ]
 
 
@@ -200,6 +289,9 @@ def test_library_error_is_located(
     assert str(f) in message
     for part in expected:
         assert part in message, f"{part!r} not in {message!r}"
+    for problem in info.value.problems:  # every problem names its file and its fix
+        assert problem.file == str(f)
+        assert problem.fix, f"no fix for {problem}"
 
 
 @pytest.mark.parametrize(("name", "content", "expected"), CASES, ids=[c[0] for c in CASES])
@@ -247,6 +339,13 @@ def test_latin1_toml_is_refused_with_a_fix(tmp_path: Path) -> None:
     assert ":3" in str(info.value)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    f = tmp_path / "u16.csv"
+    f.write_bytes(GOOD_CSV.encode(encoding))
+    assert [st.position for st in load_scenario(f).stances] == [20, 30, 80, 70]
+
+
 def test_binary_file_is_refused(tmp_path: Path) -> None:
     f = tmp_path / "data.csv"
     f.write_bytes(b"PK\x03\x04\x00\x00binary")
@@ -261,3 +360,133 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_scenario(f)
     assert len(info.value.problems) == 2
+
+
+# -- readers: inputs that must be read, not refused ------------------------------------
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_ktab_csv_with_old_mac_or_windows_line_ends_is_read(tmp_path: Path, newline: str) -> None:
+    f = tmp_path / "cr.csv"
+    f.write_bytes(GOOD_CSV.replace("\n", newline).encode())
+    ref = tmp_path / "lf.csv"
+    ref.write_text(GOOD_CSV)
+    assert load_scenario(f).stances == load_scenario(ref).stances
+
+
+def test_ktab_names_that_are_not_valid_ids_become_ids(tmp_path: Path) -> None:
+    long = "x" * 300
+    f = tmp_path / "names.csv"
+    f.write_text(
+        GOOD_CSV.replace("A, first", '"A\tB, or C", first').replace("B, second", f"{long},2")
+    )
+    s = load_scenario(f)
+    assert s.actors[0].name == "A\tB, or C"  # the name is kept verbatim
+    assert s.actors[0].id == "A_B_ or C"
+    assert len(s.actors[1].id) <= 80 and s.actors[1].name == long
+    assert [st.actor for st in s.stances] == [s.actors[0].id] * 2 + [s.actors[1].id] * 2
+
+
+def test_a_rounding_error_past_the_scale_is_snapped_onto_it(tmp_path: Path) -> None:
+    f = tmp_path / "edge.csv"
+    f.write_text(GOOD_CSV.replace("A, first, 10, 20,", "A, first, 10, 100.0000001,"))
+    s = load_scenario(f)
+    assert s.stances[0].position == 100.0
+    off = tmp_path / "off.csv"
+    off.write_text(GOOD_CSV.replace("A, first, 10, 20,", "A, first, 10, 100.001,"))
+    with pytest.raises(InputError, match="outside the scale"):
+        load_scenario(off)
+
+
+def test_toml_writer_keeps_non_finite_numbers_of_free_tables(tmp_path: Path) -> None:
+    src = GOOD_TOML + "\n[partnership]\nhorizon = inf\nstart = 2024-01-01\n"
+    s = load_scenario(_write(tmp_path / "a.toml", src))
+    back = load_scenario(_write(tmp_path / "b.toml", dumps(s, "toml")))
+    assert back.partnership is not None
+    assert back.partnership["horizon"] == float("inf")
+    assert str(back.partnership["start"]) == "2024-01-01"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_scenario_warnings_name_degenerate_issues_and_actors() -> None:
+    s = Scenario.model_validate(
+        {
+            "actors": [{"id": a, "capability": 1} for a in "ABC"],
+            "issues": [{"id": "x"}, {"id": "y"}, {"id": "z"}],
+            "stances": [
+                {"actor": "A", "issue": "x", "position": 10, "salience": 0},
+                {"actor": "B", "issue": "x", "position": 90, "salience": 0},
+                {"actor": "A", "issue": "y", "position": 10, "salience": 50},
+                {"actor": "B", "issue": "z", "position": 10, "salience": 50},
+                {"actor": "A", "issue": "z", "position": 20, "salience": 50},
+            ],
+        }
+    )
+    text = " | ".join(scenario_warnings(s))
+    assert "every salience on issue 'x' is 0" in text
+    assert "only 'A' takes a position on issue 'y'" in text
+    assert "actor 'C' has no positive salience" in text
+    assert "'z'" not in text
+
+
+def test_every_format_written_reads_back_when_names_hold_tabs_and_line_breaks(
+    tmp_path: Path,
+) -> None:
+    text = GOOD_TOML.replace('id = "t"', 'id = "t"\nname = "two\\nlines\\tand a tab"')
+    text = text.replace('id = "A"', 'id = "A"\nname = "A\\r\\nB"')
+    s = load_scenario(_write(tmp_path / "a.toml", text))
+    for fmt, suffix in (
+        ("toml", ".toml"),
+        ("ktab-csv", ".csv"),
+        ("ktab-xml", ".xml"),
+        ("deu", ".csv"),
+    ):
+        back = load_scenarios(_write(tmp_path / f"b_{fmt}{suffix}", dumps(s, fmt)))
+        assert [st.position for st in back[0].stances] == [st.position for st in s.stances]
+
+
+def test_actors_sharing_a_name_are_read_and_written_back_readable(tmp_path: Path) -> None:
+    f = _write(tmp_path / "dup.csv", GOOD_CSV.replace("B, second", "A, second"))
+    s = load_scenario(f)
+    assert [a.id for a in s.actors] == ["A", "A_2"]
+    xml = load_scenario(_write(tmp_path / "dup.xml", dumps(s, "ktab-xml")))
+    assert [a.id for a in xml.actors] == ["A", "A_2"]
+    assert [st.position for st in xml.stances] == [st.position for st in s.stances]
+
+
+def test_ktab_xml_writer_refuses_saliences_over_the_budget_as_the_csv_writer_does() -> None:
+    s = Scenario.model_validate(
+        {
+            "actors": [{"id": a, "capability": 1} for a in "AB"],
+            "issues": [{"id": "x"}, {"id": "y"}],
+            "stances": [
+                {"actor": a, "issue": i, "position": 50, "salience": 80} for a in "AB" for i in "xy"
+            ],
+        }
+    )
+    for fmt in ("ktab-csv", "ktab-xml"):
+        with pytest.raises(InputError, match="saliences sum to 160 on a 0-100 scale"):
+            dumps(s, fmt)
+
+
+def test_ktab_xml_with_a_second_byte_order_mark_and_an_odd_declared_encoding(
+    tmp_path: Path,
+) -> None:
+    # the declaration hidden behind U+FEFF reached expat: LookupError, exit 1
+    xml = (
+        '<?xml version="1.0" encoding="UTF-true"?>\n<Scenario><name>x</name>'
+        "<prngSeed>1</prngSeed><Dimensions><dName>d</dName></Dimensions><Actors>"
+        + "".join(
+            f"<Actor><name>{a}</name><capability>1</capability><Position><dCoord>{p}"
+            "</dCoord></Position><Salience><dSal>50</dSal></Salience></Actor>"
+            for a, p in (("A", 10), ("B", 90))
+        )
+        + "</Actors></Scenario>"
+    )
+    f = tmp_path / "bom.xml"
+    f.write_bytes(("\ufeff" + xml).encode("utf-16"))
+    assert [st.position for st in load_scenario(f).stances] == [10, 90]

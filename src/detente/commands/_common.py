@@ -2,35 +2,50 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from detente.errors import DetenteError, InputError
+from detente.errors import DetenteError, InputError, Problem
+from detente.scenario import Format, Scenario, detect_format, load_scenario, locate_problems
+from detente.scenario._text import read_text
 
 __all__ = [
     "EXIT_INPUT",
     "EXIT_INTERNAL",
+    "about_file",
     "check_output_path",
+    "check_output_paths",
     "console",
     "console_err",
+    "load_for_models",
     "parse_params",
     "run_app",
+    "table_problems",
+    "unknown_model_tables",
 ]
 
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 
 # Wide enough for scenario tables when output is piped (rich defaults to 80 columns).
+# No markup by default: ids, names and paths from the user's files reach tables and
+# messages, and "[/x]" in an issue id must print as itself, not crash rich.  Messages
+# that style text pass markup=True and escape() what they interpolate.
 console = Console(
-    highlight=False, soft_wrap=False, emoji=False, width=None if sys.stdout.isatty() else 160
+    highlight=False,
+    soft_wrap=False,
+    emoji=False,
+    markup=False,
+    width=None if sys.stdout.isatty() else 160,
 )
-console_err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+console_err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 
 def _report_input_error(err: InputError) -> None:
@@ -80,13 +95,14 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False
     except BrokenPipeError:
         return 0
     except DetenteError as err:
-        console_err.print(f"[bold red]error:[/] {escape(str(err))}")
+        console_err.print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
         return EXIT_INTERNAL
     except Exception as err:  # an internal error: say so, and how to get details
         console_err.print(
             f"[bold red]internal error:[/] {type(err).__name__}: {escape(str(err))}\n"
             "This is a bug in detente, not in your input. Re-run with DETENTE_DEBUG=1 "
-            "for the traceback and report it."
+            "for the traceback and report it.",
+            markup=True,
         )
         if debug:
             traceback.print_exc()
@@ -129,6 +145,31 @@ def check_output_path(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -
         )
 
 
+def check_output_paths(
+    paths: Sequence[Path | None], *, force: bool, inputs: Sequence[Path] = ()
+) -> None:
+    """:func:`check_output_path` for each given path, which must also differ.
+
+    Raises
+    ------
+    InputError
+        As :func:`check_output_path`, or if two outputs are the same file.
+    """
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        if path is None:
+            continue
+        check_output_path(path, force=force, inputs=inputs)
+        key = path.resolve()
+        if key in seen:
+            raise InputError(
+                f"two outputs are the same file ({seen[key]} and {path})",
+                file=path,
+                fix="give each output its own file name.",
+            )
+        seen[key] = path
+
+
 def parse_params(items: Sequence[str] | None) -> dict[str, str]:
     """Parse repeated ``KEY=VALUE`` options into a dict (values stay strings).
 
@@ -148,3 +189,118 @@ def parse_params(items: Sequence[str] | None) -> dict[str, str]:
             )
         out[key.strip()] = value.strip()
     return out
+
+
+@contextlib.contextmanager
+def about_file(path: Path) -> Iterator[None]:
+    """Name ``path`` in the problems raised inside the block.
+
+    Models and the data layer check a scenario they get as an object, so their
+    problems (``saliences: actor 'C' has zero salience on every issue``) carry a
+    field but no file.  Inside this block they are re-raised with the scenario's file
+    (and, for TOML, the field's line); problems about command-line options (fields
+    such as ``--param``) are left as they are.
+
+    Raises
+    ------
+    InputError
+        The same problems, located.
+    """
+
+    def about_the_file(p: Problem) -> bool:
+        return p.file is None and not (p.field or "").startswith("-")
+
+    try:
+        yield
+    except InputError as err:
+        if not any(about_the_file(p) for p in err.problems):
+            raise
+        located = iter(locate_problems([p for p in err.problems if about_the_file(p)], path))
+        raise InputError(
+            [next(located) if about_the_file(p) else p for p in err.problems]
+        ) from None
+
+
+def load_for_models(
+    file: Path, *, format: str | None = None, scenario_id: str | None = None
+) -> Scenario:
+    """Read a scenario for the models: validated, with data capabilities resolved.
+
+    Raises
+    ------
+    InputError
+        Every problem of the file, and every data reference that cannot be resolved,
+        located by file and (for TOML) line.
+    """
+    scenario = load_scenario(file, format=format, scenario_id=scenario_id)
+    if scenario.unresolved_actors:
+        from detente.data import resolve_capabilities
+
+        scenario = resolve_capabilities(scenario, file=file)
+    return scenario
+
+
+def unknown_model_tables(scenario: Scenario) -> list[str]:
+    """Names of ``[models.NAME]`` tables that name no registered model (forecast ignores them)."""
+    from detente.bargaining import list_models
+
+    known = {m.lower() for m in list_models()}
+    return [name for name in scenario.models if name.strip().lower() not in known]
+
+
+def table_problems(
+    scenario: Scenario,
+    file: Path,
+    *,
+    models: Sequence[str] | None = None,
+    partnership: bool = True,
+) -> list[Problem]:
+    """Problems of a scenario's ``[models.*]`` and ``[partnership]`` tables.
+
+    The scenario schema keeps these tables as given; the models and the strategy lab
+    check them when they run.  Checking them here lets ``validate`` promise that a
+    file it accepts also runs, and ``forecast`` report them with their lines.
+
+    Parameters
+    ----------
+    scenario
+        A valid scenario.
+    file
+        Its file, to locate the problems.
+    models
+        Check only these models' tables (default: every registered model's).
+    partnership
+        Also check the ``[partnership]`` table, if there is one.
+
+    Returns
+    -------
+    list of Problem
+        Located by file and, for TOML, line.
+    """
+    from detente.bargaining import list_models
+    from detente.bargaining.base import get_model, resolve_params
+
+    chosen = {m.lower() for m in (models if models is not None else list_models())}
+    problems: list[Problem] = []
+    for name, table in scenario.models.items():
+        key = name.strip().lower()
+        if key not in chosen or key not in {m.lower() for m in list_models()}:
+            continue
+        spec = get_model(key)
+        try:
+            resolve_params(spec, None, scenario_defaults=table)
+        except InputError as err:
+            for p in err.problems:
+                param = (p.field or "").removeprefix(f"{spec.name}.")
+                problems.append(Problem(p.message, field=f"models.{name}.{param}", fix=p.fix))
+    if partnership and scenario.partnership is not None:
+        from detente.partnership import load_config
+
+        text = None
+        if detect_format(file) is Format.TOML:
+            text = read_text(file, legacy_encodings=False).text  # UTF-8 or UTF-16
+        try:
+            load_config(scenario.partnership, file=str(file), text=text)
+        except InputError as err:
+            problems.extend(err.problems)
+    return locate_problems(problems, file) if problems else []

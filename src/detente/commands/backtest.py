@@ -17,7 +17,7 @@ from rich.table import Table
 from detente._atomic import atomic_write_text
 from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS
 from detente.backtest.run import BacktestResult, backtest, cross_validate
-from detente.commands._common import check_output_path, console
+from detente.commands._common import check_output_paths, console
 from detente.errors import InputError
 
 __all__ = ["register", "result_table"]
@@ -110,9 +110,7 @@ def _backtest_cmd(
                 fix="write --train TRAIN.csv --test TEST.csv.",
             )
     inputs = [p for p in (file, train, test) if p is not None]
-    for out in (json_out, predictions):
-        if out is not None:
-            check_output_path(out, force=force, inputs=inputs)
+    check_output_paths([json_out, predictions], force=force, inputs=inputs)
     t0 = time.perf_counter()
     if cv is not None:
         assert file is not None
@@ -135,7 +133,8 @@ def _backtest_cmd(
     for name, items in res.failures.items():
         console.print(
             f"[yellow]note[/] ({escape(name)}): no forecast on {len(items)} issue(s), "
-            f"e.g. {escape(str(items[0]))}"
+            f"e.g. {escape(str(items[0]))}",
+            markup=True,
         )
     console.print(f"{seconds:.1f} s.")
     if json_out is not None:

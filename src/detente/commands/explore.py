@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from detente.commands._common import check_output_path, console
+from detente.commands._common import about_file, check_output_path, console
 from detente.errors import InputError
+
+#: A Dask scheduler address: [PROTOCOL://]HOST:PORT.
+_SCHEDULER = re.compile(r"^([a-z]+://)?(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):\d{1,5}$")
 
 
 def _fmt(x: float, digits: int = 3) -> str:
@@ -50,31 +54,54 @@ def explore(
             field="--scenarios",
             fix="use e.g. --scenarios 10000.",
         )
+    for name, value in (("--sobol", sobol), ("--prim-points", prim_points), ("--seed", seed)):
+        if value is not None and value < 0:
+            raise InputError(
+                f"{name} must be 0 or more, not {value}",
+                field=name,
+                fix="use 0 to skip that step." if name != "--seed" else "use e.g. --seed 1.",
+            )
+    if scheduler is not None and not _SCHEDULER.match(scheduler.strip()):
+        raise InputError(
+            f"--scheduler {scheduler!r} is not a scheduler address",
+            field="--scheduler",
+            fix="write it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786.",
+        )
     cfg = read_config(file)
     if out.exists() and not out.is_dir():
         raise InputError(
             "the output path is a file, not a folder", file=out, fix="give a folder with --out."
         )
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(
+            f"cannot create the output folder: {err.strerror}",
+            file=out,
+            fix="give --out a folder that can be created (its parents must be folders you "
+            "may write to).",
+        ) from None
     for name in ("experiments.parquet", "summary.json"):
         check_output_path(out / name, force=force, inputs=[file])
-    report = run_lab(
-        cfg,
-        n_scenarios=scenarios,
-        sampler=sampler,
-        seed=seed,
-        workers=workers,
-        scheduler=scheduler,
-        out_dir=out,
-        progress=not quiet,
-        sobol_base=sobol,
-        prim_points=prim_points,
-    )
+    with about_file(file):
+        report = run_lab(
+            cfg,
+            n_scenarios=scenarios,
+            sampler=sampler,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            out_dir=out,
+            progress=not quiet,
+            sobol_base=sobol,
+            prim_points=prim_points,
+        )
     r = report.results
     console.print(
         f"[bold]{r.design.n_experiments:,}[/] experiments ({r.design.n_scenarios:,} futures x "
         f"{len(r.strategy_names)} strategies, {r.design.sampler} sampler, seed {r.design.seed}, "
-        f"{cfg.horizon} years) in {r.seconds:.1f} s ({r.where})"
+        f"{cfg.horizon} years) in {r.seconds:.1f} s ({r.where})",
+        markup=True,
     )
     title = f"Strategy ranking on {cfg.outcome} (by {cfg.rank_by.replace('_', ' ')})"
     table = Table(title=title)
@@ -106,7 +133,8 @@ def explore(
         p = report.prim
         console.print(
             f"\n[bold]PRIM: {escape(p.question)}[/]  ({p.n_cases:,} of {p.n_points:,} futures, "
-            f"{p.base_density:.1%})"
+            f"{p.base_density:.1%})",
+            markup=True,
         )
         if not p.boxes:
             console.print("  no box found: the losses are not concentrated in a region.")

@@ -15,12 +15,20 @@ from rich.table import Table
 
 from detente._atomic import atomic_write_text
 from detente.bargaining import Forecast, forecast, get_model, list_models, scenario_arrays
+from detente.bargaining.base import resolve_params
 from detente.bargaining.eum import explain
 from detente.bargaining.smp.explain import explain_actor as explain_smp
-from detente.commands._common import check_output_path, console, parse_params
+from detente.commands._common import (
+    about_file,
+    check_output_paths,
+    console,
+    load_for_models,
+    parse_params,
+    table_problems,
+)
 from detente.commands.uncertainty import check_draw_options, parse_thresholds, report_draws
-from detente.errors import InputError
-from detente.scenario import Scenario, load_scenario
+from detente.errors import InputError, Problem
+from detente.scenario import Scenario
 
 __all__ = ["register", "run_models", "select_models", "split_params"]
 
@@ -55,7 +63,8 @@ def split_params(models: Sequence[str], raw: dict[str, str]) -> dict[str, dict[s
     Raises
     ------
     InputError
-        If a key names no parameter of any chosen model, or a model not chosen.
+        If a key names no parameter of any chosen model, or a model not chosen, or a
+        value does not fit its parameter (each problem's field is ``--param ...``).
     """
     out: dict[str, dict[str, str]] = {m: {} for m in models}
     for key, value in raw.items():
@@ -83,6 +92,16 @@ def split_params(models: Sequence[str], raw: dict[str, str]) -> dict[str, dict[s
             )
         for m in takers:
             out[m][key] = value
+    problems: list[Problem] = []
+    for m, values in out.items():
+        try:
+            resolve_params(get_model(m), values)
+        except InputError as err:
+            problems += [
+                Problem(p.message, field=f"--param {p.field or m}", fix=p.fix) for p in err.problems
+            ]
+    if problems:
+        raise InputError(problems)
     return out
 
 
@@ -185,7 +204,7 @@ def _forecast_cmd(
         "-p",
         help="Model parameter KEY=VALUE (or MODEL.KEY=VALUE); repeatable.",
     ),
-    seed: int | None = typer.Option(None, "--seed", help="Seed for stochastic models."),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed for stochastic models."),
     trajectory: Path | None = typer.Option(
         None, "--trajectory", help="Write positions by turn (model,turn,actor,dimension,position)."
     ),
@@ -235,10 +254,11 @@ def _forecast_cmd(
             field="--explain",
             fix="add --model eum or --model smp.",
         )
-    for out in (trajectory, json_out):
-        if out is not None:
-            check_output_path(out, force=force, inputs=[file])
-    scenario = load_scenario(file, format=format, scenario_id=scenario_id)
+    check_output_paths([trajectory, json_out], force=force, inputs=[file])
+    scenario = load_for_models(file, format=format, scenario_id=scenario_id)
+    tables = table_problems(scenario, file, models=models, partnership=False)
+    if tables:
+        raise InputError(tables)
     if explain_actor is not None and explain_actor not in scenario.actor_ids:
         raise InputError(
             f"--explain: unknown actor {explain_actor!r}",
@@ -246,16 +266,19 @@ def _forecast_cmd(
             fix=f"use one of {', '.join(scenario.actor_ids)}.",
         )
     thresholds = parse_thresholds(threshold, scenario)
-    results = run_models(scenario, models, routed, seed)
+    with about_file(file):
+        results = run_models(scenario, models, routed, seed)
     console.print(_table(scenario, results))
     for name, f in results.items():
         if f.rounds or not f.converged:
             state = "converged" if f.converged else "[yellow]did not converge[/] (see the notes)"
-            console.print(f"{get_model(name).label}: {f.rounds} rounds, {state}")
+            console.print(f"{get_model(name).label}: {f.rounds} rounds, {state}", markup=True)
         for note in f.notes:
-            console.print(f"[yellow]note[/] ({escape(name)}): {escape(note)}")
+            console.print(f"[yellow]note[/] ({escape(name)}): {escape(note)}", markup=True)
     if explain_actor is not None and "eum" in results:
-        console.print(f"\n[bold]{escape(explain_actor)}[/] in the expected-utility model:")
+        console.print(
+            f"\n[bold]{escape(explain_actor)}[/] in the expected-utility model:", markup=True
+        )
         for line in explain(results["eum"], explain_actor):
             console.print(line, markup=False)
     if explain_actor is not None and "smp" in results:
@@ -264,16 +287,17 @@ def _forecast_cmd(
     draw_doc = None
     if draws:
         console.print()
-        draw_doc = report_draws(
-            scenario,
-            models,
-            routed,
-            draws=draws,
-            seed=0 if seed is None else seed,
-            thresholds=thresholds,
-            sampler=sampler,
-            workers=workers,
-        )
+        with about_file(file):
+            draw_doc = report_draws(
+                scenario,
+                models,
+                routed,
+                draws=draws,
+                seed=0 if seed is None else seed,
+                thresholds=thresholds,
+                sampler=sampler,
+                workers=workers,
+            )
     if trajectory is not None:
         atomic_write_text(trajectory, trajectory_frame(scenario, results).to_csv(index=False))
         console.print(f"wrote {trajectory}")

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from detente.commands._common import console, console_err
+from detente.commands._common import about_file, console, console_err
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SCENARIOS", "register"]
 
@@ -61,15 +61,16 @@ def register(app: typer.Typer) -> None:
         """Run the whole analysis: report.html, summary.md and results.duckdb in OUT."""
         from detente.report.analyze import analyze
 
-        result = analyze(
-            file,
-            out,
-            draws=draws,
-            scenarios=scenarios,
-            seed=seed,
-            force=force,
-            console=None if quiet else console_err,
-        )
+        with about_file(file):
+            result = analyze(
+                file,
+                out,
+                draws=draws,
+                scenarios=scenarios,
+                seed=seed,
+                force=force,
+                console=None if quiet else console_err,
+            )
         live = sum(1 for _, _, status in result.panels if status == "live")
         console.print(f"report:  {result.out_dir / 'report.html'}", markup=False)
         console.print(f"summary: {result.out_dir / 'summary.md'}", markup=False)

@@ -8,7 +8,13 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from detente.commands._common import check_output_path, console
+from detente.commands._common import (
+    about_file,
+    check_output_path,
+    console,
+    table_problems,
+    unknown_model_tables,
+)
 from detente.errors import InputError
 from detente.scenario import (
     DataRef,
@@ -16,6 +22,7 @@ from detente.scenario import (
     Scenario,
     load_scenario,
     load_scenarios,
+    scenario_warnings,
     write_scenarios,
 )
 
@@ -103,6 +110,9 @@ def validate(
     for f in files:
         try:
             scenarios = load_scenarios(f, format=format)
+            tables = [p for s in scenarios for p in table_problems(s, f)]
+            if tables:
+                raise InputError(tables)
         except InputError as err:
             failed.append(err)
             console.print(Text(f"✗ {f}", style="red"))
@@ -117,6 +127,17 @@ def validate(
         for s in scenarios[:1]:
             for w in s.meta.get("warnings", []):
                 console.print(Text(f"  warning: {w}", style="yellow"))
+        if len(scenarios) == 1:
+            for w in scenario_warnings(scenarios[0]):
+                console.print(Text(f"  warning: {w}", style="yellow"))
+            for name in unknown_model_tables(scenarios[0]):
+                console.print(
+                    Text(
+                        f"  warning: [models.{name}] names no model, so no model reads it "
+                        "(`detente forecast --help` lists the models)",
+                        style="yellow",
+                    )
+                )
     if failed:
         problems = [p for err in failed for p in err.problems]
         raise InputError(problems)
@@ -159,7 +180,7 @@ def show(
         console.print(_issue_table(s))
     if any(a.resolved is not None for a in s.actors):
         console.print(_capability_table(s))
-    for w in s.meta.get("warnings", []):
+    for w in [*s.meta.get("warnings", []), *scenario_warnings(s)]:
         console.print(Text(f"warning: {w}", style="yellow"))
 
 
@@ -191,8 +212,21 @@ def convert(
                 file=file,
                 fix="pick one with --scenario ID, or convert to deu.",
             )
-    write_scenarios(scenarios, output, format=target, force=force)
+    # what validate refuses is not converted: the output would be refused too
+    tables = [p for s in scenarios for p in table_problems(s, file)]
+    if tables:
+        raise InputError(tables)
+    resolved = target is not Format.TOML and any(s.unresolved_actors for s in scenarios)
+    if resolved:
+        # KTAB and DEU files hold numbers only: look the data references up
+        scenarios = [_resolve_data(s, file) for s in scenarios]
+    with about_file(file):
+        write_scenarios(scenarios, output, format=target, force=force)
     console.print(f"wrote {output} ({target.value})")
+    if resolved:
+        console.print(
+            f"note: capabilities taken from data were written as numbers in {target.value}"
+        )
 
 
 # -- capabilities from data (detente.data) ---------------------------------------------

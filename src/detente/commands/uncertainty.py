@@ -39,9 +39,16 @@ from detente.bargaining.draws import (
     parse_threshold,
 )
 from detente.bargaining.sweeps import parse_range
-from detente.commands._common import check_output_path, console, parse_params
+from detente.commands._common import (
+    about_file,
+    check_output_path,
+    check_output_paths,
+    console,
+    load_for_models,
+    parse_params,
+)
 from detente.errors import InputError
-from detente.scenario import Scenario, load_scenario
+from detente.scenario import Scenario
 
 __all__ = ["check_draw_options", "parse_thresholds", "register", "report_draws"]
 
@@ -135,7 +142,8 @@ def report_draws(
     if not varying:
         console.print(
             "[yellow]note[/]: the scenario states no uncertainty (no stance or capability "
-            "has an sd or a range), so every draw is the point scenario."
+            "has an sd or a range), so every draw is the point scenario.",
+            markup=True,
         )
     console.print(
         f"{draws:,} draws x {len(models)} models in {seconds:.1f} s "
@@ -143,7 +151,7 @@ def report_draws(
     )
     for m in models:
         for note in res.notes.get(m, ()):
-            console.print(f"[yellow]note[/] ({escape(m)}, draws): {escape(note)}")
+            console.print(f"[yellow]note[/] ({escape(m)}, draws): {escape(note)}", markup=True)
     return {
         "n": int(draws),
         "seed": int(seed),
@@ -221,7 +229,7 @@ def _sweep_cmd(
     ),
     model: list[str] = _model_option(),
     param: list[str] = _param_option(),
-    seed: int | None = typer.Option(None, "--seed", help="Seed for stochastic models."),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed for stochastic models."),
     csv: Path | None = typer.Option(
         None, "--csv", help="Write the sweep as CSV (value,model,issue,forecast)."
     ),
@@ -239,17 +247,18 @@ def _sweep_cmd(
     routed = _routed(models, param)
     if csv is not None:
         check_output_path(csv, force=force, inputs=[file])
-    scenario = load_scenario(file, format=format, scenario_id=scenario_id)
-    frame = sweep(
-        scenario,
-        actor=actor,
-        field=field.strip().lower(),
-        issue=issue,
-        values=values,
-        models=models,
-        params=routed,
-        seed=seed,
-    )
+    scenario = load_for_models(file, format=format, scenario_id=scenario_id)
+    with about_file(file):
+        frame = sweep(
+            scenario,
+            actor=actor,
+            field=field.strip().lower(),
+            issue=issue,
+            values=values,
+            models=models,
+            params=routed,
+            seed=seed,
+        )
     shown = frame if issue is None else frame[frame["issue"] == issue]
     what = f"{actor}'s {field}" + (f" on {issue}" if issue is not None else "")
     table = Table(title=f"Sweep of {what}: {scenario.name}", title_justify="left")
@@ -277,7 +286,7 @@ def _sensitivity_cmd(
     samples: int = typer.Option(
         128, "--samples", help="Saltelli base sample N (a power of two); N*(d+2) runs per model."
     ),
-    seed: int = typer.Option(0, "--seed", help="Seed of the sample and the bootstrap."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the sample and the bootstrap."),
     model: list[str] = _model_option(),
     param: list[str] = _param_option(),
     top: int = typer.Option(5, "--top", help="Inputs shown per model and issue."),
@@ -298,12 +307,11 @@ def _sensitivity_cmd(
     routed = _routed(models, param)
     if top < 1:
         raise InputError(f"--top must be at least 1, not {top}", field="--top", fix="e.g. 5.")
-    for out in (json_out, csv):
-        if out is not None:
-            check_output_path(out, force=force, inputs=[file])
-    scenario = load_scenario(file, format=format, scenario_id=scenario_id)
+    check_output_paths([json_out, csv], force=force, inputs=[file])
+    scenario = load_for_models(file, format=format, scenario_id=scenario_id)
     t0 = time.perf_counter()
-    res = forecast_sobol(scenario, models=models, n_base=samples, seed=seed, params=routed)
+    with about_file(file):
+        res = forecast_sobol(scenario, models=models, n_base=samples, seed=seed, params=routed)
     seconds = time.perf_counter() - t0
     table = Table(
         title=f"Sobol indices of the forecasts: {scenario.name} ({len(res.inputs)} uncertain "
@@ -326,7 +334,7 @@ def _sensitivity_cmd(
     console.print(table)
     console.print(f"{seconds:.1f} s. ± : half-width of the 95% bootstrap confidence interval.")
     for note in res.notes:
-        console.print(f"[yellow]note[/]: {escape(note)}")
+        console.print(f"[yellow]note[/]: {escape(note)}", markup=True)
     if json_out is not None:
         atomic_write_text(json_out, json.dumps(res.to_dict(), indent=2, allow_nan=False) + "\n")
         console.print(f"wrote {json_out}")

@@ -41,6 +41,8 @@ from detente.data.catalog import INDICATORS
 from detente.data.store import get_store
 from detente.errors import Problem, ScenarioError
 from detente.scenario import DataRef, ResolvedCapability, Scenario
+from detente.scenario.io import locate_problems
+from detente.scenario.model import CAPABILITY_MAX, CAPABILITY_MIN, capability_problem
 
 __all__ = ["COMPOSITES", "capability_table", "resolve_capabilities", "resolve_reference"]
 
@@ -217,13 +219,24 @@ def _resolve(
                 fix="choose another year or indicator.",
             )
         )
-    value = _AGGREGATE[ref.aggregate](have["value"].to_numpy(np.float64)) * ref.scale
-    if not np.isfinite(value) or value <= 0:
+    raw = _AGGREGATE[ref.aggregate](have["value"].to_numpy(np.float64))
+    value = raw * ref.scale
+    if not np.isfinite(raw) or raw <= 0:
         raise _Unresolvable(
             Problem(
-                f"{name} in {year} gives {value:g}, but a capability must be positive",
+                f"{name} in {year} gives {raw:g}, but a capability must be positive",
                 field=field,
                 fix="choose an indicator with positive values (a level, not a change).",
+            )
+        )
+    why = capability_problem(value)
+    if why is not None:
+        raise _Unresolvable(
+            Problem(
+                f"{name} in {year} is {raw:g}; times scale {ref.scale:g} that gives: {why}",
+                field=f"{field}.scale",
+                fix=f"choose a scale that brings the value within {CAPABILITY_MIN:g}-"
+                f"{CAPABILITY_MAX:g} (only ratios between actors matter), or leave scale out.",
             )
         )
     notes = []
@@ -292,7 +305,7 @@ def resolve_capabilities(scenario: Scenario, *, file: str | Path | None = None) 
         except _Unresolvable as err:
             problems.append(err.problem)
     if problems:
-        raise ScenarioError(problems, file=file)
+        raise ScenarioError(locate_problems(problems, file) if file is not None else problems)
     return scenario.with_capabilities(resolved) if resolved else scenario
 
 

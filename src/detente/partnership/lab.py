@@ -39,6 +39,7 @@ from detente.explore.sensitivity import SobolIndices
 from detente.partnership.model import PartnershipModel
 from detente.partnership.parameters import PartnershipConfig, build, load_config
 from detente.scenario import Format, detect_format, load_scenario
+from detente.scenario._text import read_text
 
 __all__ = ["LabReport", "compare", "make_model", "read_config", "run_lab"]
 
@@ -70,13 +71,13 @@ def read_config(path: str | Path) -> PartnershipConfig:
     if scenario is not None:
         table = scenario.partnership
         if detect_format(path) is Format.TOML:
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path, legacy_encodings=False).text  # UTF-8 or UTF-16
     else:
         # the scenario is invalid; still check the [partnership] table if the TOML parses
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path, legacy_encodings=False).text
             table = tomllib.loads(text).get("partnership")
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (InputError, tomllib.TOMLDecodeError):
             raise InputError(problems) from None
     if table is None:
         problems.append(

@@ -558,7 +558,8 @@ Distribution = Literal["uniform", "triangular", "normal", "integer"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: a true/false value or a quoted number is not silently read as a number
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ParamEntry(_Strict):
@@ -723,7 +724,9 @@ def load_config(
                         )
                     else:
                         unknown(key, names, f"partnership.{sect}", what)
-    for i, s in enumerate(raw.get("strategies") or []):
+    listed = raw.get("strategies")
+    # a list is checked name by name here; anything else is reported by the schema below
+    for i, s in enumerate(listed if isinstance(listed, list) else []):
         if isinstance(s, str) and s not in STRATEGIES:
             problems.append(
                 Problem(

@@ -261,7 +261,13 @@ def analyze(
     """
     for name, value in (("--draws", draws), ("--scenarios", scenarios), ("--seed", seed)):
         if value < 0:
-            raise InputError(f"{name} must be zero or positive, not {value}", field=name)
+            raise InputError(
+                f"{name} must be zero or positive, not {value}",
+                field=name,
+                fix=f"give {name} 0 or more (0 skips that stage)."
+                if name != "--seed"
+                else "give a seed of 0 or more, e.g. --seed 1.",
+            )
     path = Path(path)
     out_dir = Path(out_dir)
     started = dt.datetime.now(dt.UTC)

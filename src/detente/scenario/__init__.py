@@ -7,6 +7,7 @@ from detente.scenario.io import (
     dumps,
     load_scenario,
     load_scenarios,
+    locate_problems,
     write_scenario,
     write_scenarios,
 )
@@ -24,6 +25,7 @@ from detente.scenario.model import (
     Stance,
     Uncertainty,
     scenario_problems,
+    scenario_warnings,
 )
 
 __all__ = [
@@ -45,7 +47,9 @@ __all__ = [
     "dumps",
     "load_scenario",
     "load_scenarios",
+    "locate_problems",
     "scenario_problems",
+    "scenario_warnings",
     "to_arrays",
     "write_scenario",
     "write_scenarios",

@@ -12,7 +12,14 @@ from pydantic import ValidationError
 from detente.errors import Problem, ScenarioError
 from detente.scenario.model import Scenario, SemanticError
 
-__all__ = ["Locator", "build_scenario", "field_path", "problems_from_validation"]
+__all__ = [
+    "GENERIC_FIX",
+    "Locator",
+    "build_scenario",
+    "field_path",
+    "problems_from_validation",
+    "unique_ids",
+]
 
 #: Maps a field path such as ``stances[3].position`` to a 1-based line number.
 Locator = Callable[[str], int | None]
@@ -37,8 +44,60 @@ _FIXES = {
     "list_type": "write a list, e.g. [ ... ].",
     "dict_type": "write a table, e.g. { key = value }.",
     "model_type": "write a table, e.g. { key = value }.",
+    "int_from_float": "write a whole number, without a decimal part.",
     "string_too_short": "it may not be empty.",
+    "string_too_long": "shorten it (ids: at most 80 characters).",
+    "too_short": "add the missing entries.",
+    "too_long": "remove the extra entries.",
+    "bool_type": "write true or false.",
+    "bool_parsing": "write true or false.",
+    "literal_error": "use one of the allowed values.",
+    "model_attributes_type": "write a table, e.g. { key = value }.",
 }
+
+#: Said when a validation error has no specific fix.
+GENERIC_FIX = "correct this value (docs/formats.md describes every field)."
+
+
+_ID_BAD = re.compile(r"[,\"'<>\x00-\x1f\x7f]+")
+_ID_MAX = 80
+
+
+def _safe_id(name: str, fallback: str) -> str:
+    """An id made from a display name: forbidden characters become ``_``."""
+    base = _ID_BAD.sub("_", name.strip()).strip()
+    return base[: _ID_MAX - 4].rstrip() or fallback
+
+
+def unique_ids(names: list[str], kind: str) -> list[str]:
+    """Valid, unique ids for names taken from a file that has no ids (KTAB).
+
+    The names themselves are kept verbatim as labels; the ids drop surrounding space,
+    replace commas, quotes, angle brackets and control characters by ``_``, are cut
+    to fit the 80-character limit, and get ``_2``, ``_3``... when names repeat.
+
+    Parameters
+    ----------
+    names
+        Display names in file order.
+    kind
+        Used for empty names: ``actor`` gives ``actor0``, ``actor1``...
+
+    Returns
+    -------
+    list of str
+        One id per name.
+    """
+    ids: list[str] = []
+    taken: set[str] = set()
+    for n, name in enumerate(names):
+        base = _safe_id(name, f"{kind}{n}")
+        cand, k = base, 2
+        while cand in taken:
+            cand, k = f"{base}_{k}", k + 1
+        ids.append(cand)
+        taken.add(cand)
+    return ids
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
@@ -86,13 +145,18 @@ def problems_from_validation(
         elif "input" in e and e["type"] not in ("model_type", "dict_type", "list_type"):
             given = e["input"]
             if isinstance(given, str | int | float) and not isinstance(given, bool):
-                msg = f"{msg} (got {given!r})"
+                shown = repr(given)
+                if len(shown) > 60:
+                    shown = f"{shown[:40]}... ({len(shown)} characters)"
+                msg = f"{msg} (got {shown})"
         key = (path, e["type"])
         if key in seen:
             continue
         seen.add(key)
         line = locate(path) if (locate and path) else None
-        out.append(Problem(msg, fname, line, path or None, _FIXES.get(e["type"])))
+        fix = ctx.get("fix") if isinstance(ctx.get("fix"), str) else None
+        fix = fix or _FIXES.get(e["type"]) or GENERIC_FIX
+        out.append(Problem(msg, fname, line, path or None, fix))
     # a union field produces one error per member; keep the most specific message
     by_path: dict[str | None, list[Problem]] = {}
     for p in out:

@@ -59,10 +59,29 @@ def check_path(path: Path) -> None:
         )
 
 
+def _bomless_utf16(raw: bytes) -> str | None:
+    """Text of a UTF-16 file saved without a byte-order mark, else ``None``.
+
+    Such files (some Windows tools write them) have a zero byte beside every ASCII
+    character: on the odd positions for little-endian, the even ones for big-endian.
+    """
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    even, odd = raw[0::2], raw[1::2]
+    for zeros, other, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and b"\x00" not in other:
+            try:
+                return raw.decode(enc)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def read_text(path: str | os.PathLike[str], *, legacy_encodings: bool = True) -> DecodedText:
     """Read a text file, detecting its encoding.
 
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such.  Files that
+    UTF-8 (with or without BOM) and UTF-16 (with a BOM, or without one when the zero
+    bytes give it away) are read as such.  Files that
     are not valid UTF-8 are read as Windows-1252 (a superset of the printable part of
     Latin-1, which old KTAB files use) when ``legacy_encodings`` is true; otherwise an
     :class:`InputError` tells the user how to convert the file.
@@ -99,6 +118,9 @@ def read_text(path: str | os.PathLike[str], *, legacy_encodings: bool = True) ->
             except UnicodeDecodeError:
                 break
     if b"\x00" in raw:
+        utf16 = _bomless_utf16(raw)
+        if utf16 is not None:
+            return DecodedText(utf16, "utf-16", False)
         raise InputError(
             "this is a binary file, not a text scenario",
             file=p,

@@ -90,10 +90,11 @@ _REQUIRED = ("prnr", "isnr", "out")
 
 
 def looks_like_deu(text: str) -> bool:
-    """True if the first line is a DEU header (has ``prnr``, ``isnr`` and ``out``)."""
-    first = text.split("\n", 1)[0].replace('"', "")
-    cols = re.split(r"[\t,;]", first.strip())
-    return all(c in cols for c in _REQUIRED)
+    """True if the first line is a DEU header (has ``prnr`` and ``isnr``; ``out`` too,
+    or the reader says it is missing)."""
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0].replace('"', "")
+    cols = {c.strip() for c in re.split(r"[\t,;]", first.strip())}
+    return "prnr" in cols and "isnr" in cols
 
 
 def _cell(raw: str) -> Any:
@@ -184,7 +185,7 @@ def loads_deu(
         raise InputError("the file is empty", file=fname, fix="give a DEU table with a header.")
     head_line = lines[0]
     delim = max(("\t", ",", ";"), key=head_line.count)
-    header = [str(_cell(c)) for c in _split(head_line, delim)]
+    header = ["" if (v := _cell(c)) is None else str(v) for c in _split(head_line, delim)]
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise InputError(
@@ -192,6 +193,14 @@ def loads_deu(
             file=fname,
             line=1,
             fix="a DEU table needs prnr, isnr, p<actor>/s<actor> column pairs and out.",
+        )
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:
+        raise InputError(
+            f"the header names the column(s) {twice} twice",
+            file=fname,
+            line=1,
+            fix="give each column its own name (one p<code>/s<code> pair per actor).",
         )
     col = {c: n for n, c in enumerate(header)}
     codes = [
@@ -258,6 +267,14 @@ def loads_deu(
     # group rows
     groups: dict[str, list[tuple[int, list[Any]]]] = {}
     for n, cells in rows:
+        if cells[col["isnr"]] is None:
+            raise InputError(
+                "a row without isnr (issue code)",
+                file=fname,
+                line=n,
+                field="isnr",
+                fix="give every issue row its code, e.g. d00060i1.",
+            )
         key = str(cells[col["isnr"]]) if group == "issue" else str(cells[col["prnr"]])
         if group == "issue" and key in groups:
             raise InputError(
@@ -408,7 +425,9 @@ def _out(v: Any) -> str:
         return str(v)
     if isinstance(v, float):
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-    return '"' + str(v).replace('"', '""') + '"'
+    # a DEU cell holds one line of text: tabs and line breaks would split the table
+    text = re.sub(r"[\t\r\n]+", " ", str(v))
+    return '"' + text.replace('"', '""') + '"'
 
 
 def dumps_deu(scenarios: Sequence[Scenario]) -> str:

@@ -23,13 +23,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from detente.errors import InputError
+from detente.errors import InputError, Problem
 from detente.scenario._text import DecodedText, atomic_write_text, check_path, read_text
 from detente.scenario.deu import dumps_deu, loads_deu, looks_like_deu
 from detente.scenario.ktab_csv import dumps_ktab_csv, loads_ktab_csv
 from detente.scenario.ktab_xml import dumps_ktab_xml, loads_ktab_xml
 from detente.scenario.model import Scenario
-from detente.scenario.toml_format import dumps_toml, loads_toml
+from detente.scenario.toml_format import dumps_toml, field_locator, loads_toml
 
 __all__ = [
     "Format",
@@ -37,6 +37,7 @@ __all__ = [
     "dumps",
     "load_scenario",
     "load_scenarios",
+    "locate_problems",
     "write_scenario",
     "write_scenarios",
 ]
@@ -215,6 +216,39 @@ def load_scenario(
         file=p,
         fix=f"choose one of the ids in the file, e.g. {', '.join(close)}.",
     )
+
+
+def locate_problems(problems: Sequence[Problem], path: PathLike) -> list[Problem]:
+    """Give problems found after reading (e.g. by data resolution) their file and line.
+
+    Problems keep the file and line they have; the others get ``path``, and for a
+    TOML file the line of their field (``actors[2].capability``).
+
+    Parameters
+    ----------
+    problems
+        Problems located by field.
+    path
+        The scenario file they are about.
+
+    Returns
+    -------
+    list of Problem
+    """
+    locate = None
+    if any(p.line is None and p.field for p in problems):
+        try:
+            if detect_format(path) is Format.TOML:
+                locate = field_locator(read_text(Path(path), legacy_encodings=False).text)
+        except InputError:
+            locate = None
+    out = []
+    for p in problems:
+        line = p.line
+        if line is None and p.field and locate is not None and p.file in (None, str(path)):
+            line = locate(p.field)
+        out.append(p.located(Path(path), line))
+    return out
 
 
 def dumps(scenario: Scenario | Sequence[Scenario], format: str | Format) -> str:

@@ -25,16 +25,33 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import InputError, Problem
-from detente.scenario._build import build_scenario
+from detente.scenario._build import build_scenario, unique_ids
 from detente.scenario.model import ActorKind, Scenario
 
-__all__ = ["dumps_ktab_csv", "loads_ktab_csv"]
+__all__ = ["check_ktab_budget", "dumps_ktab_csv", "loads_ktab_csv"]
 
 _FORMAT = "ktab-csv"
 
 
-def _rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text), skipinitialspace=False))
+def _rows(text: str, file: str | None) -> tuple[list[list[str]], list[int]]:
+    """The CSV rows and the line each starts on (quoted fields may span lines)."""
+    reader = csv.reader(io.StringIO(text), skipinitialspace=False, strict=False)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise InputError(
+            f"the CSV cannot be parsed: {err}",
+            file=file,
+            line=reader.line_num or start,
+            fix="check the quotes on that line: a quoted field must end with a quote.",
+        ) from None
+    return rows, lines
 
 
 def _trim(fields: list[str]) -> list[str]:
@@ -83,17 +100,6 @@ def _check_delimiter(lines: list[str], file: str | None) -> None:
             )
 
 
-def _unique_ids(names: list[str], kind: str) -> list[str]:
-    ids: list[str] = []
-    for n, name in enumerate(names):
-        base = name.strip() or f"{kind}{n}"
-        cand, k = base, 2
-        while cand in ids:
-            cand, k = f"{base}_{k}", k + 1
-        ids.append(cand)
-    return ids
-
-
 def loads_ktab_csv(text: str, *, file: str | Path | None = None) -> Scenario:
     """Parse a KTAB CSV scenario.
 
@@ -117,7 +123,9 @@ def loads_ktab_csv(text: str, *, file: str | Path | None = None) -> Scenario:
         problem at once.
     """
     fname = str(file) if file is not None else None
-    lines = text.splitlines()
+    # old Mac (CR) and Windows (CRLF) line ends are read as LF
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     if not any(line.strip() for line in lines):
         raise InputError(
             "the file is empty",
@@ -125,7 +133,7 @@ def loads_ktab_csv(text: str, *, file: str | Path | None = None) -> Scenario:
             fix="a KTAB CSV needs a title line, a header and one row per actor.",
         )
     _check_delimiter(lines, fname)
-    rows = _rows(text)
+    rows, row_lines = _rows(text, fname)
     first = _trim(rows[0])
     if len(first) < 4:
         raise InputError(
@@ -178,7 +186,7 @@ def loads_ktab_csv(text: str, *, file: str | Path | None = None) -> Scenario:
         )
 
     data_rows: list[tuple[int, list[str]]] = []
-    for n, row in enumerate(rows[2:], start=3):
+    for n, row in zip(row_lines[2:], rows[2:], strict=True):
         if not _trim(row):
             continue
         data_rows.append((n, row))
@@ -201,8 +209,8 @@ def loads_ktab_csv(text: str, *, file: str | Path | None = None) -> Scenario:
     actors: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
     names = [r[0] for _, r in data_rows[:n_act]]
-    actor_ids = _unique_ids(names, "actor")
-    issue_ids = _unique_ids(dim_labels, "dim")
+    actor_ids = unique_ids(names, "actor")
+    issue_ids = unique_ids(dim_labels, "dim")
     actor_lines: dict[int, int] = {}
     for a, (line, row) in enumerate(data_rows[:n_act]):
         cells = _trim(row)
@@ -314,6 +322,33 @@ def _fmt(x: float) -> str:
     return repr(float(x))
 
 
+def check_ktab_budget(actor_id: str, total: float, what: str) -> None:
+    """Refuse to write saliences that KTAB (and detente's KTAB readers) would refuse.
+
+    Parameters
+    ----------
+    actor_id
+        The actor.
+    total
+        Its saliences summed over the issues, on KTAB's 0-100 scale.
+    what
+        ``"CSV"`` or ``"XML"``, for the message.
+
+    Raises
+    ------
+    InputError
+        If ``total`` is above 100.
+    """
+    if total > 100.0 * (1 + 1e-9):
+        raise InputError(
+            f"actor {actor_id!r}'s saliences sum to {total:g} on a 0-100 scale; KTAB allows "
+            "at most 100 per actor",
+            field=f"stances ({actor_id})",
+            fix=f"rescale the saliences so each actor's sum is at most 100, or keep TOML "
+            f"(KTAB {what} cannot hold them).",
+        )
+
+
 def dumps_ktab_csv(scenario: Scenario) -> str:
     """Write a scenario as KTAB CSV.
 
@@ -367,12 +402,6 @@ def dumps_ktab_csv(scenario: Scenario) -> str:
                 pos = (pos - lo) / (hi - lo) * 100.0
             total += sal
             row += [_fmt(pos), _fmt(sal)]
-        if total > 100.0 * (1 + 1e-9):
-            raise InputError(
-                f"actor {a.id!r}'s saliences sum to {total:g} on a 0-100 scale; KTAB allows "
-                "at most 100 per actor",
-                field=f"stances ({a.id})",
-                fix="rescale the saliences so each actor's sum is at most 100, or use TOML.",
-            )
+        check_ktab_budget(a.id, total, "CSV")
         w.writerow(row)
     return buf.getvalue()

@@ -29,6 +29,7 @@ with the identity matrix and records a warning.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,8 @@ from xml.parsers import expat
 from xml.sax.saxutils import escape
 
 from detente.errors import InputError
-from detente.scenario._build import build_scenario
+from detente.scenario._build import build_scenario, unique_ids
+from detente.scenario.ktab_csv import check_ktab_budget
 from detente.scenario.model import ActorKind, Scenario
 
 __all__ = ["KTAB_PARAMETERS", "dumps_ktab_xml", "loads_ktab_xml"]
@@ -99,6 +101,12 @@ def _parse(text: str, file: str | None) -> _Node:
     parser.CharacterDataHandler = chars
     try:
         parser.Parse(text.encode("utf-8"), True)
+    except LookupError as err:  # an encoding expat does not know, e.g. in a DOCTYPE
+        raise InputError(
+            f"XML names an unknown encoding ({err})",
+            file=file,
+            fix='save the file as UTF-8 with <?xml version="1.0" encoding="UTF-8"?>.',
+        ) from None
     except expat.ExpatError as err:
         raise InputError(
             f"XML syntax error: {expat.ErrorString(err.code)}",
@@ -186,6 +194,8 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
     if not text.strip():
         raise InputError("the file is empty", file=fname, fix="give a KTAB XML scenario.")
     # expat is given bytes re-encoded as UTF-8: the declaration must agree with that
+    # (a second byte-order mark, left as U+FEFF by the decoding, would hide it)
+    text = text.lstrip("\ufeff")
     text = re.sub(r"^(\s*<\?xml[^>]*encoding=)([\"'])[^\"']*\2", r"\1\2UTF-8\2", text)
     root = _parse(text, fname)
     if root.tag != "Scenario":
@@ -231,14 +241,15 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
     actors: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
     actor_lines: list[int] = []
-    issue_ids: list[str] = []
-    for d in dim_names:
-        base, k, cand = d.strip(), 2, d.strip()
-        while cand in issue_ids:
-            cand, k = f"{base}_{k}", k + 1
-        issue_ids.append(cand)
-    for a_el in a_nodes:
-        aname = _text(_need(a_el, "name", fname), fname)
+    issue_ids = unique_ids(dim_names, "dim")
+    actor_names = [_text(_need(a_el, "name", fname), fname) for a_el in a_nodes]
+    actor_ids = unique_ids(actor_names, "actor")
+    id_of: dict[str, str] = {}
+    lines_of: dict[str, list[int]] = {}
+    for a_el, aname, aid in zip(a_nodes, actor_names, actor_ids, strict=True):
+        id_of.setdefault(aname.strip(), aid)
+        lines_of.setdefault(aname.strip(), []).append(a_el.line)
+    for a_el, aname, aid in zip(a_nodes, actor_names, actor_ids, strict=True):
         d_el = a_el.first("description")
         adesc = d_el.text.strip() if d_el is not None else ""
         cap_el = _need(a_el, "capability", fname)
@@ -266,7 +277,7 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
         actor_lines.append(a_el.line)
         actors.append(
             {
-                "id": aname.strip(),
+                "id": aid,
                 "name": aname,
                 "description": adesc,
                 "kind": ActorKind.GROUP.value,
@@ -276,19 +287,21 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
         for k in range(n_dim):
             stances.append(
                 {
-                    "actor": aname.strip(),
+                    "actor": aid,
                     "issue": issue_ids[k],
                     "position": _float(pos_nodes[k], fname),
                     "salience": _float(sal_nodes[k], fname),
                 }
             )
     accommodation: list[dict[str, Any]] | None = None
+    pair_lines: list[int] = []
     ia = root.first("IdealAdjustment")
     if ia is None:
         warnings.append("no <IdealAdjustment>: identity matrix used (KTAB itself refuses this)")
     else:
         accommodation = []
         names = {a["name"] for a in actors}
+        pair_lines = [pair.line for pair in ia.all("iaPair")]
         for pair in ia.all("iaPair"):
             who = _text(_need(pair, "adjustingIdeal", fname), fname)
             ref = _text(_need(pair, "referencePos", fname), fname)
@@ -301,12 +314,19 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
                         field="iaPair",
                         fix="use the exact <name> of an actor.",
                     )
+            rate = _float(_need(pair, "adjust", fname), fname)
+            twice = [nm for nm in (who, ref) if len(lines_of[nm.strip()]) > 1]
+            if twice and not (who == ref and rate == 1.0):
+                raise InputError(
+                    f"<iaPair> names {twice[0]!r}, but two actors have that name (lines "
+                    f"{', '.join(map(str, lines_of[twice[0].strip()]))})",
+                    file=fname,
+                    line=pair.line,
+                    field="iaPair",
+                    fix="give each actor its own <name>: KTAB matches actors by name.",
+                )
             accommodation.append(
-                {
-                    "actor": who.strip(),
-                    "towards": ref.strip(),
-                    "adjust": _float(_need(pair, "adjust", fname), fname),
-                }
+                {"actor": id_of[who.strip()], "towards": id_of[ref.strip()], "adjust": rate}
             )
 
     if accommodation is not None and all(
@@ -337,6 +357,9 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
         m = re.match(r"^actors\[(\d+)\]", path)
         if m:
             return actor_lines[int(m.group(1))]
+        m = re.match(r"^accommodation\[(\d+)\]", path)
+        if m and int(m.group(1)) < len(pair_lines):
+            return pair_lines[int(m.group(1))]
         return None
 
     return build_scenario(data, file=file, locate=locate)
@@ -357,7 +380,8 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
     Raises
     ------
     InputError
-        If a capability is an unresolved data reference.
+        If a capability is an unresolved data reference, or saliences cannot fit
+        KTAB's budget of 100 per actor.
     """
     s = scenario
     if s.unresolved_actors:
@@ -368,6 +392,9 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
             fix="resolve them first (detente.data.resolve_capabilities), or give numbers.",
         )
     sal_factor = 100.0 / s.salience_max
+    # KTAB matches actors by name: names shared by several actors are written as ids
+    counts = Counter(a.name for a in s.actors)
+    name_of = {a.id: a.name if counts[a.name] == 1 else a.id for a in s.actors}
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     out.append(
         '<Scenario xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -390,7 +417,7 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
         cap = a.capability_value
         assert cap is not None
         out.append("    <Actor>")
-        out.append(f"      <name>{escape(a.name)}</name>")
+        out.append(f"      <name>{escape(name_of[a.id])}</name>")
         out.append(f"      <description>{escape(a.description)}</description>")
         out.append(f"      <capability>{_fmt(cap)}</capability>")
         pos, sal = [], []
@@ -404,6 +431,7 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
                 p, w = st.position, st.salience * sal_factor
             pos.append((p - lo) / (hi - lo) * 100.0 if (lo, hi) != (0.0, 100.0) else p)
             sal.append(w)
+        check_ktab_budget(a.id, sum(sal), "XML")
         out.append("      <Position>")
         out += [f"        <dCoord>{_fmt(p)}</dCoord>" for p in pos]
         out.append("      </Position>")
@@ -412,11 +440,10 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
         out.append("      </Salience>")
         out.append("    </Actor>")
     out.append("  </Actors>")
-    by_id = {a.id: a.name for a in s.actors}
     pairs = (
-        [(by_id[p.actor], by_id[p.towards], p.adjust) for p in s.accommodation]
+        [(name_of[p.actor], name_of[p.towards], p.adjust) for p in s.accommodation]
         if s.accommodation is not None
-        else [(a.name, a.name, 1.0) for a in s.actors]
+        else [(name_of[a.id], name_of[a.id], 1.0) for a in s.actors]
     )
     if pairs:
         out.append("  <IdealAdjustment>")

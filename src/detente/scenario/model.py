@@ -26,10 +26,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from detente.errors import Problem
 
 __all__ = [
+    "CAPABILITY_MAX",
+    "CAPABILITY_MIN",
+    "SALIENCE_FLOOR",
     "Accommodation",
     "Actor",
     "ActorKind",
@@ -42,10 +46,17 @@ __all__ = [
     "SourceKind",
     "Stance",
     "Uncertainty",
+    "capability_problem",
+    "invalid",
     "scenario_problems",
+    "scenario_warnings",
 ]
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+
+#: Characters no text field may hold: C0 controls other than tab, LF and CR, and the
+#: non-characters U+FFFE and U+FFFF (none can be written to XML).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 #: Characters allowed in ids.  Ids appear in CSV cells, CLI options and file names,
 #: so they may not contain commas, quotes, control characters or surrounding spaces.
@@ -53,16 +64,66 @@ _ID = re.compile(r"^[^\s,\"'<>][^,\"'<>\x00-\x1f]*(?<!\s)$")
 
 Id = Annotated[str, Field(min_length=1, max_length=80)]
 
+#: Capabilities must lie in this range.  Only ratios of capabilities matter to the
+#: models, but the KTAB-faithful SMP raises sums of capability x salience to the 8th
+#: power (``VictoryProbModel = Octic``) and adds fixed small constants, so values far
+#: outside it overflow or vanish in floating point.
+CAPABILITY_MIN = 1e-30
+CAPABILITY_MAX = 1e30
+
+#: A positive salience below this share of ``salience_max`` is negligible: the models'
+#: arithmetic loses it (and SMP divides by sums of such weights).  Use 0 instead.
+SALIENCE_FLOOR = 1e-9
+
+
+def invalid(message: str, fix: str) -> PydanticCustomError:
+    """A validation error that carries its fix (``scenario._build`` reports both).
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    fix
+        What the user can do about it.
+
+    Returns
+    -------
+    pydantic_core.PydanticCustomError
+        To be raised inside a pydantic validator.
+    """
+    return PydanticCustomError("invalid", message.replace("{", "(").replace("}", ")"), {"fix": fix})
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_values(cls, v: Any) -> Any:
+        # pydantic reads true as 1.0 for a number field; no scenario field is a switch
+        if isinstance(v, bool):
+            raise invalid(
+                f"{str(v).lower()} is a true/false value, not a number or text",
+                "write a number (e.g. 42) or text in quotes.",
+            )
+        # control characters cannot be written to KTAB XML or DEU tables, and make
+        # any text file look binary
+        if isinstance(v, str):
+            bad = _CONTROL.search(v)
+            if bad is not None:
+                raise invalid(
+                    f"the text contains the control character U+{ord(bad.group()):04X}",
+                    "remove it (tabs and line breaks are allowed).",
+                )
+        return v
+
 
 def _check_id(value: str) -> str:
     if not _ID.match(value):
-        raise ValueError(
+        raise invalid(
             f"{value!r} is not a valid id: ids may not contain commas, quotes, angle "
-            "brackets or control characters, and may not start or end with a space"
+            "brackets or control characters, and may not start or end with a space",
+            "use letters, digits, '_', '-' or '.', e.g. \"TUR\" or \"troops_2025\".",
         )
     return value
 
@@ -122,7 +183,10 @@ class Uncertainty(_Model):
     def _from_list(cls, data: Any) -> Any:
         if isinstance(data, list | tuple):
             if len(data) != 2:
-                raise ValueError("an uncertainty range must be [low, high], two numbers")
+                raise invalid(
+                    f"an uncertainty range must be [low, high], two numbers; got {len(data)}",
+                    "write e.g. [40, 70], or { sd = 10 }.",
+                )
             return {"low": data[0], "high": data[1]}
         if isinstance(data, int | float) and not isinstance(data, bool):
             return {"sd": data}
@@ -133,19 +197,25 @@ class Uncertainty(_Model):
         has_sd = self.sd is not None
         has_range = self.low is not None or self.high is not None
         if has_sd == has_range:
-            raise ValueError("give either sd or a [low, high] range, not both and not neither")
+            raise invalid(
+                "give either sd or a [low, high] range, not both and not neither",
+                "write e.g. { sd = 10 } or [40, 70].",
+            )
         if has_range:
             if self.low is None or self.high is None:
-                raise ValueError("a range needs both low and high")
+                raise invalid("a range needs both low and high", "add the missing bound.")
             if self.low > self.high:
-                raise ValueError(f"range low {self.low} is above high {self.high}")
+                raise invalid(
+                    f"range low {self.low:g} is above high {self.high:g}",
+                    "swap the two numbers: [low, high].",
+                )
         allowed = {"normal", "truncnormal"} if has_sd else {"uniform", "triangular"}
         if self.distribution is None:
             self.distribution = "truncnormal" if has_sd else "uniform"
         elif self.distribution not in allowed:
-            raise ValueError(
-                f"distribution {self.distribution!r} does not fit this uncertainty; "
-                f"use one of {sorted(allowed)}"
+            raise invalid(
+                f"distribution {self.distribution!r} does not fit this uncertainty",
+                f"use one of {', '.join(sorted(allowed))}, or leave distribution out.",
             )
         return self
 
@@ -189,7 +259,10 @@ class DataRef(_Model):
     @classmethod
     def _agg(cls, v: str) -> str:
         if v not in {"sum", "mean", "max"}:
-            raise ValueError(f"aggregate must be 'sum', 'mean' or 'max', not {v!r}")
+            raise invalid(
+                f"aggregate must be 'sum', 'mean' or 'max', not {v!r}",
+                'write aggregate = "sum" (the default), "mean" or "max".',
+            )
         return v
 
     def describe(self) -> str:
@@ -221,21 +294,54 @@ class ActorKind(StrEnum):
     GROUP = "group"
 
 
+_CAP_FIX = (
+    "give a positive number (only ratios between actors matter), or a data reference "
+    'such as { indicator = "milex", year = 2024 }.'
+)
+
+
+def capability_problem(value: float) -> str | None:
+    """Why ``value`` cannot be a capability, or ``None`` if it can.
+
+    A capability must be finite and lie in [``CAPABILITY_MIN``, ``CAPABILITY_MAX``].
+    """
+    if not math.isfinite(value):
+        return f"capability must be a finite positive number, not {value}"
+    if value <= 0:
+        return f"capability must be positive, not {value:g}"
+    if not CAPABILITY_MIN <= value <= CAPABILITY_MAX:
+        return (
+            f"capability {value:g} is outside {CAPABILITY_MIN:g}-{CAPABILITY_MAX:g}, the range "
+            "the models can compute with"
+        )
+    return None
+
+
 def _capability(v: Any) -> Any:
     if isinstance(v, bool):
-        raise ValueError("capability must be a positive number or a data reference")
+        raise invalid("capability must be a positive number or a data reference", _CAP_FIX)
     if isinstance(v, int | float):
-        if not math.isfinite(v):
-            raise ValueError(f"capability must be a finite positive number, not {v}")
-        if v <= 0:
-            raise ValueError(f"capability must be positive, not {v}")
-        return float(v)
+        try:
+            value = float(v)
+        except OverflowError:
+            value = math.inf if v > 0 else -math.inf
+        why = capability_problem(value)
+        if why is not None:
+            fix = _CAP_FIX
+            if math.isfinite(value) and value > 0:
+                fix = "rescale every actor's capability by the same factor (e.g. to billions)."
+            elif value <= 0:
+                fix = (
+                    "give a capability above 0 (an actor with none has no say: remove it instead)."
+                )
+            raise invalid(why, fix)
+        return value
     if isinstance(v, str):
         try:
             num = float(v)
         except ValueError:
             return DataRef(indicator=v)
-        raise ValueError(f"capability {v!r} is text; write it as a number: {num:g}")
+        raise invalid(f"capability {v!r} is text", f"write it as a number without quotes: {num:g}.")
     return v
 
 
@@ -289,19 +395,23 @@ class Actor(_Model):
     def _members(cls, v: list[str]) -> list[str]:
         bad = [m for m in v if not _ISO3.match(m)]
         if bad:
-            raise ValueError(
-                f"members must be ISO 3166 alpha-3 codes in capitals (e.g. 'DEU'); got {bad}"
+            raise invalid(
+                f"members must be ISO 3166 alpha-3 codes in capitals; got {bad}",
+                'write each member as a three-letter code in capitals, e.g. "DEU".',
             )
         dup = [m for m, c in Counter(v).items() if c > 1]
         if dup:
-            raise ValueError(f"members listed twice: {dup}")
+            raise invalid(f"members listed twice: {dup}", "list each member once.")
         return v
 
     @field_validator("iso3")
     @classmethod
     def _iso3(cls, v: str | None) -> str | None:
         if v is not None and not _ISO3.match(v):
-            raise ValueError(f"iso3 must be an ISO 3166 alpha-3 code in capitals, not {v!r}")
+            raise invalid(
+                f"iso3 must be an ISO 3166 alpha-3 code in capitals, not {v!r}",
+                'write a three-letter code in capitals, e.g. iso3 = "TUR".',
+            )
         return v
 
     @model_validator(mode="after")
@@ -337,13 +447,31 @@ class Scale(_Model):
     @model_validator(mode="after")
     def _order(self) -> Scale:
         if not self.max > self.min:
-            raise ValueError(f"scale max ({self.max:g}) must be above min ({self.min:g})")
+            raise invalid(
+                f"scale max ({self.max:g}) must be above min ({self.min:g})",
+                "write the scale as { min = LOW, max = HIGH } with LOW below HIGH.",
+            )
+        if not math.isfinite(self.max - self.min):
+            raise invalid(
+                f"the scale {self.min:g}-{self.max:g} is too wide to compute with",
+                "use a scale whose width max - min is a finite number, e.g. 0-100.",
+            )
         return self
 
     def contains(self, x: float, tol: float = 1e-9) -> bool:
         """True if ``x`` lies on the scale (with a small tolerance)."""
         span = self.max - self.min
         return self.min - tol * span <= x <= self.max + tol * span
+
+    def snap(self, x: float) -> float:
+        """``x``, moved onto the scale's end if it is off by no more than the tolerance.
+
+        Values read from files or rescaled between scales can miss an end by a
+        rounding error (``100.0000001``); the models need them exactly on the scale.
+        """
+        if self.contains(x):
+            return min(max(x, self.min), self.max)
+        return x
 
 
 class Issue(_Model):
@@ -375,9 +503,9 @@ class Issue(_Model):
                 try:
                     out[float(key)] = text
                 except (TypeError, ValueError):
-                    raise ValueError(
-                        f"anchor key {key!r} is not a number; anchors map scale points to "
-                        'text, e.g. "0" = "no deployment"'
+                    raise invalid(
+                        f"anchor key {key!r} is not a number",
+                        'anchors map scale points to text, e.g. "0" = "no deployment".',
                     ) from None
             return dict(sorted(out.items()))
         return v
@@ -412,7 +540,11 @@ class Stance(_Model):
     @classmethod
     def _sal(cls, v: float) -> float:
         if v < 0:
-            raise ValueError(f"salience must be zero or positive, not {v:g}")
+            raise invalid(
+                f"salience must be zero or positive, not {v:g}",
+                "use 0 (the issue does not matter to the actor) up to the salience scale's "
+                "top (salience_max, 100 by default).",
+            )
         return v
 
 
@@ -422,6 +554,17 @@ class Accommodation(_Model):
     actor: str
     towards: str
     adjust: float = Field(allow_inf_nan=False)
+
+    @field_validator("adjust")
+    @classmethod
+    def _rate(cls, v: float) -> float:
+        if not 0.0 <= v <= 1.0:
+            raise invalid(
+                f"ideal adjustment {v:g} is outside [0, 1]",
+                "use a rate between 0 (the actor keeps its ideal) and 1 (it adopts the "
+                "other's position).",
+            )
+        return v
 
 
 class Scenario(_Model):
@@ -472,6 +615,7 @@ class Scenario(_Model):
     def _semantic(self) -> Scenario:
         if not self.name:
             self.name = self.id
+        _snap_to_scales(self)
         problems = scenario_problems(self)
         if problems:
             raise SemanticError(problems)
@@ -538,6 +682,31 @@ class SemanticError(ValueError):
         super().__init__("; ".join(str(p) for p in problems))
 
 
+def _snap_to_scales(s: Scenario) -> None:
+    """Move numbers that miss their scale's end by a rounding error onto it.
+
+    Positions, status quos, outcomes and uncertainty ranges are snapped to their
+    issue's scale, saliences to ``salience_max``; the same tolerance
+    (:meth:`Scale.contains`) decides what is still accepted as on the scale.
+    """
+    scales = {i.id: i.scale for i in s.issues}
+    for i in s.issues:
+        if i.status_quo is not None:
+            i.status_quo = i.scale.snap(i.status_quo)
+        if i.outcome is not None:
+            i.outcome = i.scale.snap(i.outcome)
+    for st in s.stances:
+        if s.salience_max < st.salience <= s.salience_max * (1 + 1e-9):
+            st.salience = s.salience_max
+        scale = scales.get(st.issue)
+        if scale is None:
+            continue
+        st.position = scale.snap(st.position)
+        u = st.uncertainty
+        if u is not None and u.low is not None and u.high is not None:
+            u.low, u.high = scale.snap(u.low), scale.snap(u.high)
+
+
 def _dupes(ids: list[str]) -> list[str]:
     return [i for i, c in Counter(ids).items() if c > 1]
 
@@ -600,6 +769,16 @@ def scenario_problems(s: Scenario) -> list[Problem]:
 
     for n, a in enumerate(s.actors):
         _src(a.capability_source, f"actors[{n}].capability_source")
+        out.extend(
+            _range_problems(
+                a.capability_uncertainty,
+                a.capability if isinstance(a.capability, float) else None,
+                0.0,
+                math.inf,
+                f"actors[{n}].capability_uncertainty",
+                "the capabilities (0 and up)",
+            )
+        )
         if a.resolved is None and isinstance(a.capability, DataRef) and not a.countries:
             out.append(
                 Problem(
@@ -632,6 +811,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
     issues_by_id = {i.id: i for i in s.issues}
     seen: dict[tuple[str, str], int] = {}
     budget: dict[str, float] = {}
+    negligible: list[int] = []
     for n, st in enumerate(s.stances):
         where = f"stances[{n}]"
         if st.actor not in known_a:
@@ -701,8 +881,42 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                         fix="make the range contain the position.",
                     )
                 )
+        out.extend(
+            _range_problems(
+                st.salience_uncertainty,
+                st.salience,
+                0.0,
+                s.salience_max,
+                f"{where}.salience_uncertainty",
+                "the salience scale",
+            )
+        )
         _src(st.source, f"{where}.source")
         budget[st.actor] = budget.get(st.actor, 0.0) + st.salience
+        if 0.0 < st.salience < s.salience_max * SALIENCE_FLOOR:
+            negligible.append(n)
+
+    positive = sum(1 for st in s.stances if st.salience > 0)
+    if negligible and len(negligible) == positive and positive > 1:
+        out.append(
+            Problem(
+                f"every salience is below {SALIENCE_FLOOR:g} of the salience scale's top "
+                f"({s.salience_max:g}), too small to compute with",
+                field="salience_max",
+                fix="set salience_max to the top of the scale your saliences use (e.g. 100).",
+            )
+        )
+    else:
+        for n in negligible:
+            st = s.stances[n]
+            out.append(
+                Problem(
+                    f"salience {st.salience:g} is positive but negligible (below "
+                    f"{SALIENCE_FLOOR:g} of the salience scale's top, {s.salience_max:g})",
+                    field=f"stances[{n}].salience",
+                    fix="use 0 if the issue does not matter to the actor, or a larger value.",
+                )
+            )
 
     if s.salience_budget is not None:
         for actor_id, total in budget.items():
@@ -730,4 +944,101 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                             fix=f"use one of the actor ids {actor_ids}.",
                         )
                     )
+        out.extend(_accommodation_sums(s.accommodation))
+    return out
+
+
+def _range_problems(
+    u: Uncertainty | None, point: float | None, lo: float, hi: float, where: str, what: str
+) -> list[Problem]:
+    """A salience or capability range must stay in its allowed range; a triangular
+    range must hold the point value (its mode)."""
+    if u is None or not u.is_range:
+        return []
+    assert u.low is not None and u.high is not None
+    top = "inf" if math.isinf(hi) else f"{hi:g}"
+    if u.low < lo or u.high > hi * (1 + 1e-9):
+        return [
+            Problem(
+                f"uncertainty range [{u.low:g}, {u.high:g}] leaves {what}, [{lo:g}, {top}]",
+                field=where,
+                fix=f"keep the range within [{lo:g}, {top}].",
+            )
+        ]
+    if u.distribution == "triangular" and point is not None and not u.low <= point <= u.high:
+        return [
+            Problem(
+                f"a triangular range [{u.low:g}, {u.high:g}] needs the value ({point:g}) "
+                "inside it, as its mode",
+                field=where,
+                fix="widen the range to include the value, or use a uniform range.",
+            )
+        ]
+    return []
+
+
+def _accommodation_sums(pairs: list[Accommodation]) -> list[Problem]:
+    """KTAB's rule: from the identity matrix, each pair sets one rate; rows sum to <= 1."""
+    rates: dict[tuple[str, str], float] = {}
+    first: dict[str, int] = {}
+    for n, p in enumerate(pairs):
+        rates[(p.actor, p.towards)] = p.adjust
+        first.setdefault(p.actor, n)
+    out = []
+    for actor, n in first.items():
+        total = sum(r for (a, _), r in rates.items() if a == actor)
+        if (actor, actor) not in rates:
+            total += 1.0  # the identity's own rate
+        if total > 1.0 + 1e-9:
+            out.append(
+                Problem(
+                    f"the ideal adjustment rates of {actor!r} sum to {total:g}, above 1",
+                    field=f"accommodation[{n}]",
+                    fix="the rates start from the identity (each actor keeps its own ideal "
+                    "at rate 1), so an actor that adjusts towards others must also lower "
+                    "its own rate (an entry with actor = towards) so that its rates sum to "
+                    "at most 1.",
+                )
+            )
+    return out
+
+
+def scenario_warnings(s: Scenario) -> list[str]:
+    """Things that are valid but leave some models with nothing to do.
+
+    The models handle each case (they give no forecast, or a trivial one, and say
+    why in their notes; SMP refuses an actor with no positive salience), so these
+    are warnings for ``detente validate`` and ``detente show``, not errors.
+
+    Parameters
+    ----------
+    s
+        A valid scenario.
+
+    Returns
+    -------
+    list of str
+        One sentence per finding, naming the issue or actor.
+    """
+    out: list[str] = []
+    for i in s.issues:
+        on = [st for st in s.stances if st.issue == i.id]
+        if not on:
+            out.append(f"issue {i.id!r} has no stances: no model can forecast it")
+        elif all(st.salience == 0 for st in on):
+            out.append(
+                f"every salience on issue {i.id!r} is 0: no actor cares about it, so most "
+                "models give no forecast for it"
+            )
+        elif len(on) == 1:
+            out.append(
+                f"only {on[0].actor!r} takes a position on issue {i.id!r}: the forecast is "
+                "its own position"
+            )
+    for a in s.actors:
+        if not any(st.salience > 0 for st in s.stances if st.actor == a.id):
+            out.append(
+                f"actor {a.id!r} has no positive salience on any issue: it takes no part "
+                "(the SMP model refuses such an actor; remove it, or give it a salience)"
+            )
     return out

@@ -54,11 +54,12 @@ reader turns back into the same :class:`Scenario`.
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ from detente.errors import InputError, Problem
 from detente.scenario._build import build_scenario
 from detente.scenario.model import DataRef, Scenario, Uncertainty
 
-__all__ = ["dumps_toml", "loads_toml"]
+__all__ = ["dumps_toml", "field_locator", "loads_toml"]
 
 _SCENARIO_KEYS = (
     "id",
@@ -125,7 +126,20 @@ def _toml_index(text: str) -> dict[str, int]:
     return index
 
 
-def _locator(text: str) -> Any:
+def field_locator(text: str) -> Callable[[str], int | None]:
+    """Map field paths of a TOML scenario (``stances[3].position``) to line numbers.
+
+    Parameters
+    ----------
+    text
+        The TOML document.
+
+    Returns
+    -------
+    callable
+        ``locate(path)`` gives the 1-based line of the field, or of its nearest
+        enclosing table, or ``None``.
+    """
     index = _toml_index(text)
 
     def locate(path: str) -> int | None:
@@ -178,7 +192,7 @@ def loads_toml(text: str, *, file: str | Path | None = None) -> Scenario:
             line=line,
             fix="check quotes, brackets and '=' on that line (see docs/formats.md).",
         ) from None
-    locate = _locator(text)
+    locate = field_locator(text)
     data: dict[str, Any] = {}
     problems = []
     for key, value in doc.items():
@@ -240,8 +254,10 @@ def _string(s: str) -> str:
 
 
 def _number(x: float) -> str:
-    if not math.isfinite(x):
-        raise ValueError(f"cannot write non-finite number {x!r} to TOML")
+    if math.isnan(x):
+        return "nan"  # TOML's own literals: free-form tables ([partnership]) may hold them
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
     if float(x).is_integer() and abs(x) < 1e15:
         return str(int(x))
     return repr(float(x))
@@ -256,6 +272,8 @@ def _value(v: Any) -> str:
         return _number(v)
     if isinstance(v, str):
         return _string(v)
+    if isinstance(v, datetime.date | datetime.time):
+        return v.isoformat()  # TOML dates and times, as tomllib reads them
     if isinstance(v, list | tuple):
         return "[" + ", ".join(_value(x) for x in v) + "]"
     if isinstance(v, Mapping):
