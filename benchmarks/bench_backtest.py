@@ -22,6 +22,7 @@ import argparse
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -92,6 +93,8 @@ def main() -> None:
         wall, cpu = _command(args.file, env)
         ok = "yes" if wall < TARGET_S else "NO"
         table.add_row(f"{label} (CPU {cpu:.1f} s)", f"{wall:.2f}", "", f"< {TARGET_S:g} s: {ok}")
+    if args.cold:
+        shutil.rmtree(cache, ignore_errors=True)
     console.print(table)
     ens = res.scores["ensemble"]
     pred = res.predictions
