@@ -99,15 +99,15 @@ def test_grouped_cross_validation_on_the_dev_split(
     assert abs(res.coverage - 0.8) <= 0.05
     # the figures of docs/models/ensemble.md (grouped 5-fold CV, this split)
     assert (round(ens.mae, 2), round(ens.rmse, 2), round(ens.within_10, 3)) == (
-        20.86,
-        30.78,
-        0.445,
+        20.26,
+        29.80,
+        0.453,
     )
     assert ens.mae <= 0.9 * base.mae  # the goal: 10% below the weighted mean
-    assert round(res.coverage, 3) == 0.776
+    assert round(res.coverage, 3) == 0.788
     pred = res.predictions
     width = (pred["ensemble_upper"] - pred["ensemble_lower"]).mean()
-    assert round(width, 1) == 52.9
+    assert round(width, 1) == 55.4
     assert (pred["ensemble_lower"] <= pred["ensemble"]).all()
     assert (pred["ensemble"] <= pred["ensemble_upper"]).all()
     assert res.scores["reference_point"].n == res.scores["nbs"].n == 168

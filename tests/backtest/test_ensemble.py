@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 
 from detente.backtest.cases import load_cases
 from detente.backtest.ensemble import (
-    BLEND_GRID,
-    C_GRID,
     CANDIDATE_FEATURES,
+    PENALTY,
     CandidateDistribution,
     Ensemble,
     _ConditionalLogit,
@@ -237,7 +236,7 @@ def test_ensemble_learns_a_simple_rule_and_keeps_its_promises(tmp_path: Path) ->
     fc_tr, _ = case_forecasts(train, models)
     fc_te, _ = case_forecasts(test, models)
     ens = Ensemble().fit(train, fc_tr)
-    assert ens.C in C_GRID and ens.blend in BLEND_GRID and ens.tail in ens.tails
+    assert ens.C == PENALTY and ens.tail == pytest.approx(0.2) and ens.q is not None
     out = ens.predict(test, fc_te)
     y = np.array([c.outcome for c in test])
     base = np.abs(fc_te["mean_capability_salience"].to_numpy() - y).mean()
@@ -254,6 +253,10 @@ def test_ensemble_learns_a_simple_rule_and_keeps_its_promises(tmp_path: Path) ->
 def test_ensemble_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="between 0 and 1"):
         Ensemble(nominal=1.2)
+    with pytest.raises(InputError, match="penalty"):
+        Ensemble(penalty=0.0)
+    with pytest.raises(InputError, match="2 folds"):
+        Ensemble(folds=1)
     rng = np.random.default_rng(0)
     cases = load_cases(write_deu(tmp_path / "one.csv", _rule_rows(rng, 1), (1, 1, 1, 1, 1)))
     fc, _ = case_forecasts(cases, _with_features(["mean_capability_salience"]))

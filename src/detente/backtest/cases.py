@@ -13,6 +13,12 @@ empty or zero salience carries no weight in any weighted model, and KTAB's SMP r
 an actor with no salience at all; such positions are kept in
 :attr:`DecisionCase.all_positions` (the Commission's and Parliament's positions are
 ensemble features even when their salience is missing).
+
+An issue on which fewer than two actors take a position is not a bargaining problem
+(and not a valid scenario); :func:`load_cases` leaves it out and says so, instead of
+failing the whole file.  Every other problem of a row (a value that is not a number or
+lies off the 0-100 scale, a salience without a position...) is the user's to fix and
+raises :class:`~detente.errors.InputError` with its line.
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ import numpy as np
 
 from detente.errors import InputError
 from detente.scenario import ScenarioArrays, load_scenarios, to_arrays
+from detente.scenario.deu import DEU_ACTORS
 from detente.scenario.io import Format
 
-__all__ = ["DecisionCase", "load_cases"]
+__all__ = ["DecisionCase", "SkippedIssue", "load_cases"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,8 @@ class DecisionCase:
         Issue code (``isnr``) and proposal code (``prnr``).
     arrays
         The issue as a one-issue scenario, restricted to the actors with a position
-        and a positive salience.
+        and a positive salience, in the DEU codebook's actor order (whatever the
+        file's column order).
     outcome
         The adopted outcome on the issue's scale (NaN when the file gives none).
     reference_point
@@ -78,6 +86,53 @@ class DecisionCase:
         return len(self.arrays.actor_ids)
 
 
+@dataclass(frozen=True)
+class SkippedIssue:
+    """An issue of a DEU table left out of the back-test.
+
+    Attributes
+    ----------
+    line
+        Its line in the file (None if unknown).
+    reason
+        Why (e.g. a single actor takes a position).
+    """
+
+    line: int | None
+    reason: str
+
+
+def _too_few_actors(err: InputError) -> bool:
+    """True if every problem of ``err`` is about the number of actors."""
+    return all(p.field == "actors" for p in err.problems)
+
+
+#: Canonical actor order: the DEU codebook's (Commission, Parliament, member states).
+_RANK = {v[0]: k for k, v in enumerate(DEU_ACTORS.values())}
+
+
+def _canonical(arr: ScenarioArrays) -> ScenarioArrays:
+    """The actors in the DEU codebook's order (others after them, in file order).
+
+    Sums over actors, and SMP's tie-breaks, follow the actor order; putting the actors in
+    one order makes the back-test independent of the file's column order.
+    """
+    order = sorted(
+        range(len(arr.actor_ids)), key=lambda i: (_RANK.get(arr.actor_ids[i], len(_RANK)), i)
+    )
+    if order == list(range(len(arr.actor_ids))):
+        return arr
+    idx = np.array(order, dtype=np.int64)
+    return dataclasses.replace(
+        arr,
+        actor_ids=tuple(arr.actor_ids[i] for i in order),
+        positions=arr.positions[idx],
+        saliences=arr.saliences[idx],
+        capabilities=arr.capabilities[idx],
+        has_stance=arr.has_stance[idx],
+    )
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
@@ -91,13 +146,16 @@ def _held(arr: ScenarioArrays) -> dict[str, float]:
     }
 
 
-def load_cases(path: str | Path) -> list[DecisionCase]:
+def load_cases(path: str | Path, skipped: list[SkippedIssue] | None = None) -> list[DecisionCase]:
     """Every issue of a DEU-format table as a :class:`DecisionCase`, in file order.
 
     Parameters
     ----------
     path
         A DEU-format table (TAB-separated, optional capability row on line 2).
+    skipped
+        If a list is given, the issues on which fewer than two actors take a position
+        are appended to it and left out; otherwise such an issue raises.
 
     Returns
     -------
@@ -115,10 +173,21 @@ def load_cases(path: str | Path) -> list[DecisionCase]:
         raise InputError("the file does not exist", file=p, fix="check the path.")
     if p.is_dir():
         raise InputError("this is a folder, not a DEU table", file=p, fix="give a file.")
-    scenarios = load_scenarios(p, format=Format.DEU, group="issue")
+    errors: list[InputError] = []
+    scenarios = load_scenarios(
+        p, format=Format.DEU, group="issue", skipped=None if skipped is None else errors
+    )
+    for err in errors:
+        if not _too_few_actors(err):
+            raise err
+        assert skipped is not None
+        first = err.problems[0]
+        none = "no actors" in first.message
+        reason = "no actor takes a position" if none else "a single actor takes a position"
+        skipped.append(SkippedIssue(first.line, reason))
     cases = []
     for s in scenarios:
-        arr = to_arrays(s)
+        arr = _canonical(to_arrays(s))
         keep = (arr.has_stance[:, 0] & (arr.saliences[:, 0] > 0)).astype(bool)
         sub = dataclasses.replace(
             arr,

@@ -12,7 +12,8 @@ Scores (:func:`score`), on the issues' own scale: mean absolute error, root mean
 squared error and the share of issues forecast within 10 points of the outcome
 (``|error| <= 10``).  A model that gives no forecast of an issue (the Nash bargaining
 solution and the reference point need a reference point) is scored on the issues it
-forecasts; the table says on how many.
+forecasts; the table says on how many.  Issues on which fewer than two actors take a
+position are left out of both files, with a note (:func:`detente.backtest.cases.load_cases`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from detente.backtest.cases import DecisionCase, load_cases
+from detente.backtest.cases import DecisionCase, SkippedIssue, load_cases
 from detente.backtest.ensemble import Ensemble
 from detente.backtest.forecasts import DEFAULT_MODELS, case_forecasts
 from detente.errors import InputError
@@ -145,14 +146,36 @@ class BacktestResult:
         return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
 
 
-def _decided(cases: list[DecisionCase], path: str | Path, role: str) -> list[DecisionCase]:
+def _load(path: str | Path, role: str) -> tuple[list[DecisionCase], list[str]]:
+    """The issues of a file, and notes on those left out (fewer than two actors)."""
+    skipped: list[SkippedIssue] = []
+    cases = load_cases(path, skipped)
+    notes = []
+    if skipped:
+        where = ", ".join(f"line {s.line}" if s.line is not None else "?" for s in skipped[:5]) + (
+            " ..." if len(skipped) > 5 else ""
+        )
+        reasons = sorted({s.reason for s in skipped})
+        notes.append(
+            f"{role}: {len(skipped)} issue(s) left out because {' or '.join(reasons)} "
+            f"({where}); no bargaining model applies"
+        )
+    return cases, notes
+
+
+def _decided(
+    cases: list[DecisionCase], path: str | Path, role: str, notes: Sequence[str] = ()
+) -> list[DecisionCase]:
     decided = [c for c in cases if c.has_outcome]
     if not decided:
+        extra = f" ({'; '.join(notes)})" if notes else ""
+        which = f"the {role} file" if role else "the file"
         raise InputError(
-            f"the {role} file has no issue with an outcome",
+            f"{which} has no issue with an outcome{extra}",
             file=path,
             field="out",
-            fix="back-tests need decided issues (a number in the 'out' column).",
+            fix="back-tests need decided issues (a number in the 'out' column) on which at "
+            "least two actors take a position.",
         )
     return decided
 
@@ -239,16 +262,30 @@ def backtest(
     InputError
         If a file cannot be read, has no decided issue, or the training set is too small.
     """
-    tr_all = load_cases(train)
-    te_all = load_cases(test)
-    tr = _decided(tr_all, train, "training")
-    te = _decided(te_all, test, "test")
+    tr_all, tr_notes = _load(train, "training")
+    te_all, te_notes = _load(test, "test")
+    tr = _decided(tr_all, train, "training", tr_notes)
+    te = _decided(te_all, test, "test", te_notes)
     with _one_blas_thread():
         fc_tr, _ = case_forecasts(tr, _with_features(models))
+        ens = Ensemble(nominal=nominal)
+        try:
+            ens.fit(tr, fc_tr)
+        except InputError as err:
+            raise InputError(
+                err.problems[0].message,
+                file=train,
+                field="--train",
+                fix=err.problems[0].fix,
+            ) from None
         fc_te, failures = case_forecasts(te, _with_features(models))
-        ens = Ensemble(nominal=nominal).fit(tr, fc_tr)
         out = ens.predict(te, fc_te)
-    notes = [_skipped_note(tr_all, tr, "training"), _skipped_note(te_all, te, "test")]
+    notes = [
+        _skipped_note(tr_all, tr, "training"),
+        *tr_notes,
+        _skipped_note(te_all, te, "test"),
+        *te_notes,
+    ]
     overlap = {c.proposal for c in tr} & {c.proposal for c in te}
     if overlap:
         notes.append(
@@ -312,24 +349,33 @@ def cross_validate(
         raise InputError(
             f"--cv needs at least 2 folds, not {folds!r}", field="--cv", fix="use e.g. --cv 5."
         )
-    all_cases = load_cases(path)
-    cases = _decided(all_cases, path, "")
+    all_cases, load_notes = _load(path, "file")
+    cases = _decided(all_cases, path, "", load_notes)
     groups = np.array([c.proposal for c in cases])
     n_groups = len(set(groups.tolist()))
     if folds > n_groups:
         raise InputError(
-            f"--cv {folds}: the file has only {n_groups} proposals with a decided issue",
+            f"--cv {folds}: the file has only {n_groups} proposal(s) with a decided issue",
             file=path,
             field="--cv",
-            fix=f"use at most {n_groups} folds.",
+            fix=f"use at most {n_groups} folds (at least 3 proposals are needed).",
         )
     n = len(cases)
     point, lo, hi = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     with _one_blas_thread():
         fc, failures = case_forecasts(cases, _with_features(models))
-        for tr, te in GroupKFold(folds).split(np.zeros(n), groups=groups):
-            ens = Ensemble(nominal=nominal).fit([cases[i] for i in tr], fc.iloc[tr])
+        for k, (tr, te) in enumerate(GroupKFold(folds).split(np.zeros(n), groups=groups)):
+            ens = Ensemble(nominal=nominal)
+            try:
+                ens.fit([cases[i] for i in tr], fc.iloc[tr])
+            except InputError as err:
+                raise InputError(
+                    f"fold {k + 1} of {folds}: {err.problems[0].message}",
+                    file=path,
+                    field="--cv",
+                    fix="cross-validate a file with more proposals, or use fewer folds.",
+                ) from None
             out = ens.predict([cases[i] for i in te], fc.iloc[te])
             point[te], lo[te], hi[te] = out.point, out.lower, out.upper
-    notes = [_skipped_note(all_cases, cases, "file")]
+    notes = [_skipped_note(all_cases, cases, "file"), *load_notes]
     return _result("cv", cases, fc[list(models)], point, lo, hi, nominal, failures, folds, notes)
