@@ -122,7 +122,7 @@ def vlog(x, out, mbuf, ebuf):  # type: ignore[no-untyped-def]
 
 @njit(cache=True, error_model="numpy", fastmath={"contract"})
 def _probabilities(  # type: ignore[no-untyped-def]
-    x, order, w, r, rho, logd, all_triples, dpow, cum, num, ybuf, tbuf, lo_tab, le_tab, reuse
+    x, order, w, r, unit, gap, plog, all_triples, dpow, cum, num, ybuf, tbuf, lo_tab, le_tab, reuse
 ):
     """Probability table ``P[a, b]`` in O(m^2) (see the module docstring).
 
@@ -131,15 +131,24 @@ def _probabilities(  # type: ignore[no-untyped-def]
     in the same round reuses them (``reuse``).
     """
     m = x.shape[0]
-    for k in range(m):
-        rk = r[k]
-        if rk == 1.0:
-            for a in range(m):
-                dpow[k, a] = abs(x[k] - x[a]) / rho
-        else:
-            for a in range(m):
-                ybuf[a] = rk * logd[k, a]
-            vexp(ybuf[:m], dpow[k], tbuf[:m])
+    if unit:
+        dpow[:, :] = gap
+    else:
+        mm = m * m
+        q = 0
+        for k in range(m):
+            rk = r[k]
+            ybuf[k * m + k] = -np.inf
+            for a in range(k + 1, m):
+                v = plog[q]
+                ybuf[k * m + a] = rk * v
+                ybuf[a * m + k] = r[a] * v
+                q += 1
+        vexp(ybuf[:mm], dpow.reshape(mm), tbuf[:mm])
+        for k in range(m):
+            if r[k] == 1.0:
+                for a in range(m):
+                    dpow[k, a] = gap[k, a]
     # cum[t, a] = sum of w_k D[k, a] over the t leftmost voters
     for a in range(m):
         cum[0, a] = 0.0
@@ -148,23 +157,24 @@ def _probabilities(  # type: ignore[no-untyped-def]
         wk = w[k]
         for a in range(m):
             cum[t + 1, a] = cum[t, a] + wk * dpow[k, a]
+    um = np.uint64(m)
     # num[a, b] = sum over the voters closer to x_a than to x_b of w_k (D[k, b] - D[k, a])
     for p in range(m):
-        a = order[p]
-        num[a, a] = 0.0
+        ia = np.uint64(order[p])
+        num[ia, ia] = 0.0
         lo = 0  # voters strictly left of the midpoint
         le = 0  # voters left of or at the midpoint
         for q in range(p + 1, m):
-            b = order[q]
-            if x[a] == x[b]:
-                num[a, b] = 0.0
-                num[b, a] = 0.0
+            ib = np.uint64(order[q])
+            if x[ia] == x[ib]:
+                num[ia, ib] = 0.0
+                num[ib, ia] = 0.0
                 continue
             if reuse:
                 lo = lo_tab[p, q]
                 le = le_tab[p, q]
             else:
-                mid = 0.5 * (x[a] + x[b])
+                mid = 0.5 * (x[ia] + x[ib])
                 while lo < m and x[order[lo]] < mid:
                     lo += 1
                 if le < lo:
@@ -173,19 +183,24 @@ def _probabilities(  # type: ignore[no-untyped-def]
                     le += 1
                 lo_tab[p, q] = lo
                 le_tab[p, q] = le
-            v_ab = cum[lo, b] - cum[lo, a]
-            v_ba = (cum[m, a] - cum[le, a]) - (cum[m, b] - cum[le, b])
-            num[a, b] = v_ab if v_ab > 0.0 else 0.0
-            num[b, a] = v_ba if v_ba > 0.0 else 0.0
+            ulo = np.uint64(lo)
+            ule = np.uint64(le)
+            v_ab = cum[ulo, ib] - cum[ulo, ia]
+            v_ba = (cum[um, ia] - cum[ule, ia]) - (cum[um, ib] - cum[ule, ib])
+            num[ia, ib] = v_ab if v_ab > 0.0 else 0.0
+            num[ib, ia] = v_ba if v_ba > 0.0 else 0.0
     if all_triples:
         total = 0.0
         for a in range(m):
             for b in range(m):
                 total += num[a, b]
         total *= 2.0
-        for a in range(m):
-            for b in range(m):
-                num[a, b] = num[a, b] / total if total > 0.0 else 0.0
+        flat = num.reshape(m * m)
+        if total > 0.0:
+            for idx in range(m * m):
+                flat[idx] = flat[idx] / total
+        else:
+            flat[:] = 0.0
     else:
         for a in range(m):
             for b in range(a + 1, m):
@@ -298,7 +313,6 @@ def run_scholz(  # type: ignore[no-untyped-def]
         plog = np.empty(3 * npair)
         buf1 = np.empty(3 * npair)
         buf2 = np.empty(3 * npair)
-        logs = np.empty(3 * mm)
         lo_tab = np.zeros((m, m), dtype=np.int64)
         le_tab = np.zeros((m, m), dtype=np.int64)
         log_half = np.log(0.5)
@@ -306,9 +320,10 @@ def run_scholz(  # type: ignore[no-untyped-def]
         r = np.empty(m)
         danger = np.empty(m)
         xn = np.empty(m)
-        ybuf = np.empty(2 * m)
-        ebuf = np.empty(2 * m)
-        tbuf = np.empty(2 * m)
+        ybuf = np.empty(2 * mm)
+        ebuf = np.empty(2 * mm)
+        tbuf = np.empty(2 * mm)
+        gap = np.empty((m, m))
         eu_ij = np.empty(m)
         eu_ji = np.empty(m)
         code = MAX_ROUNDS
@@ -317,30 +332,20 @@ def run_scholz(  # type: ignore[no-untyped-def]
             order = np.argsort(x, kind="mergesort")
             q = 0
             for i in range(m):
+                gap[i, i] = 0.0
                 for j in range(i + 1, m):
-                    half = 0.5 * abs(x[i] - x[j]) / rho
-                    base[q] = abs(x[i] - x[j]) / rho
+                    g = abs(x[i] - x[j]) / rho
+                    gap[i, j] = g
+                    gap[j, i] = g
+                    half = 0.5 * g
+                    base[q] = g
                     base[npair + q] = 0.5 - half
                     base[2 * npair + q] = 0.5 + half
                     q += 1
             vlog(base, plog, buf1, buf2)
-            q = 0
-            for i in range(m):
-                logs[i * m + i] = -np.inf
-                logs[mm + i * m + i] = log_half
-                logs[2 * mm + i * m + i] = log_half
-                for j in range(i + 1, m):
-                    for part in range(3):
-                        v = plog[part * npair + q]
-                        logs[part * mm + i * m + j] = v
-                        logs[part * mm + j * m + i] = v
-                    q += 1
-            logd = logs[:mm].reshape((m, m))
-            log_s = logs[mm : 2 * mm].reshape((m, m))
-            log_f = logs[2 * mm :].reshape((m, m))
             # 1. risk exponents, every r = 1
             p = _probabilities(
-                x, order, w, ones, rho, logd, all_triples, dpow, cum, num, ybuf, tbuf,
+                x, order, w, ones, True, gap, plog, all_triples, dpow, cum, num, ybuf, tbuf,
                 lo_tab, le_tab, False,
             )  # fmt: skip
             for i in range(m):
@@ -348,7 +353,7 @@ def run_scholz(  # type: ignore[no-untyped-def]
                 for j in range(m):
                     if j == i:
                         continue
-                    half = 0.5 * abs(x[i] - x[j]) / rho
+                    half = 0.5 * gap[i, j]
                     us = 2 - 4 * (0.5 - half)
                     uf = 2 - 4 * (0.5 + half)
                     pj = p[j, i]
@@ -368,21 +373,32 @@ def run_scholz(  # type: ignore[no-untyped-def]
                 r[i] = (1 - big_r / 3.0) / (1 + big_r / 3.0)
             # 2. offers with the new exponents
             p = _probabilities(
-                x, order, w, r, rho, logd, all_triples, dpow, cum, num, ybuf, tbuf,
+                x, order, w, r, False, gap, plog, all_triples, dpow, cum, num, ybuf, tbuf,
                 lo_tab, le_tab, True,
             )  # fmt: skip
+            q = 0
+            for i in range(m):
+                ri = r[i]
+                ybuf[i * m + i] = ri * log_half
+                ybuf[mm + i * m + i] = ri * log_half
+                for j in range(i + 1, m):
+                    rj = r[j]
+                    vs = plog[npair + q]
+                    vf = plog[2 * npair + q]
+                    ybuf[i * m + j] = ri * vs
+                    ybuf[j * m + i] = rj * vs
+                    ybuf[mm + i * m + j] = ri * vf
+                    ybuf[mm + j * m + i] = rj * vf
+                    q += 1
+            vexp(ybuf, ebuf, tbuf)
             moved = False
             for i in range(m):
                 ri = r[i]
                 usq = 2 - 4 * (0.5**ri)
-                for j in range(m):
-                    ybuf[j] = ri * log_s[i, j]
-                    ybuf[m + j] = ri * log_f[i, j]
-                vexp(ybuf, ebuf, tbuf)
                 si = sv[i]
                 for j in range(m):
-                    us = 2 - 4 * ebuf[j]
-                    uf = 2 - 4 * ebuf[m + j]
+                    us = 2 - 4 * ebuf[i * m + j]
+                    uf = 2 - 4 * ebuf[mm + i * m + j]
                     pij = p[i, j]
                     pji = p[j, i]
                     eu_ij[j] = (sv[j] * (pij * us + (1 - pij) * uf) + (1 - sv[j]) * us) - usq
