@@ -23,11 +23,10 @@ import pandas as pd
 import pytest
 
 import detente.bargaining.smp.engine as engine
-from detente.bargaining import forecast, scenario_arrays
-from detente.bargaining.smp import SMPParams, run_smp
+from detente.bargaining import forecast
 from detente.bargaining.smp.bargain import Bargains
-from detente.bargaining.smp.model import accommodation_matrix, format_accommodation
 from detente.scenario.io import load_scenario
+from ktab_runs import run_numpy_engine
 from support import shared_path
 
 REPLAY = Path(__file__).resolve().parent / "ktab_replay"
@@ -51,19 +50,7 @@ def _positions(path: Path, actors: list[str]) -> np.ndarray:
 
 
 def _run(folder: Path) -> tuple[np.ndarray, list[str]]:
-    scen = load_scenario(folder / "input.xml")
-    arr = scenario_arrays(scen)
-    prm = SMPParams.from_mapping(scen.models["smp"])
-    acc = accommodation_matrix(format_accommodation(scen.accommodation), arr.actor_ids)
-    run = run_smp(
-        (arr.positions - arr.lower) / (arr.upper - arr.lower),
-        arr.saliences / arr.salience_max,
-        arr.capabilities,
-        accommodation=acc,
-        params=prm,
-        backend="numpy",
-        record_win_prob=False,
-    )
+    run, arr = run_numpy_engine(folder / "input.xml")
     return run.positions * 100.0, list(arr.actor_ids)
 
 

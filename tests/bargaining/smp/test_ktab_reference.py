@@ -19,10 +19,11 @@ import pandas as pd
 import pytest
 
 from detente.bargaining import Forecast, forecast, scenario_arrays
-from detente.bargaining.smp import SMPParams, run_smp
-from detente.bargaining.smp.model import accommodation_matrix, format_accommodation, run_arrays
+from detente.bargaining.smp import SMPParams
+from detente.bargaining.smp.model import accommodation_matrix, run_arrays
 from detente.bargaining.smp.state import make_state
 from detente.scenario.io import load_scenario
+from ktab_runs import run_numpy_engine
 from support import SHARED
 
 KTAB = SHARED / "reference" / "ktab"
@@ -125,19 +126,7 @@ def test_parameters_are_read_from_the_file(folder: Path, runs: dict[Path, Foreca
 @pytest.mark.parametrize("folder", _cases(DETERMINISTIC))
 def test_numpy_backend_matches_ktab_too(folder: Path) -> None:
     """The step-by-step numpy engine, not only the compiled loop, reproduces KTAB."""
-    scen = load_scenario(_input(folder))
-    arr = scenario_arrays(scen)
-    prm = SMPParams.from_mapping(scen.models.get("smp", {}))
-    acc = accommodation_matrix(format_accommodation(scen.accommodation), arr.actor_ids)
-    run = run_smp(
-        (arr.positions - arr.lower) / (arr.upper - arr.lower),
-        arr.saliences / arr.salience_max,
-        arr.capabilities,
-        accommodation=acc,
-        params=prm,
-        backend="numpy",
-        record_win_prob=False,
-    )
+    run, arr = run_numpy_engine(_input(folder))
     ref = _tidy(folder / "positions.csv", "position", list(arr.actor_ids))
     assert run.positions.shape == ref.shape
     assert np.max(np.abs(run.positions * 100.0 - ref)) <= TOL
