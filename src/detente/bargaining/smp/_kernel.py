@@ -223,13 +223,21 @@ def _set_state(pos, ideal, sal, cap, vr, vpm, pcem, ra, rr, au, risk):  # type: 
     for i in range(n):
         for j in range(n):
             rn[i, j] = _bs_util(dist[i, j], 0.0)
-    cols = np.arange(n)
+    cols = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        cols[i] = i
     c = np.empty((n, n))
     _coalitions(vr, cap, rn, cols, c)
     p = np.empty(n)
     it = _pce(pcem, vpm, c, p)
-    p_min = p.min()
-    p_max = p.max()
+    p_min = p[0]
+    p_max = p[0]
+    for i in range(1, n):  # like p.min() and p.max(): a NaN propagates
+        v = p[i]
+        if v < p_min or v != v:
+            p_min = v
+        if v > p_max or v != v:
+            p_max = v
     span = p_max - p_min
     degenerate = not span > 0
     for i in range(n):
@@ -352,6 +360,25 @@ def _interp(ivb, t_i, s_i, p_i, t_j, s_j, p_j, b_i, b_j):  # type: ignore[no-unt
 
 
 @njit(cache=True)
+def _copy1(src, dst):  # type: ignore[no-untyped-def]
+    """``dst[:] = src`` for 1-D arrays of one length.
+
+    An explicit loop: numba's slice assignment compiles a shape-mismatch error path with
+    string formatting, which took several seconds of compilation for every use.
+    """
+    for k in range(src.shape[0]):
+        dst[k] = src[k]
+
+
+@njit(cache=True)
+def _copy2(src, dst):  # type: ignore[no-untyped-def]
+    """``dst[:, :] = src`` for 2-D arrays of one shape (see :func:`_copy1`)."""
+    for i in range(src.shape[0]):
+        for k in range(src.shape[1]):
+            dst[i, k] = src[i, k]
+
+
+@njit(cache=True)
 def run_kernel(  # type: ignore[no-untyped-def]
     pos0,
     sal,
@@ -421,9 +448,9 @@ def run_kernel(  # type: ignore[no-untyped-def]
     pos = pos0.copy()
     ideal = pos0.copy()
     degen[0], state_it[0] = _set_state(pos, ideal, sal, cap, vr, vpm, pcem, ra, rr, au, risk)
-    pos_h[0] = pos
-    idl_h[0] = ideal
-    risk_h[0] = risk
+    _copy2(pos, pos_h[0])
+    _copy2(ideal, idl_h[0])
+    _copy1(risk, risk_h[0])
     _win_prob(pos, au, cap, vr, vpm, pcem, win_h[0])
 
     gain_best = np.empty(n)
@@ -473,8 +500,8 @@ def run_kernel(  # type: ignore[no-untyped-def]
             _interp(ivb, pos[i], sal[i], p_win[i], pos[j], sal[j], 1 - p_win[i], tmp_i, tmp_j)
             if bm == _BM_INIT:
                 b_init[nb], b_rcvr[nb], b_kind[nb] = i, j, 0
-                b_pi[nb] = tmp_i
-                b_pr[nb] = tmp_j
+                _copy1(tmp_i, b_pi[nb])
+                _copy1(tmp_j, b_pr[nb])
                 nb += 1
                 continue
             pj, gj = _estimate(au, weight, sal_total, vr, tpc, j, i, i, j)
@@ -482,11 +509,11 @@ def run_kernel(  # type: ignore[no-untyped-def]
             _interp(ivb, pos[i], sal[i], view, pos[j], sal[j], 1 - view, tmp_i2, tmp_j2)
             if bm == _BM_RCVR:
                 b_init[nb], b_rcvr[nb], b_kind[nb] = i, j, 0
-                b_pi[nb] = tmp_i
-                b_pr[nb] = tmp_j
+                _copy1(tmp_i, b_pi[nb])
+                _copy1(tmp_j, b_pr[nb])
                 b_init[nb + 1], b_rcvr[nb + 1], b_kind[nb + 1] = i, j, 1
-                b_pi[nb + 1] = tmp_i2
-                b_pr[nb + 1] = tmp_j2
+                _copy1(tmp_i2, b_pi[nb + 1])
+                _copy1(tmp_j2, b_pr[nb + 1])
                 nb += 2
             else:
                 w_i = cap[i] * sal_total[i]
@@ -544,11 +571,11 @@ def run_kernel(  # type: ignore[no-untyped-def]
                         pick = e
             col = q[pick]
             if col == 0:
-                new_pos[k] = pos[k]
+                _copy1(pos[k], new_pos[k])
             elif b_init[col - 1] == k:
-                new_pos[k] = b_pi[col - 1]
+                _copy1(b_pi[col - 1], new_pos[k])
             else:
-                new_pos[k] = b_pr[col - 1]
+                _copy1(b_pr[col - 1], new_pos[k])
             if record:
                 r_qoff[t - 1, k] = off
                 for e in range(m_q):
@@ -559,7 +586,7 @@ def run_kernel(  # type: ignore[no-untyped-def]
         turn_it[t] = max_it
         if record:
             r_qoff[t - 1, n] = off
-            r_target[t - 1] = target
+            _copy1(target, r_target[t - 1])
             r_nb[t - 1] = nb
             for i in range(n):
                 if target[i] >= 0:
@@ -569,8 +596,8 @@ def run_kernel(  # type: ignore[no-untyped-def]
                 r_binit[t - 1, b] = b_init[b]
                 r_brcvr[t - 1, b] = b_rcvr[b]
                 r_bkind[t - 1, b] = b_kind[b]
-                r_bpi[t - 1, b] = b_pi[b]
-                r_bpr[t - 1, b] = b_pr[b]
+                _copy1(b_pi[b], r_bpi[t - 1, b])
+                _copy1(b_pr[b], r_bpr[t - 1, b])
         # 5. ideals
         if identity:
             new_ideal = new_pos.copy()
@@ -591,9 +618,9 @@ def run_kernel(  # type: ignore[no-untyped-def]
         pos = new_pos.copy()
         ideal = new_ideal
         degen[t], state_it[t] = _set_state(pos, ideal, sal, cap, vr, vpm, pcem, ra, rr, au, risk)
-        pos_h[t] = pos
-        idl_h[t] = ideal
-        risk_h[t] = risk
+        _copy2(pos, pos_h[t])
+        _copy2(ideal, idl_h[t])
+        _copy1(risk, risk_h[t])
         _win_prob(pos, au, cap, vr, vpm, pcem, win_h[t])
         # 6. stopping rule
         turns = t
