@@ -6,7 +6,7 @@ every issue (Nash bargaining, EUM and SMP one issue at a time; EUM on its numpy 
 and the ensemble fitted five times (each fit calibrating its interval on the residuals
 of an inner grouped 5-fold cross-validation: six conditional-logit fits).
 
-The first run in a fresh installation also compiles SMP's numba kernel (about 25 s of
+The first run in a fresh installation also compiles SMP's numba kernel (about 19 s of
 CPU, cached on disk afterwards); ``--cold`` measures that case by pointing
 ``NUMBA_CACHE_DIR`` at an empty folder in a fresh process.
 
