@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from detente.cli import main
-from detente.scenario import load_scenario
+from detente.scenario import load_scenario, load_scenarios
 from support import REPO, shared_path
 
 EXAMPLE = REPO / "examples" / "europe_turkey.toml"
@@ -69,6 +69,24 @@ def test_convert_never_overwrites_its_input(tmp_path: Path) -> None:
     f.write_text(EXAMPLE.read_text())
     assert main(["convert", str(f), "--to", "toml", "-o", str(f), "--force"]) == 2
     assert f.read_text() == EXAMPLE.read_text()
+
+
+@pytest.mark.parametrize(
+    ("to", "name", "noted"),
+    [("ktab-csv", "x.toml", True), ("toml", "x.csv", True), ("ktab-xml", "x", True),
+     ("ktab-csv", "x.csv", False), ("toml", "x.TOML", False), ("deu", "x.tsv", False)],
+)  # fmt: skip
+def test_convert_notes_an_extension_that_reads_back_as_another_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], to: str, name: str, noted: bool
+) -> None:
+    src = shared_path("reference", "ktab", "dummyData_3Dim", "input.csv")
+    out = tmp_path / name
+    assert main(["convert", str(src), "--to", to, "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert ("note:" in said and f"--format {to}" in said) is noted
+    # the file is still written as asked, and reads back with --format
+    back = load_scenarios(out, format=to)
+    assert len(back[0].actors) == len(load_scenario(src).actors)  # DEU ids are normalised
 
 
 def test_convert_unknown_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -144,9 +144,12 @@ def _probabilities(  # type: ignore[no-untyped-def]
 ):
     """Probability table ``P[a, b]`` in O(m^2) (see the module docstring).
 
-    ``lo_tab``/``le_tab`` hold, per sorted pair, the number of voters strictly left of /
-    left of or at the pair's midpoint; they depend on positions only, so a second call
-    in the same round reuses them (``reuse``).
+    ``gap[k, a] = |x_k - x_a| / rho``; ``D[k, a] = gap[k, a] ** r[k]`` is ``gap`` itself
+    when ``unit`` (every ``r = 1``), else ``exp(r[k] log gap)`` with the logs taken from
+    ``plog`` (pairs ``k < a`` in row order).  ``lo_tab``/``le_tab`` hold, per sorted
+    pair, the number of voters strictly left of / left of or at the pair's midpoint;
+    they depend on positions only, so a second call in the same round reuses them
+    (``reuse``).
     """
     m = x.shape[0]
     if unit:

@@ -223,10 +223,32 @@ def convert(
     with about_file(file):
         write_scenarios(scenarios, output, format=target, force=force)
     console.print(f"wrote {output} ({target.value})")
+    _note_suffix(output, target)
     if resolved:
         console.print(
             f"note: capabilities taken from data were written as numbers in {target.value}"
         )
+
+
+#: The extensions under which each format is read back without ``--format``.
+_SUFFIXES = {
+    Format.TOML: (".toml",),
+    Format.KTAB_CSV: (".csv", ".txt"),
+    Format.KTAB_XML: (".xml",),
+    Format.DEU: (".csv", ".tsv", ".tab", ".txt"),
+}
+
+
+def _note_suffix(output: Path, target: Format) -> None:
+    """Say so when ``output``'s extension would make detente read it as another format."""
+    suffix = output.suffix.lower()
+    if suffix in _SUFFIXES[target]:
+        return
+    console.print(
+        f"note: {output.name} holds {target.value}, but a {suffix or 'file without an'} "
+        f"extension is not read as {target.value}: read it with --format {target.value}, "
+        f"or name it *{_SUFFIXES[target][0]}"
+    )
 
 
 # -- capabilities from data (detente.data) ---------------------------------------------
