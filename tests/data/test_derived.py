@@ -92,3 +92,10 @@ def test_cli_gap_coalition_alignment(capsys: pytest.CaptureFixture[str]) -> None
     assert "share" in capsys.readouterr().out
     assert main(["data", "alignment", "TUR", "USA", "--year", "2015", "--format", "json"]) == 0
     assert '"agreement":0.4166' in capsys.readouterr().out.replace(" ", "")
+
+
+def test_cli_gap_names_the_group_option_in_a_mistake(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "gap", "--group", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "--group" in err and "bogus" in err
+    assert "Traceback" not in err

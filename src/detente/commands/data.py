@@ -233,7 +233,9 @@ def gap_cmd(
 ) -> None:
     """Each ally's gap to NATO's 2% guideline, in percentage points and US$."""
     from detente.data import nato_gap
+    from detente.data.derived import countries_of
 
+    countries_of(group, year, field_name="--group")  # a mistake names the option
     df = nato_gap(year, target, group)
     if fmt is OutputFormat.table:
         view = df.assign(gap_usd_bn=df["gap_usd"] / 1e9, gap_usd_2015_bn=df["gap_usd_2015"] / 1e9)
