@@ -46,7 +46,7 @@ def test_forecast_draws_intervals_and_thresholds(
         (["--draws", "10", "--threshold", "trops=60"], "unknown issue"),
         (["--draws", "10", "--threshold", "troops=160"], "outside the scale"),
         (["--draws", "10", "--threshold", "troops"], "ISSUE=VALUE"),
-        (["--draws", "10", "--sampler", "grid"], "sampler"),
+        (["--draws", "10", "--sampler", "grid"], "--sampler: unknown sampler"),
         (["--draws", "-3"], "--draws"),
         (["--draws", "10", "--workers", "-1"], "--workers"),
     ],

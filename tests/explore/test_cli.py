@@ -54,6 +54,7 @@ def test_explore_bad_inputs_exit_2(repo_dir, tmp_path, capsys) -> None:
     ok = tmp_path / "ok.toml"
     ok.write_text(base + "[partnership]\n")
     assert main(["explore", str(ok), "--sampler", "latin", "--out", str(tmp_path / "o")]) == 2
+    assert "--sampler: unknown sampler" in capsys.readouterr().err
     assert main(["explore", str(ok), "--scenarios", "0", "--out", str(tmp_path / "o")]) == 2
     assert main(["explore", str(tmp_path / "missing.toml")]) == 2
     assert not (tmp_path / "o" / "experiments.parquet").exists()

@@ -47,7 +47,7 @@ def explore(
     from detente.explore import Sampler
     from detente.partnership.lab import read_config, run_lab
 
-    Sampler.parse(sampler)
+    Sampler.parse(sampler, field="--sampler")
     if scenarios < 1:
         raise InputError(
             f"--scenarios must be at least 1, not {scenarios}",

@@ -75,7 +75,7 @@ def check_draw_options(sampler: str, workers: int) -> None:
     """
     from detente.explore.sampling import Sampler
 
-    Sampler.parse(sampler)
+    Sampler.parse(sampler, field="--sampler")
     if workers < 0:
         raise InputError(
             f"--workers must be 0 (auto) or more, not {workers}",

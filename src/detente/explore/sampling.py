@@ -43,14 +43,14 @@ class Sampler(StrEnum):
     MC = "mc"
 
     @classmethod
-    def parse(cls, value: str | Sampler) -> Sampler:
-        """Parse a sampler name, raising :class:`InputError` for an unknown one."""
+    def parse(cls, value: str | Sampler, *, field: str = "sampler") -> Sampler:
+        """Parse a sampler name; an unknown one raises :class:`InputError` naming ``field``."""
         try:
             return cls(str(value).lower())
         except ValueError:
             raise InputError(
                 f"unknown sampler {value!r}",
-                field="sampler",
+                field=field,
                 fix="use one of lhs, sobol, mc.",
             ) from None
 
