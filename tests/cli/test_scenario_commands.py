@@ -73,8 +73,9 @@ def test_convert_never_overwrites_its_input(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("to", "name", "noted"),
-    [("ktab-csv", "x.toml", True), ("toml", "x.csv", True), ("ktab-xml", "x", True),
-     ("ktab-csv", "x.csv", False), ("toml", "x.TOML", False), ("deu", "x.tsv", False)],
+    [("ktab-csv", "x.toml", True), ("ktab-xml", "x", True), ("deu", "x.xml", True),
+     ("ktab-csv", "x.csv", False), ("toml", "x.TOML", False), ("deu", "x.tsv", False),
+     ("deu", "x.csv", False), ("toml", "x.csv", False)],  # .csv: told by its content
 )  # fmt: skip
 def test_convert_notes_an_extension_that_reads_back_as_another_format(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], to: str, name: str, noted: bool

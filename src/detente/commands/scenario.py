@@ -20,6 +20,7 @@ from detente.scenario import (
     DataRef,
     Format,
     Scenario,
+    detect_format,
     load_scenario,
     load_scenarios,
     scenario_warnings,
@@ -230,24 +231,26 @@ def convert(
         )
 
 
-#: The extensions under which each format is read back without ``--format``.
-_SUFFIXES = {
-    Format.TOML: (".toml",),
-    Format.KTAB_CSV: (".csv", ".txt"),
-    Format.KTAB_XML: (".xml",),
-    Format.DEU: (".csv", ".tsv", ".tab", ".txt"),
+#: The usual extension of each format.
+_USUAL_SUFFIX = {
+    Format.TOML: ".toml",
+    Format.KTAB_CSV: ".csv",
+    Format.KTAB_XML: ".xml",
+    Format.DEU: ".tsv",
 }
 
 
 def _note_suffix(output: Path, target: Format) -> None:
-    """Say so when ``output``'s extension would make detente read it as another format."""
-    suffix = output.suffix.lower()
-    if suffix in _SUFFIXES[target]:
+    """Say so when detente would not read ``output`` back as ``target`` without --format."""
+    try:
+        same = detect_format(output) is target
+    except InputError:
+        same = False
+    if same:
         return
     console.print(
-        f"note: {output.name} holds {target.value}, but a {suffix or 'file without an'} "
-        f"extension is not read as {target.value}: read it with --format {target.value}, "
-        f"or name it *{_SUFFIXES[target][0]}"
+        f"note: {output.name} holds {target.value}, but its name makes it read as another "
+        f"format: read it with --format {target.value}, or name it *{_USUAL_SUFFIX[target]}"
     )
 
 
