@@ -60,6 +60,9 @@ def main() -> None:
     print(f"  {full:,} replicates ran all 10 rounds; mean rounds {out.rounds.mean():.2f}")
     print(f"  wall {wall:.3f} s, CPU {cpu:.3f} s (target: wall < 2 s on 2 cores) "
           f"{'OK' if wall < 2 else 'MISSED'}")  # fmt: skip
+    row_rounds = int(out.rounds.sum())
+    print(f"  {cpu / row_rounds * 1e6:.1f} us of CPU per replicate and round "
+          f"({row_rounds:,} replicate-rounds)")  # fmt: skip
     print("  (on a shared machine, CPU / 2 estimates the wall time on 2 idle cores)")
 
 
