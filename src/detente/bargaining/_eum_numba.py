@@ -253,10 +253,12 @@ def _stable_order(x, order):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, error_model="numpy", fastmath={"contract"})
-def _median(x, w):  # type: ignore[no-untyped-def]
+def _median(x, w, order):  # type: ignore[no-untyped-def]
+    """Lower weighted median of ``x`` and whether the weights split exactly in half there.
+
+    ``order`` is the stable sorting order of ``x`` (:func:`_stable_order`).
+    """
     m = x.shape[0]
-    order = np.empty(m, dtype=np.int64)
-    _stable_order(x, order)
     total = 0.0
     for i in range(m):
         total += w[i]
@@ -336,7 +338,9 @@ def _run_row(  # type: ignore[no-untyped-def]
         stop[row] = NO_WEIGHT
         rounds[row] = 0
         return
-    med[0, row], tie[0, row] = _median(x, w)
+    order = np.empty(m, dtype=np.int64)
+    _stable_order(x, order)  # kept in step with x: the median and next round's tables use it
+    med[0, row], tie[0, row] = _median(x, w, order)
     lo = np.inf
     hi = -np.inf
     for q in range(m):
@@ -348,7 +352,6 @@ def _run_row(  # type: ignore[no-untyped-def]
         return
     mm = m * m
     dpow = np.empty(mm)
-    order = np.empty(m, dtype=np.int64)
     num = np.empty((m, m))
     cum = np.empty((m + 1, m))
     npair = m * (m - 1) // 2
@@ -369,7 +372,6 @@ def _run_row(  # type: ignore[no-untyped-def]
     code = MAX_ROUNDS
     done = 0
     for t in range(1, max_rounds + 1):
-        _stable_order(x, order)
         q = 0
         for i in range(m):
             gap[i, i] = 0.0
@@ -495,7 +497,8 @@ def _run_row(  # type: ignore[no-untyped-def]
         for q in range(m):
             top += w[q] * x[q]
         avg[t, row] = top / wsum
-        med[t, row], tie[t, row] = _median(x, w)
+        _stable_order(x, order)
+        med[t, row], tie[t, row] = _median(x, w, order)
         done = t
         if not moved:
             code = FIXED_POINT
