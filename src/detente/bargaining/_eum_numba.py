@@ -180,6 +180,7 @@ def _probabilities(  # type: ignore[no-untyped-def]
         wk = w[k]
         for a in range(m):
             cum[t + 1, a] = cum[t, a] + wk * dpow[k * m + a]
+    # unsigned indices: numba then emits no negative-index wraparound in this inner loop
     um = np.uint64(m)
     # num[a, b] = sum over the voters closer to x_a than to x_b of w_k (D[k, b] - D[k, a])
     for p in range(m):
