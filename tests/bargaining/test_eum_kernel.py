@@ -2,8 +2,9 @@
 
 The kernel evaluates the powers ``b**r`` as ``exp(r log b)`` with its own vectorised
 exp and log; these tests pin their accuracy against numpy's (correctly rounded to within
-an ulp on this platform) and check that a batch run agrees with the numpy core round by
-round where the trajectory is not decided by rounding noise.
+an ulp on this platform), check its O(n^2) probability tables against the direct sum
+over voters, and check that a batch run agrees with the numpy core round by round where
+the trajectory is not decided by rounding noise.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from hypothesis import strategies as st
 numba = pytest.importorskip("numba")
 
 from detente.bargaining import BatchInputs, forecast_batch  # noqa: E402
-from detente.bargaining._eum_numba import vexp, vlog  # noqa: E402
+from detente.bargaining._eum_numba import (  # noqa: E402
+    EXP_POLY,
+    LOG_POLY,
+    _best,
+    _table,
+    vexp,
+    vlog,
+)
 from detente.scenario import ScenarioArrays  # noqa: E402
 
 
@@ -105,3 +113,95 @@ def test_first_round_agrees_with_the_numpy_core(n: int, seed: int) -> None:
     a, b = runs["numpy"], runs["numba"]
     assert np.array_equal(a.rounds, b.rounds)
     np.testing.assert_allclose(b.outcome, a.outcome, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("options", [{}, {"probability": "pair"}, {"capitulation": "paper"}])
+@settings(max_examples=10, deadline=None)
+@given(n=st.integers(3, 10), seed=st.integers(0, 2**32 - 1))
+def test_first_round_agrees_with_ties_and_other_options(
+    options: dict[str, str], n: int, seed: int
+) -> None:
+    """Whole-number positions put actors on the same spot and voters on midpoints."""
+    rng = np.random.default_rng(seed)
+    base = _issue(n)
+    inputs = BatchInputs.from_arrays(
+        base,
+        positions=rng.integers(0, 6, (8, n, 1)).astype(float) * 20.0,
+        saliences=rng.uniform(0.1, 1.0, (8, n, 1)),
+        capabilities=rng.uniform(0.1, 1.0, (8, n)),
+    )
+    runs = {
+        b: forecast_batch(base, "eum", inputs, max_rounds=1, backend=b, **options)
+        for b in ("numpy", "numba")
+    }
+    a, b = runs["numpy"], runs["numba"]
+    assert np.array_equal(a.rounds, b.rounds)
+    np.testing.assert_allclose(b.outcome, a.outcome, rtol=0, atol=1e-9)
+
+
+def _direct_numerators(x: np.ndarray, w: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """``N[a, b]``: the sum over voters strictly closer to ``x_a`` of ``w_k (d_kb - d_ka)``."""
+    gap = np.abs(x[:, None] - x[None, :])  # gap[k, a] = |x_k - x_a|
+    closer = gap[:, :, None] < gap[:, None, :]  # voter k closer to a than to b
+    terms = w[:, None, None] * (d[:, None, :] - d[:, :, None])
+    return np.maximum((closer * terms).sum(axis=0), 0.0)
+
+
+@pytest.mark.parametrize("all_triples", [True, False])
+@settings(max_examples=40, deadline=None)
+@given(m=st.integers(2, 12), seed=st.integers(0, 2**32 - 1))
+def test_probability_table_matches_the_direct_sum(all_triples: bool, m: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    # whole numbers: ties between actors and voters exactly on a midpoint are common
+    xs = np.sort(rng.integers(0, 8, m).astype(float))
+    w = rng.uniform(0.1, 1.0, m)
+    d = np.abs(xs[:, None] - xs[None, :]) ** rng.uniform(0.5, 2.0, (m, 1))
+    num = _direct_numerators(xs, w, d)
+    flat = np.zeros(m * m)
+    out_n, out_t = flat.copy(), flat.copy()
+    lo, le = np.zeros(m * m, dtype=np.int64), np.zeros(m * m, dtype=np.int64)
+    args = (np.append(xs, np.inf), w, d.ravel().copy(), np.zeros(m * m + m), out_n, out_t, lo, le)
+    scale = _table(*args, False, all_triples)
+    if all_triples:
+        total = 2.0 * num.sum()
+        expected = num / total if total > 0 else np.zeros_like(num)
+    else:
+        den = num + num.T
+        expected = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+        np.fill_diagonal(expected, 0.0)
+    got = out_n.reshape(m, m) * scale
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(out_t.reshape(m, m), out_n.reshape(m, m).T)
+    # a second call with the positions' midpoints remembered gives the same table
+    again_n, again_t = np.zeros(m * m), np.zeros(m * m)
+    args2 = (args[0], w, args[2], np.zeros(m * m + m), again_n, again_t, lo, le)
+    assert _table(*args2, True, all_triples) == scale
+    np.testing.assert_array_equal(again_n, out_n)
+
+
+def test_equal_offers_go_to_the_actor_first_in_input_order() -> None:
+    # actor at 50; confrontations from 40 and 60 move it equally far: the one listed
+    # first in the input wins, whatever its place in the sorted order
+    xs = np.array([40.0, 50.0, 60.0, np.inf])
+    rank = np.array([3, 0, 3])
+    eu = np.zeros(3)
+    for order, expected in (([0, 1, 2], 40.0), ([2, 1, 0], 60.0)):
+        got = _best(eu, eu, rank, 3, xs, 50.0, np.array(order), False, 3)
+        assert got == expected
+
+
+def test_polynomial_coefficients_are_the_tools() -> None:
+    """The kernel's constants are the interpolants tools/eum_kernel_polynomials.py computes."""
+    pytest.importorskip("mpmath")
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "eum_kernel_polynomials.py"
+    spec = importlib.util.spec_from_file_location("eum_kernel_polynomials", path)
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    exp_poly, exp_err, log_poly, log_err = tool.polynomials()
+    assert exp_poly == EXP_POLY
+    assert log_poly == LOG_POLY
+    assert exp_err < 1e-17 and log_err < 1e-17

@@ -3,19 +3,29 @@
 The numpy core (:mod:`detente.bargaining._eum_scholz`) builds ``(B, n, n, n)`` arrays of
 voter-by-pair terms; at 10,000 replicates of 30 actors that is 2.7e8 elements per
 probability table, twice a round, more than numpy can stream in the time budget.  This
-kernel computes the same equations row by row (rows in parallel):
+kernel computes the same equations row by row (rows in parallel), each round in the
+actors' sorted order (index ``p`` is the ``p``-th actor from the left):
 
 * the probability tables in O(n^2): with voters sorted by position, the voters who
   prefer ``x_a`` to ``x_b`` are those on ``x_a``'s side of the midpoint, so each sum over
-  voters is a difference of prefix sums over the sorted voters (the all-triples
-  denominator is twice the sum of the numerators);
-* powers ``b^r`` as ``exp(r log b)``, with exp and log evaluated by short polynomial
-  kernels (range reduction on the binary exponent, then a degree-13 Taylor polynomial
-  for exp and an 11-term atanh series for log) written as single loops with free bit
-  casts so that the compiler vectorises them.  exp is within 1 ulp of numpy's; log is
-  within 1 ulp where ``|log x| >= 0.5`` and within 2.3e-16 absolute below, which is
-  the accuracy ``exp(r log b)`` needs (``tests/bargaining/test_eum_kernel.py``).  The
-  logs of the pairwise distances are shared by every power taken of them.
+  voters is a difference of prefix sums over the sorted voters, and the midpoint's place
+  among the voters moves monotonically as ``b`` moves right (the all-triples
+  denominator is twice the sum of the numerators; probabilities are the numerators
+  times its reciprocal);
+* powers ``b^r`` as ``exp(r log b)``: the three logarithms of every pair (of the gap
+  ``g``, of ``1/2 - g/2`` and of ``1/2 + g/2``) are taken once a round and shared by every
+  power taken of them.  exp and log are short polynomial kernels: range reduction on the
+  binary exponent, then a degree-11 polynomial in the reduced argument for exp and a
+  degree-7 polynomial in ``s = f^2``, ``f = (m - 1)/(m + 1)``, for log.  Their
+  coefficients are Chebyshev interpolants computed at 50 digits by
+  ``tools/eum_kernel_polynomials.py`` (interpolation error 3e-18 and 1e-18 relative).
+  Each is a single loop over two halves of the array at once (two independent
+  dependency chains per step) with free bit casts, which the compiler vectorises.  exp
+  is within 1 ulp of numpy's; log is within 1 ulp where ``|log x| >= 0.5`` and within
+  2.3e-16 absolute below, which is the accuracy ``exp(r log b)`` needs
+  (``tests/bargaining/test_eum_kernel.py``);
+* arrays are flat and indexed with unsigned integers, so that numba emits no
+  negative-index wraparound in the inner loops (a third of the run time otherwise).
 
 Per round it agrees with the numpy core to about 1e-12 relative; over many rounds of a
 chaotic trajectory the gap can grow (see docs/models/eum.md).  It covers ``Q = 1`` (the
@@ -38,16 +48,14 @@ from numba import get_num_threads, njit, types
 from numba.extending import intrinsic
 
 from detente.bargaining._eum_scholz import (
-    CAPITULATION,
-    COMPROMISE,
-    CONFRONTATION,
     EQUAL_DANGER,
     FIXED_POINT,
     MAX_ROUNDS,
     NO_WEIGHT,
-    NONE,
 )
 from detente.bargaining.median import TIE_TOLERANCE
+
+_U = np.uint64  # index type: see the module docstring
 
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
@@ -56,6 +64,40 @@ _SQRT2 = 1.4142135623730951
 _ROUND = 6755399441055744.0  # 1.5 * 2**52: adding it rounds to an integer
 _ROUND_BITS = 0x4338000000000000
 _TWO52_BIAS = 4503599627371519.0  # 2**52 + 1023
+
+#: exp(f) on |f| <= ln(2)/2, coefficients of f**0 ... f**11
+EXP_POLY = (
+    1.0,
+    1.0,
+    0.5000000000000019,
+    0.1666666666666668,
+    0.0416666666664881,
+    0.008333333333319601,
+    0.0013888888952314775,
+    0.00019841269890047113,
+    2.4801485482328494e-05,
+    2.755724091857897e-06,
+    2.763263963904103e-07,
+    2.5110037605963777e-08,
+)
+#: atanh(sqrt(s)) / sqrt(s) on 0 <= s <= ((sqrt(2) - 1) / (sqrt(2) + 1))**2, s**0 ... s**7
+LOG_POLY = (
+    1.0,
+    0.33333333333333826,
+    0.1999999999965117,
+    0.1428571438032084,
+    0.11111098528363024,
+    0.09091815840114664,
+    0.07656264074182095,
+    0.07404855180327638,
+)
+_E0, _E1, _E2, _E3, _E4, _E5, _E6, _E7, _E8, _E9, _E10, _E11 = EXP_POLY
+_L0, _L1, _L2, _L3, _L4, _L5, _L6, _L7 = LOG_POLY
+
+# rank of an offer's kind in the choice between offers (higher wins)
+_RANK_CONFRONTATION = 3
+_RANK_COMPROMISE = 2
+_RANK_CAPITULATION = 1
 
 
 def _bits_typer(typingctx, x):  # type: ignore[no-untyped-def]
@@ -85,156 +127,276 @@ _float: Any = intrinsic(_float_typer)
 
 
 @njit(cache=True, error_model="numpy", fastmath={"contract"})
+def _exp(y):  # type: ignore[no-untyped-def]
+    """``exp(y)``; ``y < -708`` gives 0."""
+    yc = min(max(y, -708.0), 709.0)
+    t = yc * _LOG2E + _ROUND
+    k = t - _ROUND
+    f = (yc - k * _LN2_HI) - k * _LN2_LO
+    p = _E11
+    p = p * f + _E10
+    p = p * f + _E9
+    p = p * f + _E8
+    p = p * f + _E7
+    p = p * f + _E6
+    p = p * f + _E5
+    p = p * f + _E4
+    p = p * f + _E3
+    p = p * f + _E2
+    p = p * f + _E1
+    p = p * f + _E0
+    v = _float(_bits(p) + ((_bits(t) - _ROUND_BITS) << 52))
+    return 0.0 if y < -708.0 else v
+
+
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
+def _log(x):  # type: ignore[no-untyped-def]
+    """``log(x)`` for normal ``x >= 0``; 0 gives -inf."""
+    b = _bits(x)
+    m = _float((b & 0xFFFFFFFFFFFFF) | 0x3FF0000000000000)
+    e = _float((b >> 52) | 0x4330000000000000)
+    big = 1.0 if m > _SQRT2 else 0.0
+    m = m * (1.0 - 0.5 * big)
+    e = e - _TWO52_BIAS + big
+    f = (m - 1.0) / (m + 1.0)
+    s = f * f
+    p = _L7
+    p = p * s + _L6
+    p = p * s + _L5
+    p = p * s + _L4
+    p = p * s + _L3
+    p = p * s + _L2
+    p = p * s + _L1
+    p = p * s + _L0
+    v = e * _LN2_HI + (e * _LN2_LO + 2.0 * f * p)
+    return -np.inf if x <= 0.0 else v
+
+
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
 def vexp(y, out, count):  # type: ignore[no-untyped-def]
     """``out[:count] = exp(y[:count])`` (1-D, contiguous); ``y < -708`` gives 0."""
-    for i in range(count):
-        yi = min(max(y[i], -708.0), 709.0)
-        ti = yi * _LOG2E + _ROUND
-        k = ti - _ROUND
-        f = (yi - k * _LN2_HI) - k * _LN2_LO
-        p = 1.0 / 6227020800.0
-        p = p * f + 1.0 / 479001600.0
-        p = p * f + 1.0 / 39916800.0
-        p = p * f + 1.0 / 3628800.0
-        p = p * f + 1.0 / 362880.0
-        p = p * f + 1.0 / 40320.0
-        p = p * f + 1.0 / 5040.0
-        p = p * f + 1.0 / 720.0
-        p = p * f + 1.0 / 120.0
-        p = p * f + 1.0 / 24.0
-        p = p * f + 1.0 / 6.0
-        p = p * f + 0.5
-        p = p * f + 1.0
-        p = p * f + 1.0
-        v = _float(_bits(p) + ((_bits(ti) - _ROUND_BITS) << 52))
-        out[i] = 0.0 if y[i] < -708.0 else v
+    h = count // 2
+    for i in range(h):  # two independent halves per step
+        out[i] = _exp(y[i])
+        out[i + h] = _exp(y[i + h])
+    for i in range(2 * h, count):
+        out[i] = _exp(y[i])
 
 
 @njit(cache=True, error_model="numpy", fastmath={"contract"})
 def vlog(x, out):  # type: ignore[no-untyped-def]
     """``out = log(x)`` elementwise for normal ``x >= 0`` (1-D, contiguous); 0 gives -inf."""
-    for i in range(x.shape[0]):
-        b = _bits(x[i])
-        m = _float((b & 0xFFFFFFFFFFFFF) | 0x3FF0000000000000)
-        e = _float((b >> 52) | 0x4330000000000000)
-        big = 1.0 if m > _SQRT2 else 0.0
-        m = m * (1.0 - 0.5 * big)
-        e = e - _TWO52_BIAS + big
-        f = (m - 1.0) / (m + 1.0)
-        s = f * f
-        p = 1.0 / 23.0
-        p = p * s + 1.0 / 21.0
-        p = p * s + 1.0 / 19.0
-        p = p * s + 1.0 / 17.0
-        p = p * s + 1.0 / 15.0
-        p = p * s + 1.0 / 13.0
-        p = p * s + 1.0 / 11.0
-        p = p * s + 1.0 / 9.0
-        p = p * s + 1.0 / 7.0
-        p = p * s + 1.0 / 5.0
-        p = p * s + 1.0 / 3.0
-        p = p * s + 1.0
-        v = e * _LN2_HI + (e * _LN2_LO + 2.0 * f * p)
-        out[i] = -np.inf if x[i] <= 0.0 else v
+    count = x.shape[0]
+    h = count // 2
+    for i in range(h):  # two independent halves per step
+        out[i] = _log(x[i])
+        out[i + h] = _log(x[i + h])
+    for i in range(2 * h, count):
+        out[i] = _log(x[i])
 
 
 @njit(cache=True, error_model="numpy", fastmath={"contract"})
-def _probabilities(  # type: ignore[no-untyped-def]
-    x, order, w, r, unit, gap, plog, all_triples, dpow, cum, num, ybuf, lo_tab, le_tab, reuse
-):
-    """Probability table ``P[a, b]`` in O(m^2) (see the module docstring).
+def _pair_logs(xs, m, rho, G, base, plog, Lg, Ls, Lf):  # type: ignore[no-untyped-def]
+    """Gaps ``G[p, q] = |x_p - x_q| / rho`` and the logs of the three bases of every pair.
 
-    ``gap[k, a] = |x_k - x_a| / rho``; ``D[k, a] = gap[k, a] ** r[k]`` is ``gap`` itself
-    when ``unit`` (every ``r = 1``), else ``exp(r[k] log gap)`` with the logs taken from
-    ``plog`` (pairs ``k < a`` in row order).  ``lo_tab``/``le_tab`` hold, per sorted
-    pair, the number of voters strictly left of / left of or at the pair's midpoint;
-    they depend on positions only, so a second call in the same round reuses them
-    (``reuse``).
+    ``xs[:m]`` is sorted.  ``Lg``, ``Ls`` and ``Lf`` receive ``log g``, ``log(1/2 - g/2)``
+    and ``log(1/2 + g/2)`` as full ``m x m`` matrices (diagonals ``-inf``, ``log 1/2``,
+    ``log 1/2``); each log is taken once per pair ``p < q`` (packed in ``base``).
     """
-    m = x.shape[0]
-    if unit:
-        for k in range(m):
-            for a in range(m):
-                dpow[k * m + a] = gap[k, a]
-    else:
-        mm = m * m
-        q = 0
-        for k in range(m):
-            rk = r[k]
-            ybuf[k * m + k] = -np.inf
-            for a in range(k + 1, m):
-                v = plog[q]
-                ybuf[k * m + a] = rk * v
-                ybuf[a * m + k] = r[a] * v
-                q += 1
-        vexp(ybuf, dpow, mm)
-        for k in range(m):
-            if r[k] == 1.0:
-                for a in range(m):
-                    dpow[k * m + a] = gap[k, a]
-    # cum[t, a] = sum of w_k D[k, a] over the t leftmost voters
-    for a in range(m):
-        cum[0, a] = 0.0
-    for t in range(m):
-        k = order[t]
-        wk = w[k]
-        for a in range(m):
-            cum[t + 1, a] = cum[t, a] + wk * dpow[k * m + a]
-    # unsigned indices: numba then emits no negative-index wraparound in this inner loop
-    um = np.uint64(m)
-    # num[a, b] = sum over the voters closer to x_a than to x_b of w_k (D[k, b] - D[k, a])
+    npair = m * (m - 1) // 2
+    log_half = np.log(0.5)
+    off = 0
     for p in range(m):
-        ia = np.uint64(order[p])
-        num[ia, ia] = 0.0
-        lo = 0  # voters strictly left of the midpoint
-        le = 0  # voters left of or at the midpoint
+        xp = xs[_U(p)]
+        for i in range(m - p - 1):
+            g = (xs[_U(p + 1 + i)] - xp) / rho
+            G[_U(p * m + p + 1 + i)] = g
+            half = 0.5 * g
+            base[_U(off + i)] = g
+            base[_U(npair + off + i)] = 0.5 - half
+            base[_U(2 * npair + off + i)] = 0.5 + half
+        off += m - p - 1
+    vlog(base, plog)
+    off = 0
+    for p in range(m):
+        G[_U(p * m + p)] = 0.0
+        Lg[_U(p * m + p)] = -np.inf
+        Ls[_U(p * m + p)] = log_half
+        Lf[_U(p * m + p)] = log_half
+        for i in range(m - p - 1):
+            Lg[_U(p * m + p + 1 + i)] = plog[_U(off + i)]
+            Ls[_U(p * m + p + 1 + i)] = plog[_U(npair + off + i)]
+            Lf[_U(p * m + p + 1 + i)] = plog[_U(2 * npair + off + i)]
+        off += m - p - 1
+    for p in range(1, m):
+        for q in range(p):
+            G[_U(p * m + q)] = G[_U(q * m + p)]
+            Lg[_U(p * m + q)] = Lg[_U(q * m + p)]
+            Ls[_U(p * m + q)] = Ls[_U(q * m + p)]
+            Lf[_U(p * m + q)] = Lf[_U(q * m + p)]
+
+
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
+def _table(xs, ws, D, cum, N, NT, lo_tab, le_tab, reuse, all_triples):  # type: ignore[no-untyped-def]
+    """Probability numerators ``N[a, b]`` (and ``NT = N`` transposed) in O(m^2); the scale.
+
+    ``N[a, b]`` is the sum over the voters closer to ``x_a`` than to ``x_b`` of
+    ``w_k (D[k, b] - D[k, a])``, floored at 0 (``xs`` sorted, ``xs[m] = inf``; ``D`` and
+    the ``m x m`` arrays flat).  For ``a`` left of ``b`` those voters are the ``lo``
+    leftmost (strictly left of the midpoint), and the voters closer to ``x_b`` are those
+    from ``le`` on (strictly right of it), so each sum is a difference of the prefix
+    sums ``cum``.  ``lo``/``le`` depend on positions only: a second call in the same
+    round passes ``reuse``.  With ``probability="pair"`` ``N`` is normalised pair by
+    pair and the scale is 1; with ``all_triples`` the scale is the reciprocal of the
+    all-triples denominator (0 if that is 0): probabilities are ``N * scale``.
+    """
+    m = ws.shape[0]
+    for a in range(m):
+        cum[_U(a)] = 0.0
+    for t in range(m):
+        wt = ws[_U(t)]
+        for a in range(m):
+            cum[_U((t + 1) * m + a)] = cum[_U(t * m + a)] + wt * D[_U(t * m + a)]
+    last = m * m
+    total0 = 0.0
+    total1 = 0.0
+    for p in range(m):
+        xp = xs[_U(p)]
+        lo = p + 1  # the voters up to p are left of every midpoint with a voter to p's right
+        le = p + 1
+        N[_U(p * m + p)] = 0.0
+        NT[_U(p * m + p)] = 0.0
+        c_pm = cum[_U(last + p)]
         for q in range(p + 1, m):
-            ib = np.uint64(order[q])
-            if x[ia] == x[ib]:
-                num[ia, ib] = 0.0
-                num[ib, ia] = 0.0
+            xq = xs[_U(q)]
+            if xp == xq:
+                N[_U(p * m + q)] = 0.0
+                NT[_U(p * m + q)] = 0.0
+                N[_U(q * m + p)] = 0.0
+                NT[_U(q * m + p)] = 0.0
                 continue
             if reuse:
-                lo = lo_tab[p, q]
-                le = le_tab[p, q]
+                lo = lo_tab[_U(p * m + q)]
+                le = le_tab[_U(p * m + q)]
             else:
-                mid = 0.5 * (x[ia] + x[ib])
-                while lo < m and x[order[lo]] < mid:
+                mid = 0.5 * (xp + xq)
+                lo += xs[_U(lo)] < mid  # the usual step, without a branch
+                while xs[_U(lo)] < mid:
                     lo += 1
-                if le < lo:
-                    le = lo
-                while le < m and x[order[le]] <= mid:
+                le = max(le, lo)
+                while xs[_U(le)] <= mid:
                     le += 1
-                lo_tab[p, q] = lo
-                le_tab[p, q] = le
-            ulo = np.uint64(lo)
-            ule = np.uint64(le)
-            v_ab = cum[ulo, ib] - cum[ulo, ia]
-            v_ba = (cum[um, ia] - cum[ule, ia]) - (cum[um, ib] - cum[ule, ib])
-            num[ia, ib] = v_ab if v_ab > 0.0 else 0.0
-            num[ib, ia] = v_ba if v_ba > 0.0 else 0.0
-    if all_triples:
-        total = 0.0
-        for a in range(m):
-            for b in range(m):
-                total += num[a, b]
-        total *= 2.0
-        if total > 0.0:
-            for a in range(m):
-                for b in range(m):
-                    num[a, b] = num[a, b] / total
-        else:
-            for a in range(m):
-                for b in range(m):
-                    num[a, b] = 0.0
-    else:
-        for a in range(m):
-            for b in range(a + 1, m):
-                den = num[a, b] + num[b, a]
+                lo_tab[_U(p * m + q)] = lo
+                le_tab[_U(p * m + q)] = le
+            v_ab = cum[_U(lo * m + q)] - cum[_U(lo * m + p)]
+            v_ba = (c_pm - cum[_U(le * m + p)]) - (cum[_U(last + q)] - cum[_U(le * m + q)])
+            v_ab = v_ab if v_ab > 0.0 else 0.0
+            v_ba = v_ba if v_ba > 0.0 else 0.0
+            if not all_triples:
+                den = v_ab + v_ba
                 if den > 0.0:
-                    num[a, b] = num[a, b] / den
-                    num[b, a] = num[b, a] / den
-    return num
+                    v_ab = v_ab / den
+                    v_ba = v_ba / den
+            total0 += v_ab
+            total1 += v_ba
+            N[_U(p * m + q)] = v_ab
+            N[_U(q * m + p)] = v_ba
+            NT[_U(q * m + p)] = v_ab
+            NT[_U(p * m + q)] = v_ba
+    if not all_triples:
+        return 1.0
+    total = 2.0 * (total0 + total1)
+    return 1.0 / total if total > 0.0 else 0.0
+
+
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
+def _danger(G, NT, ss, scale, m, term, danger):  # type: ignore[no-untyped-def]
+    """Each actor's danger: the sum over ``j`` of its expected utility of being challenged.
+
+    Four partial sums (the order of the additions is fixed, so the result is too).
+    """
+    for p in range(m):
+        sp = ss[_U(p)]
+        for j in range(m):
+            half = 0.5 * G[_U(p * m + j)]
+            us = 2 - 4 * (0.5 - half)
+            uf = 2 - 4 * (0.5 + half)
+            pj = NT[_U(p * m + j)] * scale
+            term[_U(j)] = sp * (pj * us + (1 - pj) * uf) + (1 - sp) * us
+        a0 = 0.0
+        a1 = 0.0
+        a2 = 0.0
+        a3 = 0.0
+        j = 0
+        while j + 4 <= m:
+            a0 += term[_U(j)]
+            a1 += term[_U(j + 1)]
+            a2 += term[_U(j + 2)]
+            a3 += term[_U(j + 3)]
+            j += 4
+        while j < m:
+            a0 += term[_U(j)]
+            j += 1
+        danger[_U(p)] = (a0 + a1) + (a2 + a3)
+
+
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
+def _ranks(eu_ij, eu_ji, xs, xp, capitulation_paper, rank, m):  # type: ignore[no-untyped-def]
+    """Rank of the offer between actor ``p`` (at ``xp``) and each ``j``; the highest rank.
+
+    Confrontation (3) if ``E_j > E_i > 0``; compromise (2) if ``E_j > 0 > E_i`` and
+    ``E_j > |E_i|``; capitulation (1, paper rule) if ``E_j < |E_i|``; else 0, and 0 for
+    actors at ``xp`` (``E_i = eu_ij[j]``, ``E_j = eu_ji[j]``).
+    """
+    top = 0
+    for j in range(m):
+        e_ij = eu_ij[_U(j)]
+        e_ji = eu_ji[_U(j)]
+        a_ij = abs(e_ij)
+        conf = (e_ji > e_ij) & (e_ij > 0.0)
+        zone = (e_ji > 0.0) & (e_ij < 0.0)
+        comp = zone & (e_ji > a_ij)
+        capit = zone & capitulation_paper & (e_ji < a_ij)
+        kind = (
+            _RANK_CONFRONTATION * conf + _RANK_COMPROMISE * comp + _RANK_CAPITULATION * capit
+        ) * (xs[_U(j)] != xp)
+        rank[_U(j)] = kind
+        top = max(top, kind)
+    return top
+
+
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
+def _best(eu_ij, eu_ji, rank, top, xs, xp, order, compromise_weighted, m):  # type: ignore[no-untyped-def]
+    """The position actor ``p`` takes: among the offers of rank ``top``, the smallest key.
+
+    The key is the distance moved (or, for compromises under ``weighted_position``, the
+    weighted position); ties go to the actor first in input order (``order`` maps sorted
+    places to input indices), as when the offers are scanned in input order.
+    """
+    best_key = np.inf
+    best_id = m
+    best_pos = xp
+    for j in range(m):
+        if rank[_U(j)] != top:
+            continue
+        xj = xs[_U(j)]
+        if top == _RANK_COMPROMISE:
+            e_ij = eu_ij[_U(j)]
+            e_ji = eu_ji[_U(j)]
+            pos = xp + (xj - xp) * abs(e_ij / e_ji)
+            if compromise_weighted:
+                key = (abs(e_ij) * xp + abs(e_ji) * xj) / (abs(e_ij) + abs(e_ji))
+            else:
+                key = abs(xp - pos)
+        else:
+            pos = xj
+            key = abs(xp - pos)
+        oid = order[_U(j)]
+        if key < best_key or (key == best_key and oid < best_id):
+            best_key = key
+            best_id = oid
+            best_pos = pos
+    return best_pos
 
 
 @njit(cache=True, error_model="numpy")
@@ -340,7 +502,7 @@ def _run_row(  # type: ignore[no-untyped-def]
         rounds[row] = 0
         return
     order = np.empty(m, dtype=np.int64)
-    _stable_order(x, order)  # kept in step with x: the median and next round's tables use it
+    _stable_order(x, order)  # kept in step with x: the median and next round use it
     med[0, row], tie[0, row] = _median(x, w, order)
     lo = np.inf
     hi = -np.inf
@@ -351,145 +513,100 @@ def _run_row(  # type: ignore[no-untyped-def]
         stop[row] = FIXED_POINT
         rounds[row] = 0
         return
+    # the round's state in sorted order, and flat m x m work arrays
     mm = m * m
-    dpow = np.empty(mm)
-    num = np.empty((m, m))
-    cum = np.empty((m + 1, m))
     npair = m * (m - 1) // 2
-    base = np.empty(3 * npair)  # d, 0.5 - d/2, 0.5 + d/2 for every pair i < j
+    xs = np.empty(m + 1)  # xs[m] = inf ends the midpoint searches
+    ws = np.empty(m)
+    ss = np.empty(m)
+    G = np.empty(mm)
+    Lg = np.empty(mm)
+    Ls = np.empty(mm)
+    Lf = np.empty(mm)
+    D = np.empty(mm)
+    cum = np.empty(mm + m)
+    N = np.empty(mm)
+    NT = np.empty(mm)
+    lo_tab = np.zeros(mm, dtype=np.int64)
+    le_tab = np.zeros(mm, dtype=np.int64)
+    base = np.empty(3 * npair)
     plog = np.empty(3 * npair)
-    lo_tab = np.zeros((m, m), dtype=np.int64)
-    le_tab = np.zeros((m, m), dtype=np.int64)
-    log_half = np.log(0.5)
-    ones = np.ones(m)
-    r = np.empty(m)
-    danger = np.empty(m)
-    xn = np.empty(m)
     ybuf = np.empty(2 * mm)
     ebuf = np.empty(2 * mm)
-    gap = np.empty((m, m))
+    term = np.empty(m)
+    danger = np.empty(m)
+    r = np.empty(m)
+    xn = np.empty(m)
     eu_ij = np.empty(m)
     eu_ji = np.empty(m)
+    rank = np.empty(m, dtype=np.int64)
     code = MAX_ROUNDS
     done = 0
     for t in range(1, max_rounds + 1):
-        q = 0
-        for i in range(m):
-            gap[i, i] = 0.0
-            for j in range(i + 1, m):
-                g = abs(x[i] - x[j]) / rho
-                gap[i, j] = g
-                gap[j, i] = g
-                half = 0.5 * g
-                base[q] = g
-                base[npair + q] = 0.5 - half
-                base[2 * npair + q] = 0.5 + half
-                q += 1
-        vlog(base, plog)
-        # 1. risk exponents, every r = 1
-        p = _probabilities(
-            x, order, w, ones, True, gap, plog, all_triples, dpow, cum, num, ybuf,
-            lo_tab, le_tab, False,
-        )  # fmt: skip
-        for i in range(m):
-            tot = 0.0
-            for j in range(m):
-                if j == i:
-                    continue
-                half = 0.5 * gap[i, j]
-                us = 2 - 4 * (0.5 - half)
-                uf = 2 - 4 * (0.5 + half)
-                pj = p[j, i]
-                tot += (sv[i] * (pj * us + (1 - pj) * uf) + (1 - sv[i]) * us) - 0.0
-            danger[i] = tot
+        for p in range(m):
+            k = order[p]
+            xs[p] = x[k]
+            ws[p] = w[k]
+            ss[p] = sv[k]
+        xs[m] = np.inf
+        _pair_logs(xs, m, rho, G, base, plog, Lg, Ls, Lf)
+        # 1. risk exponents, every r = 1 (so D = G)
+        scale = _table(xs, ws, G, cum, N, NT, lo_tab, le_tab, False, all_triples)
+        _danger(G, NT, ss, scale, m, term, danger)
         dmax = -np.inf
         dmin = np.inf
-        for i in range(m):
-            dmax = max(dmax, danger[i])
-            dmin = min(dmin, danger[i])
+        for p in range(m):
+            dmax = max(dmax, danger[p])
+            dmin = min(dmin, danger[p])
         span = dmax - dmin
         if not span > 0:
             code = EQUAL_DANGER
             break
-        for i in range(m):
-            big_r = (2 * danger[i] - dmax - dmin) / span
-            r[i] = (1 - big_r / 3.0) / (1 + big_r / 3.0)
-        # 2. offers with the new exponents
-        p = _probabilities(
-            x, order, w, r, False, gap, plog, all_triples, dpow, cum, num, ybuf,
-            lo_tab, le_tab, True,
-        )  # fmt: skip
-        q = 0
-        for i in range(m):
-            ri = r[i]
-            ybuf[i * m + i] = ri * log_half
-            ybuf[mm + i * m + i] = ri * log_half
-            for j in range(i + 1, m):
-                rj = r[j]
-                vs = plog[npair + q]
-                vf = plog[2 * npair + q]
-                ybuf[i * m + j] = ri * vs
-                ybuf[j * m + i] = rj * vs
-                ybuf[mm + i * m + j] = ri * vf
-                ybuf[mm + j * m + i] = rj * vf
-                q += 1
+        for p in range(m):
+            big_r = (2 * danger[p] - dmax - dmin) / span
+            r[p] = (1 - big_r / 3.0) / (1 + big_r / 3.0)
+        # 2. the probabilities again with D[k, a] = G[k, a] ** r_k
+        for k in range(m):
+            rk = r[_U(k)]
+            for a in range(m):
+                ybuf[_U(k * m + a)] = rk * Lg[_U(k * m + a)]
+        vexp(ybuf, D, mm)
+        for k in range(m):
+            if r[k] == 1.0:
+                for a in range(m):
+                    D[_U(k * m + a)] = G[_U(k * m + a)]
+        scale = _table(xs, ws, D, cum, N, NT, lo_tab, le_tab, True, all_triples)
+        # 3. offers: each actor's utilities of success (1/2 - g/2)**r_p and failure
+        for p in range(m):
+            rp = r[_U(p)]
+            for j in range(m):
+                ybuf[_U(p * m + j)] = rp * Ls[_U(p * m + j)]
+                ybuf[_U(mm + p * m + j)] = rp * Lf[_U(p * m + j)]
         vexp(ybuf, ebuf, 2 * mm)
         moved = False
-        for i in range(m):
-            ri = r[i]
-            usq = 2 - 4 * (0.5**ri)
-            si = sv[i]
+        for p in range(m):
+            xp = xs[_U(p)]
+            sp = ss[_U(p)]
+            usq = 2 - 4 * ebuf[_U(p * m + p)]  # the diagonal holds 0.5 ** r_p
             for j in range(m):
-                us = 2 - 4 * ebuf[i * m + j]
-                uf = 2 - 4 * ebuf[mm + i * m + j]
-                pij = p[i, j]
-                pji = p[j, i]
-                eu_ij[j] = (sv[j] * (pij * us + (1 - pij) * uf) + (1 - sv[j]) * us) - usq
-                eu_ji[j] = (si * (pji * us + (1 - pji) * uf) + (1 - si) * us) - usq
-            best_kind = NONE
-            best_key = np.inf
-            best_pos = x[i]
-            for j in range(m):
-                if x[j] == x[i]:
-                    continue
-                e_ij = eu_ij[j]
-                e_ji = eu_ji[j]
-                kind = NONE
-                if e_ji > e_ij and e_ij > 0:
-                    kind = CONFRONTATION
-                elif e_ji > 0 and e_ij < 0:
-                    if e_ji > abs(e_ij):
-                        kind = COMPROMISE
-                    elif capitulation_paper and e_ji < abs(e_ij):
-                        kind = CAPITULATION
-                if kind == NONE:
-                    continue
-                if kind == COMPROMISE:
-                    pos = x[i] + (x[j] - x[i]) * abs(e_ij / e_ji)
-                    if compromise_weighted:
-                        key = (abs(e_ij) * x[i] + abs(e_ji) * x[j]) / (abs(e_ij) + abs(e_ji))
-                    else:
-                        key = abs(x[i] - pos)
-                else:
-                    pos = x[j]
-                    key = abs(x[i] - pos)
-                # precedence: confrontation > compromise > capitulation; first on ties
-                rank = 3 if kind == CONFRONTATION else (2 if kind == COMPROMISE else 1)
-                best_rank = (
-                    3
-                    if best_kind == CONFRONTATION
-                    else (2 if best_kind == COMPROMISE else (1 if best_kind else 0))
-                )
-                if rank > best_rank or (rank == best_rank and key < best_key):
-                    best_kind = kind
-                    best_key = key
-                    best_pos = pos
-            xn[i] = best_pos
-            if best_pos != x[i]:
+                us = 2 - 4 * ebuf[_U(p * m + j)]
+                uf = 2 - 4 * ebuf[_U(mm + p * m + j)]
+                pij = N[_U(p * m + j)] * scale
+                pji = NT[_U(p * m + j)] * scale
+                sj = ss[_U(j)]
+                eu_ij[_U(j)] = (sj * (pij * us + (1 - pij) * uf) + (1 - sj) * us) - usq
+                eu_ji[_U(j)] = (sp * (pji * us + (1 - pji) * uf) + (1 - sp) * us) - usq
+            best = _ranks(eu_ij, eu_ji, xs, xp, capitulation_paper, rank, m)
+            pos = xp
+            if best > 0:
+                pos = _best(eu_ij, eu_ji, rank, best, xs, xp, order, compromise_weighted, m)
+            xn[p] = pos
+            if pos != xp:
                 moved = True
-        for i in range(m):
-            x[i] = xn[i]
-            risk[t - 1, row, ids[i]] = r[i]
+        for p in range(m):
+            k = order[p]
+            x[k] = xn[p]
+            risk[t - 1, row, ids[k]] = r[p]
         for i in range(n):
             traj[t, row, i] = traj[t - 1, row, i]
         for q in range(m):
