@@ -313,9 +313,10 @@ def _table(xs, ws, D, cum, N, NT, lo_tab, le_tab, reuse, all_triples):  # type: 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath={"contract"})
 def _danger(G, NT, ss, scale, m, term, danger):  # type: ignore[no-untyped-def]
-    """Each actor's danger: the sum over ``j`` of its expected utility of being challenged.
+    """Each actor's danger ``D_p``: the sum over the others ``j`` of ``EU_p(j -> p)``.
 
-    Four partial sums (the order of the additions is fixed, so the result is too).
+    With every ``r = 1`` (``NT[p, j] * scale`` is ``P[j, p]``; ``j = p`` adds exactly 0).
+    Four partial sums, in a fixed order, so the result is deterministic.
     """
     for p in range(m):
         sp = ss[_U(p)]
