@@ -205,3 +205,28 @@ def test_polynomial_coefficients_are_the_tools() -> None:
     assert exp_poly == EXP_POLY
     assert log_poly == LOG_POLY
     assert exp_err < 1e-17 and log_err < 1e-17
+
+
+def test_rows_that_stop_early_hold_their_last_state() -> None:
+    """Actors on three spots: most rows reach a fixed point within ten rounds."""
+    rng = np.random.default_rng(0)
+    n = 6
+    base = _issue(n)
+    inputs = BatchInputs.from_arrays(
+        base,
+        positions=rng.integers(0, 3, (40, n, 1)).astype(float) * 50.0,
+        saliences=rng.uniform(0.1, 1.0, (40, n, 1)),
+        capabilities=rng.uniform(0.1, 1.0, (40, n)),
+    )
+    kw = {"max_rounds": 10, "keep_trajectory": True}
+    a = forecast_batch(base, "eum", inputs, backend="numpy", **kw)
+    b = forecast_batch(base, "eum", inputs, backend="numba", **kw)
+    assert a.trajectory is not None and b.trajectory is not None
+    assert np.array_equal(a.rounds, b.rounds)
+    early = a.rounds < 10
+    assert early.sum() >= 3
+    np.testing.assert_allclose(b.trajectory, a.trajectory, rtol=0, atol=1e-9)
+    for row in np.nonzero(early)[0]:
+        last = int(a.rounds[row])
+        held = b.trajectory[row, last:]
+        assert np.array_equal(held, np.broadcast_to(held[0], held.shape))

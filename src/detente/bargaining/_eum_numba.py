@@ -96,10 +96,12 @@ LOG_POLY = (
 _E0, _E1, _E2, _E3, _E4, _E5, _E6, _E7, _E8, _E9, _E10, _E11 = EXP_POLY
 _L0, _L1, _L2, _L3, _L4, _L5, _L6, _L7 = LOG_POLY
 
-# rank of an offer's kind in the choice between offers (higher wins)
-_RANK_CONFRONTATION = 3
-_RANK_COMPROMISE = 2
-_RANK_CAPITULATION = 1
+# rank of an offer's kind in the choice between offers (higher wins); int32, since
+# AVX2 has no 64-bit integer multiply or select worth vectorising
+_RANK_CONFRONTATION = np.int32(3)
+_RANK_COMPROMISE = np.int32(2)
+_RANK_CAPITULATION = np.int32(1)
+_RANK_NONE = np.int32(0)
 
 
 def _bits_typer(typingctx, x):  # type: ignore[no-untyped-def]
@@ -131,7 +133,7 @@ _float: Any = intrinsic(_float_typer)
 @njit(cache=True, inline="always", error_model="numpy", fastmath={"contract"})
 def _exp(y):  # type: ignore[no-untyped-def]
     """``exp(y)``; ``y < -708`` gives 0."""
-    yc = min(max(y, -708.0), 709.0)
+    yc = min(y, 709.0)  # below -708 the result is replaced by 0 (last line)
     t = yc * _LOG2E + _ROUND
     k = t - _ROUND
     f = (yc - k * _LN2_HI) - k * _LN2_LO
@@ -231,8 +233,10 @@ def _pair_logs(xs, m, rho, G, base, plog, Lg, Ls, Lf):  # type: ignore[no-untype
             Lf[_U(p * m + p + 1 + i)] = plog[_U(2 * npair + off + i)]
         off += m - p - 1
     for p in range(1, m):
+        xp = xs[_U(p)]
         for q in range(p):
-            G[_U(p * m + q)] = G[_U(q * m + p)]
+            G[_U(p * m + q)] = (xp - xs[_U(q)]) / rho  # the same value as G[q, p]
+        for q in range(p):
             Lg[_U(p * m + q)] = Lg[_U(q * m + p)]
             Ls[_U(p * m + q)] = Ls[_U(q * m + p)]
             Lf[_U(p * m + q)] = Lf[_U(q * m + p)]
@@ -351,7 +355,7 @@ def _ranks(eu_ij, eu_ji, xs, xp, capitulation_paper, rank, m):  # type: ignore[n
     ``E_j > |E_i|``; capitulation (1, paper rule) if ``E_j < |E_i|``; else 0, and 0 for
     actors at ``xp`` (``E_i = eu_ij[j]``, ``E_j = eu_ji[j]``).
     """
-    top = 0
+    top = _RANK_NONE
     for j in range(m):
         e_ij = eu_ij[_U(j)]
         e_ji = eu_ji[_U(j)]
@@ -360,9 +364,10 @@ def _ranks(eu_ij, eu_ji, xs, xp, capitulation_paper, rank, m):  # type: ignore[n
         zone = (e_ji > 0.0) & (e_ij < 0.0)
         comp = zone & (e_ji > a_ij)
         capit = zone & capitulation_paper & (e_ji < a_ij)
-        kind = (
-            _RANK_CONFRONTATION * conf + _RANK_COMPROMISE * comp + _RANK_CAPITULATION * capit
-        ) * (xs[_U(j)] != xp)
+        kind = _RANK_CAPITULATION if capit else _RANK_NONE  # selects, not branches
+        kind = _RANK_COMPROMISE if comp else kind
+        kind = _RANK_CONFRONTATION if conf else kind
+        kind = kind if xs[_U(j)] != xp else _RANK_NONE
         rank[_U(j)] = kind
         top = max(top, kind)
     return top
@@ -542,7 +547,7 @@ def _run_row(  # type: ignore[no-untyped-def]
     xn = np.empty(m)
     eu_ij = np.empty(m)
     eu_ji = np.empty(m)
-    rank = np.empty(m, dtype=np.int64)
+    rank = np.empty(m, dtype=np.int32)
     code = MAX_ROUNDS
     done = 0
     for t in range(1, max_rounds + 1):
@@ -630,9 +635,22 @@ def _run_row(  # type: ignore[no-untyped-def]
 
 @njit(nogil=True, cache=True, error_model="numpy", fastmath={"contract"})
 def _run_rows(start, end, args):  # type: ignore[no-untyped-def]
-    """Rows ``start`` to ``end - 1``, without the GIL (so threads run them in parallel)."""
+    """Rows ``start`` to ``end - 1``, without the GIL (so threads run them in parallel).
+
+    A row that stops early keeps its last state (positions, median, mean, tie flag) in
+    the later rounds; its risk exponents stay NaN there.
+    """
+    max_rounds, traj, rounds = args[5], args[9], args[14]
+    med, tie, avg = args[11], args[12], args[13]
     for row in range(start, end):
         _run_row(row, *args)
+        done = rounds[row]
+        for t in range(done + 1, max_rounds + 1):
+            for i in range(traj.shape[2]):
+                traj[t, row, i] = traj[done, row, i]
+            med[t, row] = med[done, row]
+            tie[t, row] = tie[done, row]
+            avg[t, row] = avg[done, row]
     return 0
 
 

@@ -346,14 +346,7 @@ def _run_numba(
         params["compromise_choice"] == "weighted_position",
         traj, risk, med, tie, avg, rounds, stop,
     )  # fmt: skip
-    # rows that stopped early keep their last state in later rounds
-    t_idx = np.arange(t_max + 1)[:, None]
-    last = np.minimum(t_idx, rounds[None, :])
-    cols = np.arange(bsz)[None, :]
-    traj = traj[last, cols]
-    med = med[last, cols]
-    avg = avg[last, cols]
-    tie = tie[last, cols]
+    # (rows that stopped early already hold their last state in later rounds)
     w = cc * ss
     for t, b in zip(*np.nonzero(tie), strict=True):
         a = act[b]
