@@ -139,10 +139,10 @@ def test_first_round_agrees_with_ties_and_other_options(
     np.testing.assert_allclose(b.outcome, a.outcome, rtol=0, atol=1e-9)
 
 
-def _direct_numerators(x: np.ndarray, w: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """``N[a, b]``: the sum over voters strictly closer to ``x_a`` of ``w_k (d_kb - d_ka)``."""
-    gap = np.abs(x[:, None] - x[None, :])  # gap[k, a] = |x_k - x_a|
-    closer = gap[:, :, None] < gap[:, None, :]  # voter k closer to a than to b
+def _direct_numerators(x: np.ndarray, w: np.ndarray, u: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """``N[i, j]``: the sum over voters strictly closer to ``u_i`` of ``w_t (d_tj - d_ti)``."""
+    gap = np.abs(x[:, None] - u[None, :])  # gap[t, i] = |x_t - u_i|
+    closer = gap[:, :, None] < gap[:, None, :]  # voter t closer to u_i than to u_j
     terms = w[:, None, None] * (d[:, None, :] - d[:, :, None])
     return np.maximum((closer * terms).sum(axis=0), 0.0)
 
@@ -152,30 +152,33 @@ def _direct_numerators(x: np.ndarray, w: np.ndarray, d: np.ndarray) -> np.ndarra
 @given(m=st.integers(2, 12), seed=st.integers(0, 2**32 - 1))
 def test_probability_table_matches_the_direct_sum(all_triples: bool, m: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
-    # whole numbers: ties between actors and voters exactly on a midpoint are common
+    # whole numbers: actors share positions and voters sit exactly on midpoints
     xs = np.sort(rng.integers(0, 8, m).astype(float))
+    u, cnt = np.unique(xs, return_counts=True)
+    k = u.size
+    ends = np.cumsum(cnt)
     w = rng.uniform(0.1, 1.0, m)
-    d = np.abs(xs[:, None] - xs[None, :]) ** rng.uniform(0.5, 2.0, (m, 1))
-    num = _direct_numerators(xs, w, d)
-    flat = np.zeros(m * m)
-    out_n, out_t = flat.copy(), flat.copy()
-    lo, le = np.zeros(m * m, dtype=np.int64), np.zeros(m * m, dtype=np.int64)
-    args = (np.append(xs, np.inf), w, d.ravel().copy(), np.zeros(m * m + m), out_n, out_t, lo, le)
-    scale = _table(*args, False, all_triples)
+    d = np.abs(xs[:, None] - u[None, :]) ** rng.uniform(0.5, 2.0, (m, 1))
+    num = _direct_numerators(xs, w, u, d)
+    out_n, out_t = np.zeros(k * k), np.zeros(k * k)
+    lo, le = np.zeros(k * k, dtype=np.int64), np.zeros(k * k, dtype=np.int64)
+    head = (np.append(xs, np.inf), w, u, cnt.astype(float), ends, d.ravel().copy())
+    scale = _table(*head, np.zeros((m + 1) * k), out_n, out_t, lo, le, False, all_triples)
     if all_triples:
-        total = 2.0 * num.sum()
+        # the denominator runs over actor pairs: cnt_i * cnt_j of them between u_i and u_j
+        total = 2.0 * (cnt[:, None] * cnt[None, :] * num).sum()
         expected = num / total if total > 0 else np.zeros_like(num)
     else:
         den = num + num.T
         expected = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
         np.fill_diagonal(expected, 0.0)
-    got = out_n.reshape(m, m) * scale
+    got = out_n.reshape(k, k) * scale
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
-    np.testing.assert_array_equal(out_t.reshape(m, m), out_n.reshape(m, m).T)
-    # a second call with the positions' midpoints remembered gives the same table
-    again_n, again_t = np.zeros(m * m), np.zeros(m * m)
-    args2 = (args[0], w, args[2], np.zeros(m * m + m), again_n, again_t, lo, le)
-    assert _table(*args2, True, all_triples) == scale
+    np.testing.assert_array_equal(out_t.reshape(k, k), out_n.reshape(k, k).T)
+    # a second call with the midpoints' places remembered gives the same table
+    again_n, again_t = np.zeros(k * k), np.zeros(k * k)
+    again = _table(*head, np.zeros((m + 1) * k), again_n, again_t, lo, le, True, all_triples)
+    assert again == scale
     np.testing.assert_array_equal(again_n, out_n)
 
 

@@ -6,6 +6,12 @@ probability table, twice a round, more than numpy can stream in the time budget.
 kernel computes the same equations row by row (rows in parallel), each round in the
 actors' sorted order (index ``p`` is the ``p``-th actor from the left):
 
+* everything that depends on positions only is computed once per distinct position:
+  actors often land on each other's positions (after the first round of a random
+  30-actor issue about 21 distinct positions remain), so the gaps and their logs, the
+  probability tables (``k x k`` for ``k`` distinct positions), each voter's terms
+  (``m x k``) and each actor's utilities (``m x k``) shrink accordingly; sums over
+  actors become sums over positions weighted by how many actors sit there;
 * the probability tables in O(n^2): with voters sorted by position, the voters who
   prefer ``x_a`` to ``x_b`` are those on ``x_a``'s side of the midpoint, so each sum over
   voters is a difference of prefix sums over the sorted voters, and the midpoint's place
@@ -243,59 +249,58 @@ def _pair_logs(xs, m, rho, G, base, plog, Lg, Ls, Lf):  # type: ignore[no-untype
 
 
 @njit(cache=True, error_model="numpy", fastmath={"contract"})
-def _table(xs, ws, D, cum, N, NT, lo_tab, le_tab, reuse, all_triples):  # type: ignore[no-untyped-def]
-    """Probability numerators ``N[a, b]`` (and ``NT = N`` transposed) in O(m^2); the scale.
+def _table(xs, ws, u, cnt, ends, D, cum, N, NT, lo_tab, le_tab, reuse, all_triples):  # type: ignore[no-untyped-def]
+    """Probability numerators ``N[i, j]`` between positions (and ``NT = N`` transposed); the scale.
 
-    ``N[a, b]`` is the sum over the voters closer to ``x_a`` than to ``x_b`` of
-    ``w_k (D[k, b] - D[k, a])``, floored at 0 (``xs`` sorted, ``xs[m] = inf``; ``D`` and
-    the ``m x m`` arrays flat).  For ``a`` left of ``b`` those voters are the ``lo``
-    leftmost (strictly left of the midpoint), and the voters closer to ``x_b`` are those
-    from ``le`` on (strictly right of it), so each sum is a difference of the prefix
-    sums ``cum``.  ``lo``/``le`` depend on positions only: a second call in the same
-    round passes ``reuse``.  With ``probability="pair"`` ``N`` is normalised pair by
-    pair and the scale is 1; with ``all_triples`` the scale is the reciprocal of the
-    all-triples denominator (0 if that is 0): probabilities are ``N * scale``.
+    ``u`` holds the ``k`` distinct positions (sorted), ``cnt`` how many actors sit on each
+    and ``ends[i]`` how many sit on ``u[0..i]``; ``xs`` the ``m`` voters' positions
+    (sorted, ``xs[m] = inf``), ``ws`` their weights and ``D[t, j]`` (``m x k``) voter
+    ``t``'s distance term to ``u[j]``.  ``N[i, j]`` is the sum over the voters closer to
+    ``u[i]`` than to ``u[j]`` of ``w_t (D[t, j] - D[t, i])``, floored at 0.  For ``u[i]``
+    left of ``u[j]`` those voters are the ``lo`` leftmost (strictly left of the
+    midpoint), and the voters closer to ``u[j]`` are those from ``le`` on (strictly right
+    of it), so each sum is a difference of the prefix sums ``cum`` (``(m + 1) x k``).
+    ``lo``/``le`` depend on positions only: a second call in the same round passes
+    ``reuse``.  With ``probability="pair"`` ``N`` is normalised pair by pair and the
+    scale is 1; with ``all_triples`` the scale is the reciprocal of the all-triples
+    denominator over actors (0 if that is 0): probabilities are ``N * scale``.
     """
     m = ws.shape[0]
-    for a in range(m):
-        cum[_U(a)] = 0.0
+    k = u.shape[0]
+    for j in range(k):
+        cum[_U(j)] = 0.0
     for t in range(m):
         wt = ws[_U(t)]
-        for a in range(m):
-            cum[_U((t + 1) * m + a)] = cum[_U(t * m + a)] + wt * D[_U(t * m + a)]
-    last = m * m
+        for j in range(k):
+            cum[_U((t + 1) * k + j)] = cum[_U(t * k + j)] + wt * D[_U(t * k + j)]
+    last = m * k
     total0 = 0.0
     total1 = 0.0
-    for p in range(m):
-        xp = xs[_U(p)]
-        lo = p + 1  # the voters up to p are left of every midpoint with a voter to p's right
-        le = p + 1
-        N[_U(p * m + p)] = 0.0
-        NT[_U(p * m + p)] = 0.0
-        c_pm = cum[_U(last + p)]
-        for q in range(p + 1, m):
-            xq = xs[_U(q)]
-            if xp == xq:
-                N[_U(p * m + q)] = 0.0
-                NT[_U(p * m + q)] = 0.0
-                N[_U(q * m + p)] = 0.0
-                NT[_U(q * m + p)] = 0.0
-                continue
+    for i in range(k):
+        ui = u[_U(i)]
+        lo = ends[_U(i)]  # the voters on u[0..i] are left of every midpoint to u[i]'s right
+        le = lo
+        N[_U(i * k + i)] = 0.0
+        NT[_U(i * k + i)] = 0.0
+        c_im = cum[_U(last + i)]
+        ci = cnt[_U(i)]
+        for j in range(i + 1, k):
+            uj = u[_U(j)]
             if reuse:
-                lo = lo_tab[_U(p * m + q)]
-                le = le_tab[_U(p * m + q)]
+                lo = lo_tab[_U(i * k + j)]
+                le = le_tab[_U(i * k + j)]
             else:
-                mid = 0.5 * (xp + xq)
+                mid = 0.5 * (ui + uj)
                 lo += xs[_U(lo)] < mid  # the usual step, without a branch
                 while xs[_U(lo)] < mid:
                     lo += 1
                 le = max(le, lo)
                 while xs[_U(le)] <= mid:
                     le += 1
-                lo_tab[_U(p * m + q)] = lo
-                le_tab[_U(p * m + q)] = le
-            v_ab = cum[_U(lo * m + q)] - cum[_U(lo * m + p)]
-            v_ba = (c_pm - cum[_U(le * m + p)]) - (cum[_U(last + q)] - cum[_U(le * m + q)])
+                lo_tab[_U(i * k + j)] = lo
+                le_tab[_U(i * k + j)] = le
+            v_ab = cum[_U(lo * k + j)] - cum[_U(lo * k + i)]
+            v_ba = (c_im - cum[_U(le * k + i)]) - (cum[_U(last + j)] - cum[_U(le * k + j)])
             v_ab = v_ab if v_ab > 0.0 else 0.0
             v_ba = v_ba if v_ba > 0.0 else 0.0
             if not all_triples:
@@ -303,12 +308,13 @@ def _table(xs, ws, D, cum, N, NT, lo_tab, le_tab, reuse, all_triples):  # type: 
                 if den > 0.0:
                     v_ab = v_ab / den
                     v_ba = v_ba / den
-            total0 += v_ab
-            total1 += v_ba
-            N[_U(p * m + q)] = v_ab
-            N[_U(q * m + p)] = v_ba
-            NT[_U(q * m + p)] = v_ab
-            NT[_U(p * m + q)] = v_ba
+            pairs = ci * cnt[_U(j)]  # actor pairs between the two positions
+            total0 += pairs * v_ab
+            total1 += pairs * v_ba
+            N[_U(i * k + j)] = v_ab
+            N[_U(j * k + i)] = v_ba
+            NT[_U(j * k + i)] = v_ab
+            NT[_U(i * k + j)] = v_ba
     if not all_triples:
         return 1.0
     total = 2.0 * (total0 + total1)
@@ -316,34 +322,36 @@ def _table(xs, ws, D, cum, N, NT, lo_tab, le_tab, reuse, all_triples):  # type: 
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath={"contract"})
-def _danger(G, NT, ss, scale, m, term, danger):  # type: ignore[no-untyped-def]
+def _danger(G, NT, cnt, ss, dmap, scale, m, k, term, danger):  # type: ignore[no-untyped-def]
     """Each actor's danger ``D_p``: the sum over the others ``j`` of ``EU_p(j -> p)``.
 
-    With every ``r = 1`` (``NT[p, j] * scale`` is ``P[j, p]``; ``j = p`` adds exactly 0).
+    With every ``r = 1``; summed over positions ``g`` (``cnt[g]`` actors each;
+    ``NT[i, g] * scale`` is ``P[g, i]``; actors on ``p``'s own position add exactly 0).
     Four partial sums, in a fixed order, so the result is deterministic.
     """
     for p in range(m):
         sp = ss[_U(p)]
-        for j in range(m):
-            half = 0.5 * G[_U(p * m + j)]
+        i = dmap[_U(p)]
+        for g in range(k):
+            half = 0.5 * G[_U(i * k + g)]
             us = 2 - 4 * (0.5 - half)
             uf = 2 - 4 * (0.5 + half)
-            pj = NT[_U(p * m + j)] * scale
-            term[_U(j)] = sp * (pj * us + (1 - pj) * uf) + (1 - sp) * us
+            pj = NT[_U(i * k + g)] * scale
+            term[_U(g)] = cnt[_U(g)] * (sp * (pj * us + (1 - pj) * uf) + (1 - sp) * us)
         a0 = 0.0
         a1 = 0.0
         a2 = 0.0
         a3 = 0.0
-        j = 0
-        while j + 4 <= m:
-            a0 += term[_U(j)]
-            a1 += term[_U(j + 1)]
-            a2 += term[_U(j + 2)]
-            a3 += term[_U(j + 3)]
-            j += 4
-        while j < m:
-            a0 += term[_U(j)]
-            j += 1
+        g = 0
+        while g + 4 <= k:
+            a0 += term[_U(g)]
+            a1 += term[_U(g + 1)]
+            a2 += term[_U(g + 2)]
+            a3 += term[_U(g + 3)]
+            g += 4
+        while g < k:
+            a0 += term[_U(g)]
+            g += 1
         danger[_U(p)] = (a0 + a1) + (a2 + a3)
 
 
@@ -521,12 +529,17 @@ def _run_row(  # type: ignore[no-untyped-def]
         stop[row] = FIXED_POINT
         rounds[row] = 0
         return
-    # the round's state in sorted order, and flat m x m work arrays
+    # the round's state in sorted order; the distinct positions u (k of them); flat work
+    # arrays: m x k (voters x positions) and k x k (positions x positions), k <= m
     mm = m * m
     npair = m * (m - 1) // 2
     xs = np.empty(m + 1)  # xs[m] = inf ends the midpoint searches
     ws = np.empty(m)
     ss = np.empty(m)
+    ub = np.empty(m)
+    cntb = np.empty(m)
+    endsb = np.empty(m, dtype=np.int64)
+    dmap = np.empty(m, dtype=np.int64)
     G = np.empty(mm)
     Lg = np.empty(mm)
     Ls = np.empty(mm)
@@ -537,8 +550,8 @@ def _run_row(  # type: ignore[no-untyped-def]
     NT = np.empty(mm)
     lo_tab = np.zeros(mm, dtype=np.int64)
     le_tab = np.zeros(mm, dtype=np.int64)
-    base = np.empty(3 * npair)
-    plog = np.empty(3 * npair)
+    baseb = np.empty(3 * npair)
+    plogb = np.empty(3 * npair)
     ybuf = np.empty(2 * mm)
     ebuf = np.empty(2 * mm)
     term = np.empty(m)
@@ -547,20 +560,40 @@ def _run_row(  # type: ignore[no-untyped-def]
     xn = np.empty(m)
     eu_ij = np.empty(m)
     eu_ji = np.empty(m)
+    t1 = np.empty(m)
+    usg = np.empty(m)
+    eji = np.empty(m)
     rank = np.empty(m, dtype=np.int32)
     code = MAX_ROUNDS
     done = 0
     for t in range(1, max_rounds + 1):
+        k = 0
         for p in range(m):
-            k = order[p]
-            xs[p] = x[k]
-            ws[p] = w[k]
-            ss[p] = sv[k]
+            o = order[p]
+            xs[p] = x[o]
+            ws[p] = w[o]
+            ss[p] = sv[o]
+            if p == 0 or xs[p] != xs[p - 1]:
+                ub[k] = xs[p]
+                cntb[k] = 0.0
+                k += 1
+            cntb[k - 1] += 1.0
+            dmap[p] = k - 1
+            endsb[k - 1] = p + 1
         xs[m] = np.inf
-        _pair_logs(xs, m, rho, G, base, plog, Lg, Ls, Lf)
-        # 1. risk exponents, every r = 1 (so D = G)
-        scale = _table(xs, ws, G, cum, N, NT, lo_tab, le_tab, False, all_triples)
-        _danger(G, NT, ss, scale, m, term, danger)
+        u = ub[:k]
+        cnt = cntb[:k]
+        ends = endsb[:k]
+        mk = m * k
+        kpair = k * (k - 1) // 2
+        _pair_logs(u, k, rho, G, baseb[: 3 * kpair], plogb[: 3 * kpair], Lg, Ls, Lf)
+        # 1. risk exponents, every r = 1 (so voter t's term to u[j] is G[u(t), u[j]])
+        for v in range(m):
+            dv = dmap[_U(v)]
+            for j in range(k):
+                D[_U(v * k + j)] = G[_U(dv * k + j)]
+        scale = _table(xs, ws, u, cnt, ends, D, cum, N, NT, lo_tab, le_tab, False, all_triples)
+        _danger(G, NT, cnt, ss, dmap, scale, m, k, term, danger)
         dmax = -np.inf
         dmin = np.inf
         for p in range(m):
@@ -573,37 +606,46 @@ def _run_row(  # type: ignore[no-untyped-def]
         for p in range(m):
             big_r = (2 * danger[p] - dmax - dmin) / span
             r[p] = (1 - big_r / 3.0) / (1 + big_r / 3.0)
-        # 2. the probabilities again with D[k, a] = G[k, a] ** r_k
-        for k in range(m):
-            rk = r[_U(k)]
-            for a in range(m):
-                ybuf[_U(k * m + a)] = rk * Lg[_U(k * m + a)]
-        vexp(ybuf, D, mm)
-        for k in range(m):
-            if r[k] == 1.0:
-                for a in range(m):
-                    D[_U(k * m + a)] = G[_U(k * m + a)]
-        scale = _table(xs, ws, D, cum, N, NT, lo_tab, le_tab, True, all_triples)
+        # 2. the probabilities again with voter t's term G ** r_t
+        for v in range(m):
+            rv = r[_U(v)]
+            dv = dmap[_U(v)]
+            for j in range(k):
+                ybuf[_U(v * k + j)] = rv * Lg[_U(dv * k + j)]
+        vexp(ybuf, D, mk)
+        for v in range(m):
+            if r[v] == 1.0:
+                dv = dmap[_U(v)]
+                for j in range(k):
+                    D[_U(v * k + j)] = G[_U(dv * k + j)]
+        scale = _table(xs, ws, u, cnt, ends, D, cum, N, NT, lo_tab, le_tab, True, all_triples)
         # 3. offers: each actor's utilities of success (1/2 - g/2)**r_p and failure
         for p in range(m):
             rp = r[_U(p)]
-            for j in range(m):
-                ybuf[_U(p * m + j)] = rp * Ls[_U(p * m + j)]
-                ybuf[_U(mm + p * m + j)] = rp * Lf[_U(p * m + j)]
-        vexp(ybuf, ebuf, 2 * mm)
+            dv = dmap[_U(p)]
+            for j in range(k):
+                ybuf[_U(p * k + j)] = rp * Ls[_U(dv * k + j)]
+                ybuf[_U(mk + p * k + j)] = rp * Lf[_U(dv * k + j)]
+        vexp(ybuf, ebuf, 2 * mk)
         moved = False
         for p in range(m):
             xp = xs[_U(p)]
             sp = ss[_U(p)]
-            usq = 2 - 4 * ebuf[_U(p * m + p)]  # the diagonal holds 0.5 ** r_p
+            i = dmap[_U(p)]
+            usq = 2 - 4 * ebuf[_U(p * k + i)]  # own position: 0.5 ** r_p
+            for g in range(k):  # per position: what does not depend on the actor there
+                us = 2 - 4 * ebuf[_U(p * k + g)]
+                uf = 2 - 4 * ebuf[_U(mk + p * k + g)]
+                pig = N[_U(i * k + g)] * scale
+                pgi = NT[_U(i * k + g)] * scale
+                t1[_U(g)] = pig * us + (1 - pig) * uf
+                usg[_U(g)] = us
+                eji[_U(g)] = (sp * (pgi * us + (1 - pgi) * uf) + (1 - sp) * us) - usq
             for j in range(m):
-                us = 2 - 4 * ebuf[_U(p * m + j)]
-                uf = 2 - 4 * ebuf[_U(mm + p * m + j)]
-                pij = N[_U(p * m + j)] * scale
-                pji = NT[_U(p * m + j)] * scale
+                g = dmap[_U(j)]
                 sj = ss[_U(j)]
-                eu_ij[_U(j)] = (sj * (pij * us + (1 - pij) * uf) + (1 - sj) * us) - usq
-                eu_ji[_U(j)] = (sp * (pji * us + (1 - pji) * uf) + (1 - sp) * us) - usq
+                eu_ij[_U(j)] = (sj * t1[_U(g)] + (1 - sj) * usg[_U(g)]) - usq
+                eu_ji[_U(j)] = eji[_U(g)]
             best = _ranks(eu_ij, eu_ji, xs, xp, capitulation_paper, rank, m)
             pos = xp
             if best > 0:
@@ -612,9 +654,9 @@ def _run_row(  # type: ignore[no-untyped-def]
             if pos != xp:
                 moved = True
         for p in range(m):
-            k = order[p]
-            x[k] = xn[p]
-            risk[t - 1, row, ids[k]] = r[p]
+            o = order[p]
+            x[o] = xn[p]
+            risk[t - 1, row, ids[o]] = r[p]
         for i in range(n):
             traj[t, row, i] = traj[t - 1, row, i]
         for q in range(m):
