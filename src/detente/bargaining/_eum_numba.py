@@ -209,9 +209,11 @@ def vlog(x, out):  # type: ignore[no-untyped-def]
 def _pair_logs(xs, m, rho, G, base, plog, Lg, Ls, Lf):  # type: ignore[no-untyped-def]
     """Gaps ``G[p, q] = |x_p - x_q| / rho`` and the logs of the three bases of every pair.
 
-    ``xs[:m]`` is sorted.  ``Lg``, ``Ls`` and ``Lf`` receive ``log g``, ``log(1/2 - g/2)``
-    and ``log(1/2 + g/2)`` as full ``m x m`` matrices (diagonals ``-inf``, ``log 1/2``,
-    ``log 1/2``); each log is taken once per pair ``p < q`` (packed in ``base``).
+    ``xs[:m]`` are distinct positions, sorted (the kernel passes the ``k`` distinct
+    positions of a round).  ``Lg``, ``Ls`` and ``Lf`` receive ``log g``,
+    ``log(1/2 - g/2)`` and ``log(1/2 + g/2)`` as full ``m x m`` matrices (diagonals
+    ``-inf``, ``log 1/2``, ``log 1/2``); each log is taken once per pair ``p < q``
+    (packed in ``base``).
     """
     npair = m * (m - 1) // 2
     log_half = np.log(0.5)
