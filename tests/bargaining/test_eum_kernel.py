@@ -233,3 +233,18 @@ def test_rows_that_stop_early_hold_their_last_state() -> None:
         last = int(a.rounds[row])
         held = b.trajectory[row, last:]
         assert np.array_equal(held, np.broadcast_to(held[0], held.shape))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_a_position_range_narrower_than_the_positions_is_refused(backend: str) -> None:
+    from detente.errors import InputError
+
+    base = _issue(4)
+    inputs = BatchInputs.from_arrays(
+        base, positions=np.array([[[10.0], [30.0], [50.0], [90.0]]]), replicates=1
+    )
+    with pytest.raises(InputError, match="position_range"):
+        forecast_batch(base, "eum", inputs, backend=backend, position_range=50.0)
+    # a range covering the spread is fine; so is the spread itself
+    forecast_batch(base, "eum", inputs, backend=backend, position_range=80.0)
+    forecast_batch(base, "eum", inputs, backend=backend, position_range=100.0)

@@ -57,6 +57,7 @@ def test_outputs_and_refusal_to_overwrite(
         (["--param", "eum.max_rounds=many"], "not a number"),
         (["--param", "eum.variant=scholtz"], "did you mean 'scholz'"),
         (["--param", "novalue"], "KEY=VALUE"),
+        (["-m", "eum", "--param", "eum.position_range=5"], "eum.position_range"),
         (["--model", "eun"], "did you mean 'eum'"),
         (["--model", "mean", "--explain", "SActor-00"], "needs the expected-utility model"),
         (["--explain", "Nobody"], "unknown actor"),

@@ -393,6 +393,27 @@ def _replay_offers(
     return out
 
 
+def _check_position_range(x0: FloatArray, active: BoolArray, given: float | None) -> None:
+    """A given ``position_range`` must cover every issue's spread of initial positions.
+
+    Beyond it ``1/2 - d / (2 range)`` turns negative and the utilities (its fractional
+    powers) are undefined.
+    """
+    if given is None:
+        return
+    spread = np.where(active, x0, -np.inf).max(axis=1) - np.where(active, x0, np.inf).min(axis=1)
+    spread = np.where(np.isfinite(spread), spread, 0.0)
+    widest = float(spread.max(initial=0.0))
+    if widest > float(given) * (1.0 + 1e-12):
+        raise InputError(
+            f"position_range {float(given):g} is smaller than the spread of the initial "
+            f"positions on an issue ({widest:g}); utilities are undefined beyond it",
+            field="eum.position_range",
+            fix=f"leave position_range unset (auto: each issue's spread) or give at least "
+            f"{widest:g}.",
+        )
+
+
 def run_eum(
     x0: FloatArray,
     c: FloatArray,
@@ -421,6 +442,7 @@ def run_eum(
     -------
     EumRun
     """
+    _check_position_range(x0, active, params["position_range"])
     if _use_numba(params):
         run = _run_numba(x0, c, s, active, params)
         if record:
