@@ -95,18 +95,26 @@ def _issue(n: int) -> ScenarioArrays:
     )
 
 
+def _with_positions(
+    base: ScenarioArrays, rng: np.random.Generator, positions: np.ndarray
+) -> BatchInputs:
+    """Replicates of ``base`` with these ``(R, n, 1)`` positions and random weights."""
+    r, n = positions.shape[:2]
+    return BatchInputs.from_arrays(
+        base,
+        positions=positions,
+        saliences=rng.uniform(0.1, 1.0, (r, n, 1)),
+        capabilities=rng.uniform(0.1, 1.0, (r, n)),
+    )
+
+
 @settings(max_examples=15, deadline=None)
 @given(n=st.integers(3, 12), seed=st.integers(0, 2**32 - 1))
 def test_first_round_agrees_with_the_numpy_core(n: int, seed: int) -> None:
     """One round on random issues: both backends to rounding (the numpy core is the reference)."""
     rng = np.random.default_rng(seed)
     base = _issue(n)
-    inputs = BatchInputs.from_arrays(
-        base,
-        positions=rng.uniform(0, 100, (8, n, 1)),
-        saliences=rng.uniform(0.1, 1.0, (8, n, 1)),
-        capabilities=rng.uniform(0.1, 1.0, (8, n)),
-    )
+    inputs = _with_positions(base, rng, rng.uniform(0, 100, (8, n, 1)))
     runs = {
         b: forecast_batch(base, "eum", inputs, max_rounds=1, backend=b) for b in ("numpy", "numba")
     }
@@ -124,12 +132,7 @@ def test_first_round_agrees_with_ties_and_other_options(
     """Whole-number positions put actors on the same spot and voters on midpoints."""
     rng = np.random.default_rng(seed)
     base = _issue(n)
-    inputs = BatchInputs.from_arrays(
-        base,
-        positions=rng.integers(0, 6, (8, n, 1)).astype(float) * 20.0,
-        saliences=rng.uniform(0.1, 1.0, (8, n, 1)),
-        capabilities=rng.uniform(0.1, 1.0, (8, n)),
-    )
+    inputs = _with_positions(base, rng, rng.integers(0, 6, (8, n, 1)).astype(float) * 20.0)
     runs = {
         b: forecast_batch(base, "eum", inputs, max_rounds=1, backend=b, **options)
         for b in ("numpy", "numba")
@@ -215,12 +218,7 @@ def test_rows_that_stop_early_hold_their_last_state() -> None:
     rng = np.random.default_rng(0)
     n = 6
     base = _issue(n)
-    inputs = BatchInputs.from_arrays(
-        base,
-        positions=rng.integers(0, 3, (40, n, 1)).astype(float) * 50.0,
-        saliences=rng.uniform(0.1, 1.0, (40, n, 1)),
-        capabilities=rng.uniform(0.1, 1.0, (40, n)),
-    )
+    inputs = _with_positions(base, rng, rng.integers(0, 3, (40, n, 1)).astype(float) * 50.0)
     kw = {"max_rounds": 10, "keep_trajectory": True}
     a = forecast_batch(base, "eum", inputs, backend="numpy", **kw)
     b = forecast_batch(base, "eum", inputs, backend="numba", **kw)
