@@ -328,7 +328,7 @@ def _run_numba(
     cc = np.ascontiguousarray(np.where(act, c, 0.0), dtype=np.float64)
     ss = np.ascontiguousarray(np.where(act, s, 0.0), dtype=np.float64)
     if params["position_range"] is None:
-        rho = np.where(act, x, -np.inf).max(axis=1) - np.where(act, x, np.inf).min(axis=1)
+        rho = _spread(x, act)
         rho = np.where(np.isfinite(rho), rho, 0.0)
     else:
         rho = np.full(bsz, float(params["position_range"]))
@@ -378,7 +378,7 @@ def _replay_offers(
     ss = np.where(active, s, 0.0)
     xs0 = np.where(active, x0, 0.0)
     if params["position_range"] is None:
-        rho = np.where(active, xs0, -np.inf).max(axis=1) - np.where(active, xs0, np.inf).min(axis=1)
+        rho = _spread(xs0, active)
     else:
         rho = np.full(x0.shape[0], float(params["position_range"]))
     out = []
@@ -393,6 +393,11 @@ def _replay_offers(
     return out
 
 
+def _spread(x: FloatArray, active: BoolArray) -> FloatArray:
+    """Max - min of each row's active positions (-inf for a row with none)."""
+    return np.where(active, x, -np.inf).max(axis=1) - np.where(active, x, np.inf).min(axis=1)
+
+
 def _check_position_range(x0: FloatArray, active: BoolArray, given: float | None) -> None:
     """A given ``position_range`` must cover every issue's spread of initial positions.
 
@@ -401,7 +406,7 @@ def _check_position_range(x0: FloatArray, active: BoolArray, given: float | None
     """
     if given is None:
         return
-    spread = np.where(active, x0, -np.inf).max(axis=1) - np.where(active, x0, np.inf).min(axis=1)
+    spread = _spread(x0, active)
     spread = np.where(np.isfinite(spread), spread, 0.0)
     widest = float(spread.max(initial=0.0))
     if widest > float(given) * (1.0 + 1e-12):
