@@ -368,7 +368,17 @@ class _ConditionalLogit:
             grad = -(zs.T @ (target - p)) + penalty * beta
             return nll + 0.5 * penalty * float(beta @ beta), grad
 
-        res = minimize(loss, np.zeros(zs.shape[1]), jac=True, method="L-BFGS-B")
+        # The penalised loss is strictly convex, so it has one minimum; solving to a
+        # tight tolerance makes the fit that minimum rather than wherever a given
+        # scipy release's default stopping rule happens to halt (their defaults moved
+        # the cross-validated MAE by 0.15 between releases).
+        res = minimize(
+            loss,
+            np.zeros(zs.shape[1]),
+            jac=True,
+            method="L-BFGS-B",
+            options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 10_000},
+        )
         self.beta = np.asarray(res.x, dtype=np.float64)
         return self
 
