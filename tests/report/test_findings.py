@@ -10,23 +10,20 @@ import pandas as pd
 import pytest
 from numpy.typing import NDArray
 
-from detente.report.findings import forecast_findings, strategy_findings, swing_findings
-from detente.report.negotiation import (
+from detente.pipeline.results import (
     NegotiationResults,
-    challenge_table,
-    forecast_table,
-    negotiation_section,
-    trajectory_table,
-)
-from detente.report.strategy import (
     OutcomeInfo,
     PrimQuestion,
     StrategyResults,
-    box_phrases,
+    challenge_table,
+    forecast_table,
     histogram_table,
     pairwise_table,
-    strategy_section,
+    trajectory_table,
 )
+from detente.report.findings import forecast_findings, strategy_findings, swing_findings
+from detente.report.negotiation import negotiation_section
+from detente.report.strategy import box_phrases, strategy_section
 from detente.scenario import load_scenario
 from report_helpers import small_scenario
 

@@ -10,14 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detente.pipeline.results import OutcomeInfo, StrategyResults
 from detente.report import charts
 from detente.report.labels import describe, label_of, score_column, strategy_label, unit_of
-from detente.report.strategy import (
-    OutcomeInfo,
-    StrategyResults,
-    box_phrases,
-    strategy_section,
-)
+from detente.report.strategy import box_phrases, strategy_section
 
 
 def test_every_partnership_name_has_a_label_and_no_code_style_unit() -> None:
@@ -163,7 +159,7 @@ def test_constant_strategy_is_named_not_drawn() -> None:
 
 
 def test_histogram_of_a_discrete_outcome_has_one_bin_per_value() -> None:
-    from detente.report.strategy import histogram_table
+    from detente.pipeline.results import histogram_table
 
     m = np.array([[0.0, 1 / 3, 1 / 3, 1.0], [2 / 3, 2 / 3, 1.0, 1.0]])
     h = histogram_table(m, ["a", "b"], bins=30)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.report import capabilities, claims, engines
+from detente.pipeline import engines
+from detente.report import capabilities, claims
 from detente.scenario import load_scenario
 from support import REPO
 
@@ -76,7 +77,8 @@ def test_negotiation_engines_on_the_example(example) -> None:  # type: ignore[no
     assert set(res.forecasts) == set(bargaining.list_models())
     assert res.swings is not None and len(res.swings) == len(res.forecasts) * len(scenario.stances)
     # KTAB's quadrant map of the spatial model: one point per first-turn challenge
-    from detente.report.negotiation import negotiation_section, smp_challenge_table
+    from detente.pipeline.results import smp_challenge_table
+    from detente.report.negotiation import negotiation_section
 
     ch = smp_challenge_table(res)
     ev = res.forecasts["smp"].events

@@ -11,8 +11,9 @@ Modules: :mod:`~detente.report.figures` (figures, panels, sections, findings),
 section (:mod:`~detente.report.case`, :mod:`~detente.report.capabilities`,
 :mod:`~detente.report.claims`, :mod:`~detente.report.negotiation`,
 :mod:`~detente.report.strategy`), :mod:`~detente.report.findings`,
-:mod:`~detente.report.engines` (runs the engines), :mod:`~detente.report.html`,
-:mod:`~detente.report.summary`, :mod:`~detente.report.store`.
+:mod:`~detente.report.html`, :mod:`~detente.report.summary`,
+:mod:`~detente.report.store`.  The engines are run by :mod:`detente.pipeline`; this
+package only renders what they produce.
 """
 
 from detente.report.analyze import AnalyzeResult, analyze

@@ -37,7 +37,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from detente._version import __version__
 from detente.errors import InputError
-from detente.report import capabilities, claims, engines, findings, negotiation, strategy
+from detente.pipeline import engines
+from detente.pipeline.results import forecast_table
+from detente.report import capabilities, claims, findings, negotiation, strategy
 from detente.report.case import case_section, inputs_frames
 from detente.report.figures import Finding, Section
 from detente.report.html import ReportMeta, render_html
@@ -314,7 +316,7 @@ def analyze(
             step("sections")
             found: list[Finding] = [*cap_findings, *claim_findings]
             if neg.unavailable is None:
-                table = negotiation.forecast_table(neg, scenario)
+                table = forecast_table(neg, scenario)
                 found += findings.forecast_findings(table, scenario)
                 found += findings.swing_findings(neg.swings, scenario)
             found += findings.strategy_findings(lab)

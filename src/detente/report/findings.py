@@ -14,15 +14,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from detente.pipeline.results import StrategyResults, pairwise_table
 from detente.report.figures import Finding, safe_token
 from detente.report.labels import (
     phrase_of,
     rank_phrase,
+    shown_units,
     strategy_label,
     unit_after_number,
     unit_of,
 )
-from detente.report.strategy import StrategyResults, box_phrases, pairwise_table
+from detente.report.strategy import box_phrases
 from detente.scenario import Scenario
 
 __all__ = ["forecast_findings", "rank_findings", "strategy_findings"]
@@ -142,7 +144,7 @@ def strategy_findings(res: StrategyResults) -> list[Finding]:
     best = res.ranking[0]
     judged = res.outcome
     judged_label = phrase_of(judged)
-    unit = unit_of(judged, res.units)
+    unit = unit_of(judged, shown_units(res.units, res.model_units))
     scores = res.scores
     if scores is not None and len(scores):
         row = scores[scores["strategy"] == best]
@@ -193,7 +195,9 @@ def strategy_findings(res: StrategyResults) -> list[Finding]:
                 text += f" (equal in {tie:.0%})"
             q = prim_by_pair.get((a, b))
             if q is not None and q.boxes:
-                words = box_phrases(q.boxes[0]["limits"], res.bounds, res.units)
+                words = box_phrases(
+                    q.boxes[0]["limits"], res.bounds, shown_units(res.units, res.model_units)
+                )
                 if words:
                     text += (
                         f". It does worse mainly when {_series(words)}: a PRIM box "

@@ -29,6 +29,7 @@ __all__ = [
     "phrase_of",
     "rank_phrase",
     "score_column",
+    "shown_units",
     "strategy_label",
     "unit_after_number",
     "unit_of",
@@ -184,6 +185,18 @@ def unit_of(name: str, units: Mapping[str, str] | None = None) -> str:
         return _CODE_UNITS.get(given, given)
     known = LABELS.get(name)
     return known.unit if known is not None else ""
+
+
+def shown_units(units: Mapping[str, str], model_units: Mapping[str, str]) -> dict[str, str]:
+    """The units a report shows for the strategy lab's parameters and outcomes.
+
+    The scenario's own unit wins; else the partnership model's, unless this table has
+    a label (and unit) for the parameter, which then reads better than the model's
+    code-style unit.
+    """
+    shown = {k: v for k, v in model_units.items() if v and k not in LABELS}
+    shown.update({k: v for k, v in units.items() if v})
+    return shown
 
 
 #: The partnership model's code-style units and their words.

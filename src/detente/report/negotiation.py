@@ -18,321 +18,22 @@ The builders here take the engines' results as plain objects
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
+from detente.pipeline.results import (
+    NegotiationResults,
+    challenge_table,
+    forecast_table,
+    smp_challenge_table,
+    trajectory_table,
+)
 from detente.report import charts
 from detente.report.figures import Figure, Panel, Section, safe_token
 from detente.scenario import Scenario
 
 __all__ = [
-    "ForecastLike",
-    "NegotiationResults",
-    "challenge_table",
-    "forecast_table",
     "negotiation_section",
-    "smp_challenge_table",
-    "swing_table",
-    "trajectory_table",
 ]
-
-#: Models whose rounds are drawn (when they ran and kept a trajectory).
-ITERATIVE = ("smp", "eum")
-
-
-class ForecastLike(Protocol):
-    """What the report reads from a forecast (``detente.bargaining.Forecast``)."""
-
-    model: str
-    actor_ids: tuple[str, ...]
-    issue_ids: tuple[str, ...]
-    outcome: NDArray[np.float64]
-    trajectory: NDArray[np.float64] | None
-    rounds: int
-    converged: bool
-    stop_reason: str
-    events: pd.DataFrame | None
-    notes: tuple[str, ...]
-
-
-@dataclass
-class NegotiationResults:
-    """Everything the forecast panels draw.
-
-    Attributes
-    ----------
-    forecasts
-        Point forecast per model name.
-    labels
-        Display label per model name.
-    failures
-        Models that could not run on this scenario, with the reason.
-    draws
-        Per model, ``(R, k)`` forecasts over ``R`` Monte Carlo draws of the inputs;
-        empty when the run has no draws.
-    draws_note
-        Why there are no draws (shown in the panel), or how they were made.
-    swings
-        One-at-a-time sensitivity rows (see :func:`swing_table`), or ``None``.
-    swings_note
-        Why there are no swings, or how they were made.
-    unavailable
-        Why no forecast could be made at all (the engine is missing...).
-    """
-
-    forecasts: dict[str, ForecastLike] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
-    failures: dict[str, str] = field(default_factory=dict)
-    draws: dict[str, NDArray[np.float64]] = field(default_factory=dict)
-    draws_note: str = ""
-    swings: pd.DataFrame | None = None
-    swings_note: str = ""
-    unavailable: str | None = None
-
-
-def _label(res: NegotiationResults, model: str) -> str:
-    return res.labels.get(model, model)
-
-
-def forecast_table(res: NegotiationResults, scenario: Scenario) -> pd.DataFrame:
-    """Every model's forecast on every issue, with intervals from the draws.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``issue, issue_label, model, model_label, point, p05, p25, median,
-        p75, p95, n_draws, status_quo, nearest_anchor``.
-    """
-    rows = []
-    for j, issue in enumerate(scenario.issues):
-        sq = math.nan if issue.status_quo is None else float(issue.status_quo)
-        for model, fc in res.forecasts.items():
-            point = float(fc.outcome[j])
-            row: dict[str, Any] = {
-                "issue": issue.id,
-                "issue_label": issue.label,
-                "model": model,
-                "model_label": _label(res, model),
-                "point": point,
-            }
-            d = res.draws.get(model)
-            if d is not None and d.shape[0] > 0:
-                col = d[:, j]
-                col = col[np.isfinite(col)]
-                qs = np.quantile(col, [0.05, 0.25, 0.5, 0.75, 0.95]) if col.size else [math.nan] * 5
-                row.update(
-                    {
-                        "p05": float(qs[0]),
-                        "p25": float(qs[1]),
-                        "median": float(qs[2]),
-                        "p75": float(qs[3]),
-                        "p95": float(qs[4]),
-                        "n_draws": int(col.size),
-                    }
-                )
-            else:
-                row.update(
-                    {k: math.nan for k in ("p05", "p25", "median", "p75", "p95")} | {"n_draws": 0}
-                )
-            row["status_quo"] = sq
-            row["nearest_anchor"] = issue.anchor_text(point) if math.isfinite(point) else ""
-            rows.append(row)
-    cols = [
-        "issue",
-        "issue_label",
-        "model",
-        "model_label",
-        "point",
-        "p05",
-        "p25",
-        "median",
-        "p75",
-        "p95",
-        "n_draws",
-        "status_quo",
-        "nearest_anchor",
-    ]
-    return pd.DataFrame(rows, columns=cols)
-
-
-def trajectory_table(res: NegotiationResults, j: int) -> pd.DataFrame:
-    """Positions by round on issue ``j`` for the iterative models that kept them."""
-    frames = []
-    for model in ITERATIVE:
-        fc = res.forecasts.get(model)
-        if fc is None or fc.trajectory is None:
-            continue
-        traj = np.asarray(fc.trajectory)[:, :, j]
-        t, n = traj.shape
-        turn, actor = np.meshgrid(np.arange(t), np.arange(n), indexing="ij")
-        flat = traj.reshape(-1)
-        keep = np.isfinite(flat)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "model": _label(res, model),
-                    "turn": turn.reshape(-1)[keep],
-                    "actor": np.asarray(fc.actor_ids, dtype=object)[actor.reshape(-1)[keep]],
-                    "position": flat[keep],
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame({"model": [], "turn": [], "actor": [], "position": []})
-    return pd.concat(frames, ignore_index=True)
-
-
-def _with_labels(df: pd.DataFrame) -> pd.DataFrame:
-    """Add a ``label`` column, "challenger → target", to a challenge table."""
-    df = df.reset_index(drop=True)
-    texts = [f"{a} → {b}" for a, b in zip(df["challenger"], df["target"], strict=True)]
-    return df.assign(label=pd.Series(texts, index=df.index, dtype=object))
-
-
-_CHALLENGE_COLUMNS = ["model", "turn", "challenger", "target", "gain_challenger", "gain_target"]
-
-
-def challenge_table(res: NegotiationResults, issue_id: str) -> pd.DataFrame:
-    """First-round challenges on one issue in the expected-utility model.
-
-    Reads the forecasts' ``events`` (columns ``turn, actor, target, kind, issue,
-    eu_actor, eu_target``): the rows of kind ``challenge`` in the first round in which
-    any challenge was made.  ``gain_challenger`` is the challenger's expected utility
-    of challenging, ``gain_target`` the target's expected utility of challenging the
-    challenger back (:mod:`detente.bargaining.eum`); ``label`` reads "challenger →
-    target".
-    """
-    frames = []
-    needed = {"turn", "actor", "target", "kind", "issue", "eu_actor", "eu_target"}
-    for model in ITERATIVE:
-        fc = res.forecasts.get(model)
-        ev = None if fc is None else fc.events
-        if ev is None or ev.empty or not needed <= set(ev.columns):
-            continue
-        rows = ev[(ev["issue"] == issue_id) & (ev["kind"] == "challenge")]
-        if rows.empty:
-            continue
-        first = rows[rows["turn"] == rows["turn"].min()]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "model": _label(res, model),
-                    "turn": first["turn"].to_numpy(),
-                    "challenger": first["actor"].astype(str).to_numpy(),
-                    "target": first["target"].astype(str).to_numpy(),
-                    "gain_challenger": first["eu_actor"].astype(float).to_numpy(),
-                    "gain_target": first["eu_target"].astype(float).to_numpy(),
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame({c: [] for c in [*_CHALLENGE_COLUMNS, "label"]})
-    return _with_labels(pd.concat(frames, ignore_index=True))
-
-
-def smp_challenge_table(res: NegotiationResults) -> pd.DataFrame:
-    """The spatial model's first-turn challenges: KTAB's quadrant-map data.
-
-    Reads the ``smp`` forecast's ``events``: each actor's challenge in the first turn,
-    with ``gain_challenger`` the challenger's expected utility change (KTAB's "E[ΔU] to
-    Initiator"), ``gain_target`` the target's expected utility change from the same
-    challenge (KTAB's "E[ΔU] to Receiver"), both as the challenger estimates them, and
-    ``p_win`` its estimate that it wins.  A spatial-model challenge is over the whole
-    position vector, every issue at once.
-    """
-    cols = [*_CHALLENGE_COLUMNS, "p_win", "label"]
-    fc = res.forecasts.get("smp")
-    ev = None if fc is None else fc.events
-    needed = {"turn", "actor", "target", "kind", "gain", "target_gain", "p_win"}
-    if ev is None or ev.empty or not needed <= set(ev.columns):
-        return pd.DataFrame({c: [] for c in cols})
-    rows = ev[ev["kind"] == "challenge"]
-    if rows.empty:
-        return pd.DataFrame({c: [] for c in cols})
-    first = rows[rows["turn"] == rows["turn"].min()]
-    df = pd.DataFrame(
-        {
-            "model": _label(res, "smp"),
-            "turn": first["turn"].to_numpy(),
-            "challenger": first["actor"].astype(str).to_numpy(),
-            "target": first["target"].astype(str).to_numpy(),
-            "gain_challenger": first["gain"].astype(float).to_numpy(),
-            "gain_target": first["target_gain"].astype(float).to_numpy(),
-            "p_win": first["p_win"].astype(float).to_numpy(),
-        }
-    )
-    return _with_labels(df)[cols]
-
-
-def swing_table(
-    issue_ids: Sequence[str],
-    actor_ids: Sequence[str],
-    model: str,
-    low: NDArray[np.float64],
-    high: NDArray[np.float64],
-    at_low: NDArray[np.float64],
-    at_high: NDArray[np.float64],
-) -> pd.DataFrame:
-    """One-at-a-time swings of one model's forecast, as a tidy table.
-
-    Parameters
-    ----------
-    issue_ids, actor_ids
-        Axis labels.
-    model
-        The model whose forecast moved.
-    low, high
-        ``(n, k)`` the positions tried for each actor and issue (NaN: not tried).
-    at_low, at_high
-        ``(n, k)`` the model's forecast on that issue with the actor at ``low`` /
-        ``high`` and everything else at its point value.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``model, issue, actor, position_low, position_high, forecast_low,
-        forecast_high, swing`` with ``swing = |forecast_high - forecast_low|``,
-        sorted by issue then swing (largest first).
-    """
-    rows = []
-    for a, actor in enumerate(actor_ids):
-        for j, issue in enumerate(issue_ids):
-            if not (np.isfinite(low[a, j]) and np.isfinite(high[a, j])):
-                continue
-            rows.append(
-                {
-                    "model": model,
-                    "issue": issue,
-                    "actor": actor,
-                    "position_low": float(low[a, j]),
-                    "position_high": float(high[a, j]),
-                    "forecast_low": float(at_low[a, j]),
-                    "forecast_high": float(at_high[a, j]),
-                    "swing": float(abs(at_high[a, j] - at_low[a, j])),
-                }
-            )
-    df = pd.DataFrame(
-        rows,
-        columns=[
-            "model",
-            "issue",
-            "actor",
-            "position_low",
-            "position_high",
-            "forecast_low",
-            "forecast_high",
-            "swing",
-        ],
-    )
-    return df.sort_values(["issue", "swing"], ascending=[True, False], kind="stable").reset_index(
-        drop=True
-    )
 
 
 def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.DataFrame) -> Panel:
@@ -379,7 +80,7 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
         smp_note = (
             " The spatial model moves every issue at once; its panel shows the positions on "
             "this issue."
-            if _label(res, "smp") in set(traj["model"])
+            if res.label("smp") in set(traj["model"])
             else ""
         )
         figs.append(
@@ -473,7 +174,7 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
     for model, fc in res.forecasts.items():
         for n in fc.notes:
             if issue.id in n:
-                notes.append(f"{_label(res, model)}: {n}")
+                notes.append(f"{res.label(model)}: {n}")
     return Panel(id=f"issue_{tok}", title=issue.label, intro=intro, figures=figs, notes=notes)
 
 
@@ -482,7 +183,7 @@ def _smp_challenge_panel(res: NegotiationResults) -> Panel | None:
     ch = smp_challenge_table(res)
     if ch.empty:
         return None
-    model = _label(res, "smp")
+    model = res.label("smp")
     colour = charts.model_colours(res.labels).get(model, charts.BASE)
     fig = Figure(
         id="challenges_smp",
@@ -570,10 +271,10 @@ def negotiation_section(res: NegotiationResults, scenario: Scenario) -> Section:
             "nearest_anchor": "nearest verbal anchor",
         },
     )
-    notes = [f"{_label(res, m)} could not run: {why}" for m, why in res.failures.items()]
+    notes = [f"{res.label(m)} could not run: {why}" for m, why in res.failures.items()]
     for model, fc in res.forecasts.items():
         if not fc.converged:
-            notes.append(f"{_label(res, model)} stopped without converging: {fc.stop_reason}")
+            notes.append(f"{res.label(model)} stopped without converging: {fc.stop_reason}")
     panels = [
         Panel(
             id="forecast_overview",

@@ -14,13 +14,19 @@ not depend on how the lab was run.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from detente.pipeline.results import (
+    OutcomeInfo,
+    PrimQuestion,
+    StrategyResults,
+    histogram_table,
+    pairwise_table,
+)
 from detente.report import charts
 from detente.report.figures import Figure, Panel, Section, safe_token
 from detente.report.labels import (
@@ -31,76 +37,17 @@ from detente.report.labels import (
     phrase_of,
     rank_phrase,
     score_column,
+    shown_units,
     unit_after_number,
     unit_of,
 )
 
 __all__ = [
     "STRATEGY_TEXT",
-    "OutcomeInfo",
-    "PrimQuestion",
-    "StrategyResults",
     "box_phrases",
-    "histogram_table",
     "humanise",
-    "pairwise_table",
     "strategy_section",
 ]
-
-
-@dataclass(frozen=True)
-class OutcomeInfo:
-    """An outcome of the strategy model: its name, meaning and direction."""
-
-    name: str
-    description: str = ""
-    sign: float = 0.0  # +1 maximised, -1 minimised, 0 informational
-
-
-@dataclass
-class PrimQuestion:
-    """PRIM's answer to "where does strategy ``a`` do worse than ``b`` on ``outcome``?".
-
-    ``boxes`` are dicts with ``limits`` (``name -> (low, high)`` or a list of kept
-    categories), ``coverage``, ``density`` and ``mass``.
-    """
-
-    a: str
-    b: str
-    outcome: str
-    n_points: int
-    n_cases: int
-    boxes: list[dict[str, Any]]
-
-    @property
-    def base_density(self) -> float:
-        """Share of all futures in which ``a`` does worse than ``b``."""
-        return self.n_cases / self.n_points if self.n_points else math.nan
-
-
-@dataclass
-class StrategyResults:
-    """Everything the strategy-lab panels draw (see the module docstring)."""
-
-    strategies: list[str] = field(default_factory=list)
-    ranking: list[str] = field(default_factory=list)
-    outcome: str = ""
-    rank_by: str = ""
-    horizon: int = 0
-    n_scenarios: int = 0
-    sampler: str = ""
-    outcomes: dict[str, OutcomeInfo] = field(default_factory=dict)
-    matrices: dict[str, NDArray[np.float64]] = field(default_factory=dict)
-    scores: pd.DataFrame | None = None
-    breakdown_by_year: dict[str, list[float]] = field(default_factory=dict)
-    prim: list[PrimQuestion] = field(default_factory=list)
-    sobol: dict[str, pd.DataFrame] = field(default_factory=dict)
-    sobol_strategy: str = ""
-    bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
-    descriptions: dict[str, str] = field(default_factory=dict)
-    units: dict[str, str] = field(default_factory=dict)
-    unavailable: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 #: What each partnership strategy does (from :mod:`detente.partnership.model`).
@@ -115,97 +62,6 @@ STRATEGY_TEXT: dict[str, str] = {
 }
 
 _SAMPLERS = {"lhs": "Latin hypercube sampling", "sobol": "a Sobol sequence", "mc": "plain random"}
-
-
-def histogram_table(
-    matrix: NDArray[np.float64], strategies: list[str], bins: int = 30
-) -> pd.DataFrame:
-    """Shares of futures per value bin, per strategy (common bins for all strategies).
-
-    ``bins`` equal bins between the 0.5% and 99.5% quantiles (values beyond are
-    folded into the end bins); an outcome with at most ``bins`` distinct values (a
-    count, a share of years) gets one bin per value instead, centred on it, so that
-    no bin falls between two values and stays empty.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``strategy, bin_lo, bin_hi, bin_mid, share``; the shares of each strategy sum
-        to 1 over its finite values.
-    """
-    finite = matrix[np.isfinite(matrix)]
-    if finite.size == 0:
-        return pd.DataFrame(columns=["strategy", "bin_lo", "bin_hi", "bin_mid", "share"])
-    values = np.unique(finite)
-    if 2 <= values.size <= bins:
-        half = float(np.diff(values).min()) / 2
-        edges = np.concatenate(
-            [[values[0] - half], (values[:-1] + values[1:]) / 2, [values[-1] + half]]
-        )
-        lo, hi = float(edges[0]), float(edges[-1])
-        bins = values.size
-    else:
-        lo, hi = np.quantile(finite, [0.005, 0.995])
-        if not hi > lo:
-            lo, hi = float(finite.min()) - 0.5, float(finite.max()) + 0.5
-        edges = np.linspace(lo, hi, bins + 1)
-    rows = []
-    for i, s in enumerate(strategies):
-        vals = matrix[i][np.isfinite(matrix[i])]
-        clipped = np.clip(vals, lo, hi)
-        counts, _ = np.histogram(clipped, bins=edges)
-        share = counts / max(vals.size, 1)
-        for b in range(bins):
-            rows.append(
-                {
-                    "strategy": s,
-                    "bin_lo": float(edges[b]),
-                    "bin_hi": float(edges[b + 1]),
-                    "bin_mid": float((edges[b] + edges[b + 1]) / 2),
-                    "share": float(share[b]),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def pairwise_table(matrix: NDArray[np.float64], strategies: list[str], sign: float) -> pd.DataFrame:
-    """How often each strategy does better than each other one, future by future.
-
-    Parameters
-    ----------
-    matrix
-        ``(strategies, futures)`` values of one outcome.
-    strategies
-        Row names.
-    sign
-        +1 if more is better, -1 if less is better.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``strategy, versus, better, worse, tie`` (shares of the futures where both are
-        finite).
-    """
-    rows = []
-    for i, a in enumerate(strategies):
-        for k, b in enumerate(strategies):
-            if i == k:
-                continue
-            va, vb = matrix[i], matrix[k]
-            ok = np.isfinite(va) & np.isfinite(vb)
-            n = int(ok.sum())
-            diff = sign * (va[ok] - vb[ok])
-            rows.append(
-                {
-                    "strategy": a,
-                    "versus": b,
-                    "better": float((diff > 0).sum() / n) if n else math.nan,
-                    "worse": float((diff < 0).sum() / n) if n else math.nan,
-                    "tie": float((diff == 0).sum() / n) if n else math.nan,
-                    "futures": n,
-                }
-            )
-    return pd.DataFrame(rows, columns=["strategy", "versus", "better", "worse", "tie", "futures"])
 
 
 def _fmt(x: float) -> str:
@@ -315,7 +171,7 @@ def _prim_table(
 
 
 def _outcome_unit(res: StrategyResults, name: str) -> str:
-    return unit_of(name, res.units)
+    return unit_of(name, shown_units(res.units, res.model_units))
 
 
 def _robustness_figure(res: StrategyResults) -> Figure:
@@ -351,7 +207,7 @@ def _distribution_figure(
     """
     src = "computed by detente's strategy lab from the scenario's [partnership] table"
     title_words = label_of(name)
-    axis = describe(name, res.units)
+    axis = describe(name, shown_units(res.units, res.model_units))
     caption = info.description + ". " if info.description else ""
     finite = matrix[np.isfinite(matrix)]
     values = np.unique(finite)
@@ -506,7 +362,7 @@ def strategy_section(res: StrategyResults) -> Section:
     prim_figs = []
     prim_notes = []
     for k, q in enumerate(res.prim):
-        table = _prim_table(q, res.bounds, res.units)
+        table = _prim_table(q, res.bounds, shown_units(res.units, res.model_units))
         question = f"Where does {q.a} do worse than {q.b} on {label_of(q.outcome)}?"
         if not q.boxes or table.empty:
             prim_notes.append(
@@ -516,7 +372,7 @@ def strategy_section(res: StrategyResults) -> Section:
             continue
         box = q.boxes[0]
         first = table[table["box"] == 1].reset_index(drop=True)
-        words = box_phrases(box["limits"], res.bounds, res.units)
+        words = box_phrases(box["limits"], res.bounds, shown_units(res.units, res.model_units))
         prim_figs.append(
             Figure(
                 id=f"prim_{k}",

@@ -1,64 +1,43 @@
-"""Run the engines for a report and gather their results as plain objects.
+"""Run the engines on a scenario and gather their results as plain objects.
 
-This is the one module of :mod:`detente.report` that calls the negotiation models
-(:mod:`detente.bargaining`), the Monte Carlo sampler of the uncertainty engine and the
-strategy lab (:mod:`detente.partnership`).  Each is imported when needed; an engine
-that is not installed turns into a plain-words reason that its panels show, never an
-error.  A user's mistake (e.g. a bad ``[partnership]`` table) still raises
-:class:`~detente.errors.InputError`.
+This module calls the negotiation models (:mod:`detente.bargaining`), their Monte
+Carlo sampler and the strategy lab (:mod:`detente.partnership`) for a report, a page
+of the workbench or a script, and returns :mod:`detente.pipeline.results` objects.
+A model that cannot run on the scenario (SMP with an actor of zero salience, say) is
+recorded with its reason, never raised; a user's mistake that concerns the whole run
+(a bad ``[partnership]`` table) raises :class:`~detente.errors.InputError`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from detente import bargaining, partnership
+from detente.bargaining import BatchInputs, sample_inputs
 from detente.errors import InputError
-from detente.report.labels import LABELS
-from detente.report.negotiation import NegotiationResults, swing_table
-from detente.report.strategy import OutcomeInfo, PrimQuestion, StrategyResults
+from detente.pipeline.results import (
+    NegotiationResults,
+    OutcomeInfo,
+    PrimQuestion,
+    StrategyResults,
+    swing_table,
+)
 from detente.scenario import Scenario
+from detente.scenario.arrays import ScenarioArrays
 
 __all__ = [
     "negotiation_steps",
     "run_negotiation",
     "run_strategy",
-    "sample_inputs_fn",
     "stance_swings",
 ]
 
 Step = Callable[[str], None]
-
-#: Where the uncertainty engine's sampler is looked up: ``(module, function)``.  The
-#: function takes ``(scenario, n, seed)`` and returns ``detente.bargaining.BatchInputs``
-#: holding ``n`` draws of the positions, saliences and capabilities.
-SAMPLERS = (
-    ("detente.uncertainty", "sample_inputs"),
-    ("detente.bargaining", "sample_inputs"),
-)
-
-
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def sample_inputs_fn() -> Callable[..., Any] | None:
-    """The uncertainty engine's input sampler, if this build has one."""
-    for mod, fn in SAMPLERS:
-        m = _module(mod)
-        f = getattr(m, fn, None) if m is not None else None
-        if callable(f):
-            return f
-    return None
 
 
 def stance_swings(
@@ -97,9 +76,7 @@ def stance_swings(
     return low, high
 
 
-def _swings(
-    bargaining: ModuleType, scenario: Scenario, model: str, arrays: Any, seed: int
-) -> pd.DataFrame:
+def _swings(scenario: Scenario, model: str, arrays: ScenarioArrays, seed: int) -> pd.DataFrame:
     """One-at-a-time swings of one model, all stances in one batched call."""
     low, high = stance_swings(scenario)
     cells = np.argwhere(np.isfinite(low))
@@ -111,7 +88,7 @@ def _swings(
     rows = np.arange(len(cells))
     pos[2 * rows, cells[:, 0], cells[:, 1]] = low[cells[:, 0], cells[:, 1]]
     pos[2 * rows + 1, cells[:, 0], cells[:, 1]] = high[cells[:, 0], cells[:, 1]]
-    inputs = bargaining.BatchInputs.from_arrays(arrays, positions=pos)
+    inputs = BatchInputs.from_arrays(arrays, positions=pos)
     out = bargaining.forecast_batch(arrays, model, inputs, seed=seed).outcome
     at_low = np.full_like(low, np.nan)
     at_high = np.full_like(low, np.nan)
@@ -122,11 +99,8 @@ def _swings(
 
 def negotiation_steps(draws: int) -> int:
     """How many progress steps :func:`run_negotiation` makes (for progress bars)."""
-    bargaining = _module("detente.bargaining")
-    if bargaining is None:
-        return 1
     n = len(list(bargaining.list_models()))
-    return n * (2 if draws > 0 and sample_inputs_fn() is not None else 1)
+    return n * (2 if draws > 0 else 1)
 
 
 def run_negotiation(
@@ -146,12 +120,6 @@ def run_negotiation(
         Called with a short label after each unit of work (for progress bars).
     """
     tick = step or (lambda _label: None)
-    bargaining = _module("detente.bargaining")
-    if bargaining is None:
-        return NegotiationResults(
-            unavailable="The negotiation models (detente.bargaining) are not installed in "
-            "this build, so no forecast can be shown."
-        )
     res = NegotiationResults()
     arrays = bargaining.scenario_arrays(scenario)
     models = list(bargaining.list_models())
@@ -165,7 +133,7 @@ def run_negotiation(
             res.failures[model] = str(err)
             tick(model)
             continue
-        swings.append(_swings(bargaining, scenario, model, arrays, seed))
+        swings.append(_swings(scenario, model, arrays, seed))
         tick(model)
     if swings:
         res.swings = pd.concat(swings, ignore_index=True).assign(
@@ -175,20 +143,12 @@ def run_negotiation(
     else:
         res.swings_note = "No stance states an uncertainty, so no sensitivity could be computed."
     if draws > 0:
-        sampler = sample_inputs_fn()
-        if sampler is None:
-            res.draws_note = (
-                "No intervals: Monte Carlo draws of the inputs need the uncertainty engine "
-                "(`detente forecast --draws`), which this build does not include; the dots "
-                "are point forecasts."
-            )
-        else:
-            inputs = sampler(scenario, draws, seed)
-            for model in res.forecasts:
-                out = bargaining.forecast_batch(arrays, model, inputs, seed=seed)
-                res.draws[model] = np.asarray(out.outcome, dtype=np.float64)
-                tick(f"{model} draws")
-            res.draws_note = f"{draws:,} draws of the inputs' stated uncertainties."
+        inputs = sample_inputs(scenario, draws, seed)
+        for model in res.forecasts:
+            out = bargaining.forecast_batch(arrays, model, inputs, seed=seed)
+            res.draws[model] = np.asarray(out.outcome, dtype=np.float64)
+            tick(f"{model} draws")
+        res.draws_note = f"{draws:,} draws of the inputs' stated uncertainties."
     else:
         res.draws_note = "This run made no Monte Carlo draws (--draws 0)."
     return res
@@ -245,12 +205,6 @@ def run_strategy(
             unavailable="This scenario has no [partnership] table, so the strategy lab "
             "(transactional deal vs long-term integration) does not apply to it."
         )
-    partnership = _module("detente.partnership")
-    if partnership is None:
-        return StrategyResults(
-            unavailable="The strategy lab (detente.partnership) is not installed in this "
-            "build, so the [partnership] table cannot be explored."
-        )
     if n_scenarios <= 0:
         return StrategyResults(unavailable="This run sampled no futures (--scenarios 0).")
     cfg = partnership.load_config(scenario.partnership)
@@ -278,18 +232,16 @@ def run_strategy(
         sobol[outcome] = pd.DataFrame(idx.top(len(idx.names)))
     bounds: dict[str, tuple[float, float]] = {}
     units: dict[str, str] = {}
+    model_units: dict[str, str] = {}
     descriptions: dict[str, str] = {}
-    specs = {s.name: s for s in getattr(partnership, "UNCERTAINTIES", ())}
+    specs = {s.name: s for s in partnership.UNCERTAINTIES}
     for u in model.uncertainties:
         lo, hi = u.bounds
         bounds[u.name] = (float(lo), float(hi))
         entry = cfg.uncertainties.get(u.name)
         spec = specs.get(u.name)
-        # the scenario's own unit; else the model's, unless the report has a label
-        # (and unit) for the parameter (detente.report.labels)
-        units[u.name] = (entry.unit if entry is not None and entry.unit else None) or (
-            spec.unit if spec is not None and u.name not in LABELS else ""
-        )
+        units[u.name] = entry.unit if entry is not None and entry.unit else ""
+        model_units[u.name] = spec.unit if spec is not None else ""
         descriptions[u.name] = (entry.source if entry is not None and entry.source else None) or (
             spec.source if spec is not None else ""
         )
@@ -311,4 +263,5 @@ def run_strategy(
         bounds=bounds,
         descriptions=descriptions,
         units=units,
+        model_units=model_units,
     )
