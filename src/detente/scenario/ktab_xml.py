@@ -38,7 +38,7 @@ from xml.sax.saxutils import escape
 
 from detente.errors import InputError
 from detente.scenario._build import build_scenario, unique_ids
-from detente.scenario.ktab_csv import check_ktab_budget
+from detente.scenario.ktab_csv import check_ktab_budget, check_one_capability
 from detente.scenario.model import ActorKind, Scenario
 
 __all__ = ["KTAB_PARAMETERS", "dumps_ktab_xml", "loads_ktab_xml"]
@@ -384,6 +384,7 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
         KTAB's budget of 100 per actor.
     """
     s = scenario
+    check_one_capability(s, "KTAB XML")
     if s.unresolved_actors:
         raise InputError(
             f"KTAB XML needs numeric capabilities; {', '.join(s.unresolved_actors)} take "
