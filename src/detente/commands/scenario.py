@@ -33,7 +33,7 @@ _FILE = typer.Argument(..., help="Scenario file (.toml, KTAB .csv/.xml, or a DEU
 _FORMAT = typer.Option(
     None,
     "--format",
-    help="Input format if it cannot be told from the file: toml, ktab-csv, ktab-xml, deu.",
+    help="Input format if it cannot be told from the file: toml, ktab-csv, ktab-xml, deu, decide.",
 )
 _SCENARIO = typer.Option(
     None, "--scenario", help="For files holding several scenarios (DEU): the one to use."
@@ -187,7 +187,9 @@ def show(
 
 def convert(
     file: Path = _FILE,
-    to: str = typer.Option(..., "--to", help="Output format: toml, ktab-csv, ktab-xml, deu."),
+    to: str = typer.Option(
+        ..., "--to", help="Output format: toml, ktab-csv, ktab-xml, deu, decide."
+    ),
     output: Path = typer.Option(..., "-o", "--output", help="Output file."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
     format: str | None = _FORMAT,
@@ -237,6 +239,7 @@ _USUAL_SUFFIX = {
     Format.KTAB_CSV: ".csv",
     Format.KTAB_XML: ".xml",
     Format.DEU: ".tsv",
+    Format.DECIDE: ".csv",
 }
 
 

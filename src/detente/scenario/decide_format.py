@@ -158,7 +158,7 @@ def loads_decide(text: str, *, file: str | Path | None = None) -> Scenario:
                 )
             need = _FIELDS[key]
             vals = cells[1:]
-            if key == "#D" and len(vals) < 5 or key != "#D" and len(vals) < 1:
+            if (key == "#D" and len(vals) < 5) or (key != "#D" and len(vals) < 1):
                 raise InputError(
                     f"this {key} row has {len(vals)} field(s); it needs "
                     + ("actor, issue, position, salience and power" if key == "#D" else "an id"),
@@ -308,9 +308,7 @@ def loads_decide(text: str, *, file: str | Path | None = None) -> Scenario:
             bad = True
         if power < 0.0:
             problems.append(
-                Problem(
-                    f"power {power:g} is negative", fname, here, "power", "use 0 or more."
-                )
+                Problem(f"power {power:g} is negative", fname, here, "power", "use 0 or more.")
             )
             bad = True
         if bad:
