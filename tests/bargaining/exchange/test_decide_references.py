@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import shared_path
 
 from detente.bargaining import forecast
 from detente.scenario import load_scenario
+from support import shared_path
 
 CASES = {
     "sample_data": "sample_data.txt",
