@@ -61,8 +61,11 @@ def looks_like_decide(text: str) -> bool:
 
 def _dialect(text: str, fname: str | None) -> type[csv.Dialect] | csv.Dialect:
     try:
-        return csv.Sniffer().sniff(text[:1024])
-    except csv.Error:
+        found = csv.Sniffer().sniff(text[:1024], delimiters="\t;,|")
+        first = next(csv.reader(io.StringIO(text), dialect=found))
+        if first and first[0].strip()[:2] in _KEYS | _COMMENTS:
+            return found
+    except (csv.Error, StopIteration):
         pass
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     for delim in ("\t", ";", ","):
