@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from support import shared_path
 
 from detente.bargaining import forecast
 from detente.cli import main
 from detente.errors import InputError
 from detente.scenario import Format, detect_format, dumps, load_scenario
+from support import shared_path
 
 CASES = ["sample_data/sample_data.txt", "copenhagen/copenhagen.csv", "cop21/cop21.csv"]
 
