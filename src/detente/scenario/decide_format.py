@@ -62,8 +62,8 @@ def looks_like_decide(text: str) -> bool:
 def _dialect(text: str, fname: str | None) -> type[csv.Dialect] | csv.Dialect:
     try:
         found = csv.Sniffer().sniff(text[:1024], delimiters="\t;,|")
-        first = next(csv.reader(io.StringIO(text), dialect=found))
-        if first and first[0].strip()[:2] in _KEYS | _COMMENTS:
+        head = next(csv.reader(io.StringIO(text), dialect=found))
+        if head and head[0].strip()[:2] in _KEYS | _COMMENTS:
             return found
     except (csv.Error, StopIteration):
         pass

@@ -233,6 +233,9 @@ class Engine:
         self.p = num.conv(p) if p else None
         self.rng = rng
         self.rules = rules
+        self.x: list[list[Any]]
+        self.s: list[list[Any]]
+        self.c: list[list[Any]]
         if num.zero.__class__ is Decimal:
             d = problem.decimal
             self.x = [list(r) for r in d.x]

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-def"
 """Compiled float engine of the exchange model (numba).
 
 The same model and order of operations as :mod:`._exact` (decide's), in IEEE doubles,
@@ -83,7 +84,7 @@ def _near(a: float, b: float, tol: float) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def _adj_nbs(j, x, s, c, order, nord, denom, upd, uhas, actor, newpos):  # type: ignore[no-untyped-def]
+def _adj_nbs(j, x, s, c, order, nord, denom, upd, uhas, actor, newpos):
     """Outcome of issue ``j`` with updates applied and ``actor`` at ``newpos``."""
     if denom[j] == 0.0:
         return 0.0
@@ -101,7 +102,7 @@ def _adj_nbs(j, x, s, c, order, nord, denom, upd, uhas, actor, newpos):  # type:
 
 
 @njit(cache=True, nogil=True)
-def _shift_for(j, x, s, c, order, nord, denom, upd, uhas, actor, xpos, target, stale):  # type: ignore[no-untyped-def]
+def _shift_for(j, x, s, c, order, nord, denom, upd, uhas, actor, xpos, target, stale):
     """decide's ``adjusted_nbs_by_position`` (``stale``: updates may hold the actor)."""
     num = 0.0
     for t in range(nord[j]):
@@ -118,7 +119,7 @@ def _shift_for(j, x, s, c, order, nord, denom, upd, uhas, actor, xpos, target, s
 
 
 @njit(cache=True, nogil=True)
-def _push(F, B, e, side, v):  # type: ignore[no-untyped-def]
+def _push(F, B, e, side, v):
     if B[e, side, _HASTOP]:
         top = F[e, side, F_TOP]
         if B[e, side, _NCOMMIT] == 0:
@@ -135,7 +136,7 @@ def _push(F, B, e, side, v):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _valid(F, B, e, side, tol, edge):  # type: ignore[no-untyped-def]
+def _valid(F, B, e, side, tol, edge):
     """decide's ``is_move_valid`` on the side's last move: 1, 0, or -1 (None)."""
     move = F[e, side, F_MOVE]
     am = abs(move)
@@ -166,31 +167,31 @@ def _valid(F, B, e, side, tol, edge):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _both(b1, b2):  # type: ignore[no-untyped-def]
+def _both(b1, b2):
     if b1 == 1:
         return b2
     return b1
 
 
 @njit(cache=True, nogil=True)
-def _reverse(F, e, side, ratio, denom, sup):  # type: ignore[no-untyped-def]
+def _reverse(F, e, side, ratio, denom, sup):
     return (ratio * denom[sup]) / (F[e, side, F_CSUP] * F[e, side, F_SSUP])
 
 
 @njit(cache=True, nogil=True)
-def _by_ratio(F, e, sup, opp, ratio):  # type: ignore[no-untyped-def]
+def _by_ratio(F, e, sup, opp, ratio):
     return (
         (F[e, sup, F_SSUP] + F[e, opp, F_SDEM]) / (F[e, sup, F_SDEM] + F[e, opp, F_SSUP])
     ) * ratio
 
 
 @njit(cache=True, nogil=True)
-def _eu(F, e, side, dr, sr):  # type: ignore[no-untyped-def]
+def _eu(F, e, side, dr, sr):
     return abs(dr * F[e, side, F_SSUP] - sr * F[e, side, F_SDEM])
 
 
 @njit(cache=True, nogil=True)
-def _check_nbs(F, IX, B, U, UH, G, e, a, b, x, s, c, order, nord, denom, tol, stale, edge):  # type: ignore[no-untyped-def]
+def _check_nbs(F, IX, B, U, UH, G, e, a, b, x, s, c, order, nord, denom, tol, stale, edge):
     """decide's ``check_nbs`` for side ``a`` of candidate ``e``."""
     sup = IX[e, a, _SUP]
     act = IX[e, a, _ACT]
@@ -234,7 +235,7 @@ def _check_nbs(F, IX, B, U, UH, G, e, a, b, x, s, c, order, nord, denom, tol, st
 @njit(cache=True, nogil=True)
 def _calculate(
     F, IX, B, U, UH, G, V, e, x, s, c, order, nord, denom, tol, stale, p, fix_sign, rng, edge
-):  # type: ignore[no-untyped-def]
+):
     """decide's ``EqualGainExchange.calculate`` (side 0 supplies q, side 1 supplies p)."""
     qi = IX[e, 0, _SUP]
     pj = IX[e, 1, _SUP]
@@ -306,7 +307,7 @@ def _calculate(
 @njit(cache=True, nogil=True)
 def _randomize(
     F, IX, B, U, UH, G, V, e, x, s, c, order, nord, denom, tol, stale, p, fix_sign, rng, edge
-):  # type: ignore[no-untyped-def]
+):
     """REX (Dijkstra et al. 2018) as decide computes it; see :mod:`._rex`."""
     u = _splitmix(rng)
     v = _splitmix(rng)
@@ -345,7 +346,7 @@ def _randomize(
 
 
 @njit(cache=True, nogil=True)
-def _max_utility(F, IX, U, UH, e, x, s, c, order, nord, denom):  # type: ignore[no-untyped-def]
+def _max_utility(F, IX, U, UH, e, x, s, c, order, nord, denom):
     """decide's ``calculate_maximum_utility``: each side's largest attainable gain."""
     # decide compares a side's position on its demand issue with its voting position
     # on its supply issue (two different issues); kept as it is
@@ -428,7 +429,7 @@ def _rex_gain(
     p,
     fix_sign,
     edge,
-):  # type: ignore[no-untyped-def]
+):
     """decide's ``randomized_gain`` for side ``a`` (partner ``b``); see :mod:`._rex`."""
     eu = G[e]
     eui = eu + p * z * (F[e, a, F_EUMAX] - eu) if v < 0.5 else eu - p * z * eu
@@ -514,7 +515,7 @@ def _rex_gain(
 
 
 @njit(cache=True, nogil=True)
-def _pop(B, e):  # type: ignore[no-untyped-def]
+def _pop(B, e):
     B[e, 0, _HASTOP] = 0
     B[e, 1, _HASTOP] = 0
 
@@ -522,7 +523,7 @@ def _pop(B, e):  # type: ignore[no-untyped-def]
 @njit(cache=True, nogil=True)
 def _recalc(
     F, IX, B, U, UH, G, V, e, X, x, s, c, order, nord, denom, tol, stale, p, fix_sign, rng, edge
-):  # type: ignore[no-untyped-def]
+):
     """decide's ``recalculate``: candidate ``e`` after ``X`` was executed."""
     hit = False
     for side in range(2):
@@ -585,7 +586,7 @@ def _recalc(
 
 
 @njit(cache=True, nogil=True)
-def _nbs_plain(j, x, s, c, order, nord, denom):  # type: ignore[no-untyped-def]
+def _nbs_plain(j, x, s, c, order, nord, denom):
     if denom[j] == 0.0:
         return 0.0
     num = 0.0
@@ -596,7 +597,7 @@ def _nbs_plain(j, x, s, c, order, nord, denom):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def run(  # type: ignore[no-untyped-def]
+def run(
     x0,
     s,
     c,
