@@ -103,7 +103,7 @@ K_CAP, K_MOVE, K_END, K_SUM, K_GAIN, K_NBS, K_SIDE, K_RATIO, K_RULE, K_TIE = (
 N_KINDS = 10
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def _kinds(edge, near):
     """Count a knife-edge (``near``: its ``K_*`` bits)."""
     edge[E_MET] += 1
@@ -574,7 +574,7 @@ def _eadj_cmp(
     if D.is_zero(dj):
         nb = D.ZERO
     else:
-        num = _enum(j, actor, newpos, False, usrc, ui, us, Xe, Se, Ce, LY, order, nord, w)
+        num = _enum(j, actor, newpos, np.bool_(False), usrc, ui, us, Xe, Se, Ce, LY, order, nord, w)
         nb = D.div(num, dj, w)
     return D.cmp(target, nb)
 
@@ -644,9 +644,7 @@ def _eratio(a, b, ja, jb, Se, RT, RTOK, w):
             RT[a, b, ja, jb, 0], RT[a, b, ja, jb, 1], RT[a, b, ja, jb, 2],
             RT[a, b, ja, jb, 3], RT[a, b, ja, jb, 4], RT[a, b, ja, jb, 5],
         )  # fmt: skip
-    v = D.div(
-        D.add(_ld(Se, a, ja), _ld(Se, b, ja), w), D.add(_ld(Se, a, jb), _ld(Se, b, jb), w), w
-    )
+    v = D.div(D.add(_ld(Se, a, ja), _ld(Se, b, ja), w), D.add(_ld(Se, a, jb), _ld(Se, b, jb), w), w)
     if use:
         for t in range(6):
             RT[a, b, ja, jb, t] = v[t]
@@ -708,8 +706,10 @@ def _ecalc(
     fb = False
     valid = 1
     if bits_in < 0:
-        v0, f0 = _evalid(mI, pos0, 0, hn[0], hsum[0], hlo[0], hhi[0], hx, hxn, use_hx, w)
-        v1, f1 = _evalid(mJ, pos1, 1, hn[1], hsum[1], hlo[1], hhi[1], hx, hxn, use_hx, w)
+        s0 = np.int64(0)
+        s1 = np.int64(1)
+        v0, f0 = _evalid(mI, pos0, s0, hn[0], hsum[0], hlo[0], hhi[0], hx, hxn, use_hx, w)
+        v1, f1 = _evalid(mJ, pos1, s1, hn[1], hsum[1], hlo[1], hhi[1], hx, hxn, use_hx, w)
         valid = _both(v0, v1)
         fb = f0 or (v0 == 1 and f1)
         if D.cmp(gain, _EPS_CUT) <= 0:
@@ -766,8 +766,10 @@ def _ecalc(
         if bits_in < 0:
             m0 = _ld1(oe, 2)
             m1 = _ld1(oe, 3)
-            v0, f0 = _evalid(m0, pos0, 0, hn[0], hsum[0], hlo[0], hhi[0], hx, hxn, use_hx, w)
-            v1, f1 = _evalid(m1, pos1, 1, hn[1], hsum[1], hlo[1], hhi[1], hx, hxn, use_hx, w)
+            s0 = np.int64(0)
+            s1 = np.int64(1)
+            v0, f0 = _evalid(m0, pos0, s0, hn[0], hsum[0], hlo[0], hhi[0], hx, hxn, use_hx, w)
+            v1, f1 = _evalid(m1, pos1, s1, hn[1], hsum[1], hlo[1], hhi[1], hx, hxn, use_hx, w)
             valid = _both(v0, v1)
             fb = fb or f0 or (v0 == 1 and f1)
     _st1(oe, 4, gain)
@@ -866,7 +868,28 @@ def _activate(
 def _replay(L, LG_I, LG_B, LG_U, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf, stale, ws):
     """Advance the shadow by executed exchange ``L``: its voting positions in decide's
     arithmetic, from its recorded sources and branches."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
+    (
+        w,
+        act,
+        sup,
+        dem,
+        pe,
+        te,
+        hn,
+        hsum,
+        hlo,
+        hhi,
+        oe,
+        of,
+        usrc,
+        possrc,
+        hx,
+        hxn,
+        oe2,
+        of2,
+        RT,
+        RTOK,
+    ) = ws
     for side in range(2):
         a = LG_I[L, side, 0]
         j = LG_I[L, side, 1]
@@ -877,7 +900,8 @@ def _replay(L, LG_I, LG_B, LG_U, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, d
     for side in range(2):
         _st1(te, side, _ld(Xe, act[1 - side], sup[side]))
     _ecalc(
-        act, sup, dem, pe, te, LG_U, L, hn, hsum, hlo, hhi, hx, hxn, False, LG_B[L], stale,
+        act, sup, dem, pe, te, LG_U, L, hn, hsum, hlo, hhi, hx, hxn, np.bool_(False), LG_B[L],
+        stale,
         Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of, RT, RTOK,
     )  # fmt: skip
     for side in range(2):
@@ -929,7 +953,28 @@ def _sync(L_to, r_to, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se, Ce, CSe
 @njit(cache=True, nogil=True, _nrt=False)
 def _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws):
     """A live candidate's exact state (positions, targets, updates, earlier moves)."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
+    (
+        w,
+        act,
+        sup,
+        dem,
+        pe,
+        te,
+        hn,
+        hsum,
+        hlo,
+        hhi,
+        oe,
+        of,
+        usrc,
+        possrc,
+        hx,
+        hxn,
+        oe2,
+        of2,
+        RT,
+        RTOK,
+    ) = ws
     n = UT.shape[2]
     for side in range(2):
         a = IX[e, side, _ACT]
@@ -975,7 +1020,28 @@ def _state_at(e, L0, t, want_hist, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nor
     (``possrc``) and updates (``usrc[1]``), rebuilt from the log as decide's
     ``recalculate`` builds them; with ``want_hist`` also each side's earlier moves
     (``hx``/``hxn``, exact).  Returns False if a history overflows its space."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
+    (
+        w,
+        act,
+        sup,
+        dem,
+        pe,
+        te,
+        hn,
+        hsum,
+        hlo,
+        hhi,
+        oe,
+        of,
+        usrc,
+        possrc,
+        hx,
+        hxn,
+        oe2,
+        of2,
+        RT,
+        RTOK,
+    ) = ws
     n = usrc.shape[2]
     possrc[0] = -1
     possrc[1] = -1
@@ -1044,7 +1110,28 @@ def _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, st
                  o_f):  # fmt: skip
     """decide's calculation of ``e`` in the state :func:`_state_at` left (history-less
     validity: the candidate was valid then, or it would not be alive now)."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
+    (
+        w,
+        act,
+        sup,
+        dem,
+        pe,
+        te,
+        hn,
+        hsum,
+        hlo,
+        hhi,
+        oe,
+        of,
+        usrc,
+        possrc,
+        hx,
+        hxn,
+        oe2,
+        of2,
+        RT,
+        RTOK,
+    ) = ws
     for side in range(2):
         a = IX[e, side, _ACT]
         j = IX[e, side, _SUP]
@@ -1056,7 +1143,8 @@ def _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, st
     for side in range(2):
         _st1(te, side, _ld(Xe, act[1 - side], sup[side]))
     return _ecalc(
-        act, sup, dem, pe, te, usrc, 1, hn, hsum, hlo, hhi, hx, hxn, False, -1, stale,
+        act, sup, dem, pe, te, usrc, np.int64(1), hn, hsum, hlo, hhi, hx, hxn, np.bool_(False),
+        np.int64(-1), stale,
         Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, o_e, o_f, RT, RTOK,
     )  # fmt: skip
 
@@ -1067,19 +1155,44 @@ def _settle(e, nd, L0, IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US, SER, cur_s
     """Redo candidate ``e``'s current calculation in decide's arithmetic (``nd``
     exchanges of the round executed, from log entry ``L0``)."""
     _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws)
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
+    (
+        w,
+        act,
+        sup,
+        dem,
+        pe,
+        te,
+        hn,
+        hsum,
+        hlo,
+        hhi,
+        oe,
+        of,
+        usrc,
+        possrc,
+        hx,
+        hxn,
+        oe2,
+        of2,
+        RT,
+        RTOK,
+    ) = ws
+    ui = np.int64(0)
+    all_bits = np.int64(-1)
+    no = np.bool_(False)
+    yes = np.bool_(True)
     valid, bits, fb = _ecalc(
-        act, sup, dem, pe, te, usrc, 0, hn, hsum, hlo, hhi, hx, hxn, False, -1, stale,
+        act, sup, dem, pe, te, usrc, ui, hn, hsum, hlo, hhi, hx, hxn, no, all_bits, stale,
         Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of, RT, RTOK,
     )  # fmt: skip
     if fb:
         # the float sum of the earlier moves is at decide's bound: rebuild them exactly
-        ok = _state_at(e, L0, nd, True, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf,
+        ok = _state_at(e, L0, nd, yes, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf,
                        wf, denomf, stale, ws)  # fmt: skip
         if ok:
             _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws)
             valid, bits, fb = _ecalc(
-                act, sup, dem, pe, te, usrc, 0, hn, hsum, hlo, hhi, hx, hxn, True, -1, stale,
+                act, sup, dem, pe, te, usrc, ui, hn, hsum, hlo, hhi, hx, hxn, yes, all_bits, stale,
                 Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of, RT, RTOK,
             )  # fmt: skip
         else:
@@ -1110,7 +1223,28 @@ def _gain_at(e, t, L0, IX, EVT, EVG, EVGE, EVOK, EVN, LG_I, LY, Xe, Se, Ce, CSe,
     """Candidate ``e``'s gain after the round's first ``t`` executed exchanges: from its
     recent calculations if recorded (returns 2 exact, 1 float in ``gout[0]`` row 0), else
     rebuilt in decide's arithmetic (returns 2)."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
+    (
+        w,
+        act,
+        sup,
+        dem,
+        pe,
+        te,
+        hn,
+        hsum,
+        hlo,
+        hhi,
+        oe,
+        of,
+        usrc,
+        possrc,
+        hx,
+        hxn,
+        oe2,
+        of2,
+        RT,
+        RTOK,
+    ) = ws
     cnt = EVN[e]
     lo = max(0, cnt - HIST)
     for i in range(cnt - 1, lo - 1, -1):
@@ -1122,7 +1256,7 @@ def _gain_at(e, t, L0, IX, EVT, EVG, EVGE, EVOK, EVN, LG_I, LY, Xe, Se, Ce, CSe,
             if EVOK[e, h]:
                 return 2, EVG[e, h]
             return 1, EVG[e, h]
-    _state_at(e, L0, t, False, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
+    _state_at(e, L0, t, np.bool_(False), IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
               stale, ws)  # fmt: skip
     _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, stale, ws, oe2, of2)
     for q in range(6):
@@ -1135,8 +1269,29 @@ def _exact_gain_at(e, t, L0, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf,
                    stale, ws, gout):  # fmt: skip
     """Candidate ``e``'s gain after the round's first ``t`` executed exchanges, rebuilt in
     decide's arithmetic, into ``gout[1]``."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
-    _state_at(e, L0, t, False, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
+    (
+        w,
+        act,
+        sup,
+        dem,
+        pe,
+        te,
+        hn,
+        hsum,
+        hlo,
+        hhi,
+        oe,
+        of,
+        usrc,
+        possrc,
+        hx,
+        hxn,
+        oe2,
+        of2,
+        RT,
+        RTOK,
+    ) = ws
+    _state_at(e, L0, t, np.bool_(False), IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
               stale, ws)  # fmt: skip
     _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, stale, ws, oe2, of2)
     for q in range(6):
@@ -1312,7 +1467,7 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
     ) = OU  # noqa: RUF059
     nkeys = n * k
     R_OFF[r] = n_log
-    nd = 0
+    nd = np.int64(0)
     for a in range(n):
         for j in range(k):
             start_out[r, a, j] = x[a, j]
@@ -1345,7 +1500,8 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
                           Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
                           edge)  # fmt: skip
                     dj = _ld1(De, j)
-                    num = _enum(j, -1, D.ZERO, False, noupd, 0, 0, Xe, Se, Ce, LY,
+                    num = _enum(j, np.int64(-1), D.ZERO, np.bool_(False), noupd, np.int64(0),
+                                np.int64(0), Xe, Se, Ce, LY,
                                 order, nord, wsp)  # fmt: skip
                     nbe = D.div(num, dj, wsp) if not D.is_zero(dj) else D.ZERO
                     left[a, j] = D.cmp(_ld(Xe, a, j), nbe) <= 0
@@ -1353,7 +1509,7 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
                 else:
                     edge[E_FLOAT] += 1
     # the candidates, in decide's order
-    m = 0
+    m = np.int64(0)
     for p_ in range(k):
         for q_ in range(p_ + 1, k):
             for a in range(n):
@@ -1427,7 +1583,7 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
                             e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW,
                             stale, p, fix_sign, rng, chk,
                         )  # fmt: skip
-                        _event(e, 0, G, EVT, EVG, EVOK, EVN)
+                        _event(e, nd, G, EVT, EVG, EVOK, EVN)
                         if near:
                             _kinds(edge, near)
                             if exact_ok:
@@ -1496,7 +1652,7 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
     gerr_max = 0.0
     for e in range(m):
         gerr_max = max(gerr_max, GERR[e])
-    nd = 0
+    nd = np.int64(0)
     while True:
         if T[1] < 0.0:
             break
@@ -1830,7 +1986,7 @@ def run(
     T = np.full(2 * pmax, -1.0)
     tstack = np.zeros(256, dtype=np.int64)
     stamp = np.full(cap, -1, dtype=np.int64)
-    serial = 0
+    serial = np.int64(0)
     xex = xex0.copy()
     left = np.zeros((n, k), dtype=np.bool_)
     grp = np.zeros(n, dtype=np.int64)
@@ -1851,7 +2007,7 @@ def run(
     LG_F = np.zeros((lcap, 15))
     LY = np.zeros((lcap, 2, 6), dtype=np.int64)
     R_OFF = np.zeros(rounds + 1, dtype=np.int64)
-    n_log = 0
+    n_log = np.int64(0)
     # decide's arithmetic: inputs, shadow, workspace
     X0e = np.zeros((n, k, 6), dtype=np.int64)
     Se = np.zeros((n, k, 6), dtype=np.int64)
@@ -1899,14 +2055,14 @@ def run(
     ga = np.zeros((2, 6), dtype=np.int64)
     gb = np.zeros((2, 6), dtype=np.int64)
     # the candidates of one round (for the deal finder) and the records
-    n_cand = 0
+    n_cand = np.int64(0)
     cc = cap if cand_round > 0 else 1
     cand_i = np.zeros((cc, 2, 3), dtype=np.int64)
     cand_f = np.zeros((cc, 2, N_FIELDS))
     cand_g = np.zeros(cc)
     cand_v = np.zeros(cc, dtype=np.int64)
     cand_seq = np.zeros(cc, dtype=np.int64)
-    n_rec = 0
+    n_rec = np.int64(0)
     rec_i = np.empty((lcap if record else 1, 6), dtype=np.int64)
     rec_f = np.empty((lcap if record else 1, 15))
 
