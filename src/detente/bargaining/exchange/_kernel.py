@@ -1662,6 +1662,25 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
             i = 2 * i if T[2 * i] >= T[2 * i + 1] else 2 * i + 1
         best = i - P
         bg = G[best]
+        if p > 0.0:
+            # REX: decide's coin between the first two of equal gains (its CLI's default)
+            other = -1
+            tstack[0] = 1
+            sp = 1
+            while sp > 0 and other < 0:
+                sp -= 1
+                node = tstack[sp]
+                if T[node] < bg:
+                    continue
+                if node >= P:
+                    if node - P != best:
+                        other = node - P
+                    continue
+                tstack[sp] = 2 * node + 1
+                tstack[sp + 1] = 2 * node
+                sp += 2
+            if other >= 0 and _splitmix(rng) >= 0.5:
+                best = other
         if chk:
             # knife-edge: other gains within the float error of the best
             thr = bg - (GERR[best] + gerr_max + 1e-13 * bg)
