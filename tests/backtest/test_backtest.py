@@ -127,6 +127,7 @@ def test_grouped_cross_validation_on_the_dev_split(
         "nbs",
         "eum",
         "smp",
+        "exchange",
         "ensemble",
     }
     assert set(doc["models"]) == expected

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from detente._atomic import atomic_write_text
-from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS
+from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS, JOINT
 from detente.backtest.run import BacktestResult, backtest, cross_validate
 from detente.commands._common import check_output_paths, console
 from detente.errors import InputError
@@ -42,7 +42,7 @@ def result_table(res: BacktestResult, title: str) -> Table:
 
 def _models(items: list[str] | None) -> list[str]:
     """Back-test model names from ``--model`` values (validated)."""
-    table = {**BASELINES, **BARGAINING}
+    table = {**BASELINES, **BARGAINING, **JOINT}
     names: list[str] = []
     for item in items or []:
         for part in item.split(","):
@@ -81,7 +81,7 @@ def _backtest_cmd(
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
 ) -> None:
-    """Score every model (baselines, nbs, eum, smp, ensemble) on decided EU issues."""
+    """Score every model (baselines, nbs, eum, smp, exchange, ensemble) on decided EU issues."""
     models = _models(model)
     if cv is not None:
         if train is not None or test is not None:
