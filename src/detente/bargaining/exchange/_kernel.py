@@ -1936,49 +1936,15 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
 
 
 @njit(cache=True, nogil=True)
-def run(
-    x0, s, c, active, order, nord, rounds, stale, p, fix_sign, rng,
-    exact_on, xex0, cown, csal, ccap, clo, chi, csmax, pair_ok, cand_round, record,
-    start_out, voting_out, nbs_start_out, nbs_voting_out, n_exec, edge,
-):  # fmt: skip
-    """Run ``rounds`` rounds of the model from positions ``x0`` (0-100).
-
-    ``exact_on``: settle knife-edges in decide's arithmetic (equal gain only), from the
-    inputs' shortest texts ``cown``... ``csmax`` (code points, see :func:`prep_exact`);
-    ``xex0``: the positions whose float is exactly decide's number.  ``pair_ok``
-    ``(n, n)``: the pairs of actors that may exchange.  Fills the positions and outcomes
-    of each round and ``edge`` (counters ``E_*``).
-
-    Returns
-    -------
-    n_cand, cand_i, cand_f, cand_g, cand_v, cand_seq, rec_i, rec_f
-        The candidates of round ``cand_round`` (as first calculated; ``cand_seq`` their
-        execution order) and one record per executed exchange (``record``).
-    """
-    n, k = x0.shape
-    chk = p == 0.0
-    settle_on = chk and exact_on
-    # round state: RS rows = weighted sums of the start positions, their absolute
-    # values, sum(s c) (decide's order) and its inverse; XW = positions, s c, 1 / (s c)
+def _alloc(n, k, rounds, cap, lcap, settle_on, cc, rec_rows):
+    """Every array one run needs (see :func:`run`), as the tuples :func:`_round` takes."""
     RS = np.zeros((4, k))
     XW = np.zeros((3, n, k))
     x = XW[0]
     wf = XW[1]
-    for a in range(n):
-        for j in range(k):
-            x[a, j] = x0[a, j]
-            wf[a, j] = s[a, j] * c[a, j]
-            XW[2, a, j] = 1.0 / wf[a, j] if wf[a, j] != 0.0 else 0.0
     denom = RS[2]
-    for j in range(k):
-        tot = 0.0
-        for t in range(nord[j]):
-            tot += wf[order[j, t], j]
-        denom[j] = tot
-        RS[3, j] = 1.0 / tot if tot != 0.0 else 0.0
     S = RS[0]
     Sabs = RS[1]
-    cap = (k * (k - 1) // 2) * ((n * n) // 4 + 1) + 1
     # candidates
     IX = np.zeros((cap, 2, 3), dtype=np.int64)
     HI = np.zeros((cap, 2, 4), dtype=np.int64)
@@ -2005,8 +1971,7 @@ def run(
     T = np.full(2 * pmax, -1.0)
     tstack = np.zeros(256, dtype=np.int64)
     stamp = np.full(cap, -1, dtype=np.int64)
-    serial = np.int64(0)
-    xex = xex0.copy()
+    xex = np.zeros((n, k), dtype=np.bool_)
     left = np.zeros((n, k), dtype=np.bool_)
     grp = np.zeros(n, dtype=np.int64)
     cur_src = np.full((n, k), -1, dtype=np.int64)
@@ -2017,7 +1982,6 @@ def run(
     d_list = np.zeros(2 * cap, dtype=np.int64)
     fill = np.zeros(nkeys, dtype=np.int64)
     # executed exchanges (the log), across rounds
-    lcap = max(16, 4 * n * k)
     LG_R = np.zeros(lcap, dtype=np.int64)
     LG_E = np.zeros(lcap, dtype=np.int64)
     LG_I = np.zeros((lcap, 2, 4), dtype=np.int64)
@@ -2026,7 +1990,6 @@ def run(
     LG_F = np.zeros((lcap, 15))
     LY = np.zeros((lcap, 2, 6), dtype=np.int64)
     R_OFF = np.zeros(rounds + 1, dtype=np.int64)
-    n_log = np.int64(0)
     # decide's arithmetic: inputs, shadow, workspace
     X0e = np.zeros((n, k, 6), dtype=np.int64)
     Se = np.zeros((n, k, 6), dtype=np.int64)
@@ -2038,7 +2001,6 @@ def run(
     Xe = np.zeros((n, k, 6), dtype=np.int64)
     Xn = np.zeros((n, k, 6), dtype=np.int64)
     SY = np.zeros(4, dtype=np.int64)  # next log entry to replay, its round, read, readable
-    exact_ok = settle_on
     noupd = np.full((1, 1, n), -1, dtype=np.int64)
     nearl = np.zeros(cap, dtype=np.int64)
     wsp = D.scratch_nb()
@@ -2074,16 +2036,13 @@ def run(
     ga = np.zeros((2, 6), dtype=np.int64)
     gb = np.zeros((2, 6), dtype=np.int64)
     # the candidates of one round (for the deal finder) and the records
-    n_cand = np.int64(0)
-    cc = cap if cand_round > 0 else 1
     cand_i = np.zeros((cc, 2, 3), dtype=np.int64)
     cand_f = np.zeros((cc, 2, N_FIELDS))
     cand_g = np.zeros(cc)
     cand_v = np.zeros(cc, dtype=np.int64)
     cand_seq = np.zeros(cc, dtype=np.int64)
-    n_rec = np.int64(0)
-    rec_i = np.empty((lcap if record else 1, 6), dtype=np.int64)
-    rec_f = np.empty((lcap if record else 1, 15))
+    rec_i = np.empty((rec_rows, 6), dtype=np.int64)
+    rec_f = np.empty((rec_rows, 15))
 
     CA = (
         IX,
@@ -2130,27 +2089,77 @@ def run(
     )
     negfw = np.zeros(10, dtype=np.int64)
     EX = (X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw)
-    IN = (
-        s,
-        c,
-        active,
-        order,
-        nord,
-        stale,
-        p,
-        fix_sign,
-        rng,
-        cown,
-        csal,
-        ccap,
-        clo,
-        chi,
-        csmax,
-        pair_ok,
-        cand_round,
-        record,
-        chk,
+    negfw = np.zeros(10, dtype=np.int64)
+    EX = (X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw)
+    LGT = (LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF)
+    CD = (cand_i, cand_f, cand_g, cand_v, cand_seq)
+    RC = (rec_i, rec_f)
+    return CA, RO, LGT, EX, CD, RC
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _load(x0, s, c, order, nord, RO):
+    """A replicate's inputs into the round state (positions, ``s c`` and sums)."""
+    RS, XW = RO[0], RO[1]
+    n, k = x0.shape
+    for a in range(n):
+        for j in range(k):
+            XW[0, a, j] = x0[a, j]
+            XW[1, a, j] = s[a, j] * c[a, j]
+            XW[2, a, j] = 1.0 / XW[1, a, j] if XW[1, a, j] != 0.0 else 0.0
+    for j in range(k):
+        tot = 0.0
+        for t in range(nord[j]):
+            tot += XW[1, order[j, t], j]
+        RS[2, j] = tot
+        RS[3, j] = 1.0 / tot if tot != 0.0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def run(
+    x0, s, c, active, order, nord, rounds, stale, p, fix_sign, rng,
+    exact_on, xex0, cown, csal, ccap, clo, chi, csmax, pair_ok, cand_round, record,
+    start_out, voting_out, nbs_start_out, nbs_voting_out, n_exec, edge,
+):  # fmt: skip
+    """Run ``rounds`` rounds of the model from positions ``x0`` (0-100).
+
+    ``exact_on``: settle knife-edges in decide's arithmetic (equal gain only), from the
+    inputs' shortest texts ``cown``... ``csmax`` (code points, see :func:`prep_exact`);
+    ``xex0``: the positions whose float is exactly decide's number.  ``pair_ok``
+    ``(n, n)``: the pairs of actors that may exchange.  Fills the positions and outcomes
+    of each round and ``edge`` (counters ``E_*``).
+
+    Returns
+    -------
+    n_cand, cand_i, cand_f, cand_g, cand_v, cand_seq, rec_i, rec_f
+        The candidates of round ``cand_round`` (as first calculated; ``cand_seq`` their
+        execution order) and one record per executed exchange (``record``).
+    """
+    n, k = x0.shape
+    chk = p == 0.0
+    settle_on = chk and exact_on
+    cap = (k * (k - 1) // 2) * ((n * n) // 4 + 1) + 1
+    lcap = max(16, 4 * n * k)
+    CA, RO, LGT, EX, CD, RC = _alloc(
+        n, k, rounds, cap, lcap, settle_on, cap if cand_round > 0 else 1, lcap if record else 1
     )
+    _load(x0, s, c, order, nord, RO)
+    xex = RO[7]
+    for a in range(n):
+        for j in range(k):
+            xex[a, j] = xex0[a, j]
+    LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF = LGT
+    cand_i, cand_f, cand_g, cand_v, cand_seq = CD
+    rec_i, rec_f = RC
+    n_log = np.int64(0)
+    n_rec = np.int64(0)
+    n_cand = np.int64(0)
+    serial = np.int64(0)
+    exact_ok = settle_on
+    IN = (
+        s, c, active, order, nord, stale, p, fix_sign, rng, cown, csal, ccap, clo, chi, csmax,
+        pair_ok, cand_round, record, chk,
+    )  # fmt: skip
     for r in range(rounds):
         # room for this round's executed exchanges (at most its candidates)
         need = n_log + cap
@@ -2165,32 +2174,69 @@ def run(
         if record and n_rec + cap > rec_i.shape[0]:
             rec_i = _grow(rec_i, n_rec + cap)
             rec_f = _grow(rec_f, n_rec + cap)
-        LG = (
-            LG_R,
-            LG_E,
-            LG_I,
-            LG_B,
-            LG_U,
-            LG_F,
-            LY,
-            R_OFF,
-        )
+        LG = (LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF)
         OU = (
-            start_out,
-            voting_out,
-            nbs_start_out,
-            nbs_voting_out,
-            n_exec,
-            edge,
-            cand_i,
-            cand_f,
-            cand_g,
-            cand_v,
-            cand_seq,
-            rec_i,
-            rec_f,
-        )
+            start_out, voting_out, nbs_start_out, nbs_voting_out, n_exec, edge, cand_i,
+            cand_f, cand_g, cand_v, cand_seq, rec_i, rec_f,
+        )  # fmt: skip
         n_log, n_rec, serial, n_cand, exact_ok = _round(
             r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX, IN, OU
         )
     return n_cand, cand_i, cand_f, cand_g, cand_v, cand_seq, rec_i[:n_rec], rec_f[:n_rec]
+
+
+@njit(cache=True, nogil=True)
+def run_many(X0, S_, C_, ACT, order, nord, rounds, stale, p, fix_sign, seeds, pair_ok,
+             outcome, final, edges):  # fmt: skip
+    """:func:`run` in float over replicates ``X0[r]``, ``S_[r]``, ``C_[r]`` (positions on
+    0-100, saliences on 0-1, per-issue powers; ``ACT[r]`` the actor-issues that may
+    exchange), reusing one set of arrays.  Fills ``outcome`` ``(R, k)`` (after the last
+    round), ``final`` ``(R, n, k)`` (last voting positions) and ``edges`` ``(R,)``
+    (knife-edges met, decided in float)."""
+    R, n, k = X0.shape
+    chk = p == 0.0
+    cap = (k * (k - 1) // 2) * ((n * n) // 4 + 1) + 1
+    lcap = rounds * cap + 1
+    CA, RO, LGT, EX, CD, RC = _alloc(n, k, rounds, cap, lcap, False, 1, 1)
+    cand_i, cand_f, cand_g, cand_v, cand_seq = CD
+    rec_i, rec_f = RC
+    start_out = np.zeros((rounds, n, k))
+    voting_out = np.zeros((rounds, n, k))
+    nbs_start_out = np.zeros((rounds, k))
+    nbs_voting_out = np.zeros((rounds, k))
+    n_exec = np.zeros(rounds, dtype=np.int64)
+    edge = np.zeros(N_EDGE + N_KINDS, dtype=np.int64)
+    rng = np.zeros(1, dtype=np.uint64)
+    OU = (
+        start_out, voting_out, nbs_start_out, nbs_voting_out, n_exec, edge, cand_i, cand_f,
+        cand_g, cand_v, cand_seq, rec_i, rec_f,
+    )  # fmt: skip
+    empty3 = np.zeros((1, 1, 32), dtype=np.uint32)
+    empty2 = np.zeros((1, 32), dtype=np.uint32)
+    empty1 = np.zeros(32, dtype=np.uint32)
+    no_record = rounds < 0
+    # candidates' serial numbers keep counting across replicates: a candidate's updates
+    # are the entries stamped with its serial, so none is inherited from an earlier one
+    serial = np.int64(0)
+    for r_ in range(R):
+        _load(X0[r_], S_[r_], C_[r_], order, nord, RO)
+        rng[0] = seeds[r_]
+        for t in range(edge.shape[0]):
+            edge[t] = 0
+        IN = (
+            S_[r_], C_[r_], ACT[r_], order, nord, stale, p, fix_sign, rng, empty3, empty3,
+            empty3, empty2, empty2, empty1, pair_ok, np.int64(0), no_record, chk,
+        )  # fmt: skip
+        n_log = np.int64(0)
+        n_rec = np.int64(0)
+        n_cand = np.int64(0)
+        exact_ok = chk and not chk
+        for r in range(rounds):
+            n_log, n_rec, serial, n_cand, exact_ok = _round(
+                r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LGT, EX, IN, OU
+            )
+        for j in range(k):
+            outcome[r_, j] = nbs_voting_out[rounds - 1, j]
+            for a in range(n):
+                final[r_, a, j] = voting_out[rounds - 1, a, j]
+        edges[r_] = edge[E_MET]

@@ -427,45 +427,103 @@ def run_batch(
     rules: str = "decide",
     seed: Any = None,
     workers: int = 2,
-    exact: bool = True,
+    exact: bool = False,
 ) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
     """Run many problems of one shape in the compiled engine (threads).
 
-    Each replicate runs in float first; one that meets a knife-edge runs again with
-    its knife-edges settled in decide's arithmetic (``exact``, equal gain only).
+    In float (the default; knife-edges are counted, not settled), or with ``exact`` every
+    replicate as :func:`run_exchange` runs it (knife-edges settled in decide's
+    arithmetic; equal gain only; slower).
 
     Returns
     -------
     outcome, final, knife_edges
         ``(R, k)`` outcomes on 0-100 after the last round, ``(R, n, k)`` last voting
-        positions on 0-100, and ``(R,)`` knife-edges decided in float or not settled.
+        positions on 0-100, and ``(R,)`` knife-edges met (``exact``: not settled).
     """
     variant, rules = resolve_variant(variant, rules)
     r = len(problems)
+    n, k = problems[0].x.shape if r else (0, 0)
+    if not exact:
+        x = np.stack([np.where(pr.has, pr.x, 0.0) for pr in problems]) if r else np.zeros((0, n, k))
+        s = np.stack([np.where(pr.has, pr.s, 0.0) for pr in problems]) if r else x.copy()
+        c = np.stack([np.where(pr.has, pr.c, 0.0) for pr in problems]) if r else x.copy()
+        template = problems[0] if r else None
+        return _run_many(x, s, c, template, rounds, variant, p, rules, seed, workers)
     rex = variant == "random_rate" and p > 0
     pp = float(p) if rex else 0.0
     gen = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     seeds = gen.integers(0, 2**63, size=r).tolist() if rex else [0] * r
-    n, k = problems[0].x.shape if r else (0, 0)
     outcome = np.zeros((r, k))
     final = np.zeros((r, n, k))
     edges = np.zeros(r, dtype=np.int64)
 
     def work(lo: int, hi: int) -> None:
         for t in range(lo, hi):
-            buf, _, _ = _kernel_run(
-                problems[t], rounds, pp, rules, seeds[t], record=False, exact=False
-            )
-            if exact and not rex and buf["edge"][K.E_MET]:
-                buf, _, _ = _kernel_run(problems[t], rounds, pp, rules, seeds[t], record=False)
+            buf, _, _ = _kernel_run(problems[t], rounds, pp, rules, seeds[t], record=False)
             outcome[t] = buf["nbs1"][-1]
             final[t] = buf["voting"][-1]
             edges[t] = buf["edge"][K.E_FLOAT] + buf["edge"][K.E_FALLBACK]
 
+    _threads(r, workers, work)
+    return outcome, final, edges
+
+
+def _threads(r: int, workers: int, work: Any) -> None:
     if r >= 64 and workers > 1:
         cuts = np.linspace(0, r, workers + 1).astype(int)
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(lambda ab: work(*ab), pairwise(cuts)))
     else:
         work(0, r)
+
+
+def _run_many(
+    x: FloatArray,
+    s: FloatArray,
+    c: FloatArray,
+    template: Problem | None,
+    rounds: int,
+    variant: str,
+    p: float,
+    rules: str,
+    seed: Any,
+    workers: int,
+) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
+    """Replicates ``(R, n, k)`` of one problem's shape (0-100 positions, 0-1 saliences,
+    powers; 0 where no stance) in float, in chunks on threads."""
+    r, n, k = x.shape
+    outcome = np.zeros((r, k))
+    final = np.zeros((r, n, k))
+    edges = np.zeros(r, dtype=np.int64)
+    if r == 0 or template is None:
+        return outcome, final, edges
+    rex = variant == "random_rate" and p > 0
+    gen = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    seeds = gen.integers(0, 2**63, size=r).astype(np.uint64) if rex else np.zeros(r, np.uint64)
+    active = np.ascontiguousarray(template.has[None] & (s > 0) & (c > 0))
+    nord = (template.sum_order >= 0).sum(axis=1).astype(np.int64)
+    pairs = np.ones((n, n), dtype=np.bool_)
+    x, s, c = (np.ascontiguousarray(a, dtype=np.float64) for a in (x, s, c))
+
+    def work(lo: int, hi: int) -> None:
+        K.run_many(
+            x[lo:hi],
+            s[lo:hi],
+            c[lo:hi],
+            active[lo:hi],
+            template.sum_order,
+            nord,
+            rounds,
+            rules == "decide",
+            float(p) if rex else 0.0,
+            rules != "decide",
+            seeds[lo:hi],
+            pairs,
+            outcome[lo:hi],
+            final[lo:hi],
+            edges[lo:hi],
+        )
+
+    _threads(r, workers, work)
     return outcome, final, edges

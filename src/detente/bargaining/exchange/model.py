@@ -19,6 +19,7 @@ from detente.bargaining.exchange._problem import make_problem
 from detente.bargaining.exchange.engine import (
     VARIANTS,
     ExchangeRun,
+    _run_many,
     problem_from_arrays,
     resolve_variant,
     run_batch,
@@ -158,24 +159,48 @@ def _point(arrays: ScenarioArrays, values: dict[str, Any], seed: SeedLike) -> Fo
 
 def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> BatchForecast:
     caps = inputs.capability_matrix()
-    problems = [
-        make_problem(
-            inputs.actor_ids,
-            inputs.issue_ids,
-            inputs.positions[r],
-            inputs.saliences[r],
-            caps[r],
-            inputs.has_stance,
-            inputs.lower,
-            inputs.upper,
-            inputs.salience_max,
-            inputs.stance_index,
-        )
-        for r in range(inputs.n_replicates)
-    ]
     kw = _run_kwargs(values)
     kw.pop("ties")
-    outcome, final, edges = run_batch(problems, **kw, seed=seed)
+    has = inputs.has_stance
+    template = make_problem(
+        inputs.actor_ids,
+        inputs.issue_ids,
+        inputs.positions[0],
+        inputs.saliences[0],
+        caps[0],
+        has,
+        inputs.lower,
+        inputs.upper,
+        inputs.salience_max,
+        inputs.stance_index,
+    )
+    if values["arithmetic"] == "decimal":
+        # every replicate as a point run: knife-edges settled in decide's arithmetic
+        problems = [
+            make_problem(
+                inputs.actor_ids,
+                inputs.issue_ids,
+                inputs.positions[r],
+                inputs.saliences[r],
+                caps[r],
+                has,
+                inputs.lower,
+                inputs.upper,
+                inputs.salience_max,
+                inputs.stance_index,
+            )
+            for r in range(inputs.n_replicates)
+        ]
+        outcome, final, edges = run_batch(problems, **kw, seed=seed, exact=True)
+    else:
+        step = 100.0 / (inputs.upper - inputs.lower)
+        x = np.where(has[None], (inputs.positions - inputs.lower) * step, 0.0)
+        sal = np.where(has[None], inputs.saliences / inputs.salience_max, 0.0)
+        cap = np.where(has[None], caps, 0.0)
+        variant, rules = kw["variant"], kw["rules"]
+        outcome, final, edges = _run_many(
+            x, sal, cap, template, kw["rounds"], variant, kw["p"], rules, seed, workers=2
+        )
     step = 100.0 / (inputs.upper - inputs.lower)
     own_out = outcome / step + inputs.lower
     sal = inputs.saliences / inputs.salience_max
@@ -184,9 +209,14 @@ def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> Batch
     own_final = np.where(inputs.has_stance[None], final / step + inputs.lower, np.nan)
     notes = []
     if edges.any():
+        how = (
+            "could not be settled"
+            if values["arithmetic"] == "decimal"
+            else "was decided in float (arithmetic=decimal settles them, slower)"
+        )
         notes.append(
-            f"{int((edges > 0).sum())} of {len(edges)} replicates met a knife-edge decided in "
-            "float (REX, or one that could not be settled; decide's arithmetic may differ)."
+            f"{int((edges > 0).sum())} of {len(edges)} replicates met a knife-edge (a decision "
+            f"within the float error of its operands) that {how}."
         )
     r = inputs.n_replicates
     return BatchForecast(
