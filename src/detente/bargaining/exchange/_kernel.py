@@ -69,10 +69,13 @@ _ACT, _SUP, _DEM = 0, 1, 2
     F_EUMAX,
     F_MERR,
     F_RI,
-) = range(19)
-N_FIELDS = 19
+    F_MM,
+    F_ME0,
+    F_G0E,
+) = range(22)
+N_FIELDS = 22
 # integer flags of a candidate side (HI)
-H_N, H_TOP, H_PEX, H_TEX = 0, 1, 2, 3
+H_N, H_TOP, H_PEX, H_TEX, H_CLEAN = 0, 1, 2, 3, 4
 
 #: record columns of an executed exchange (per side)
 REC_SIDE = ("start", "move", "voting", "target", "eu", "nbs0", "nbs1")
@@ -289,12 +292,19 @@ def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, 
     pJ = F[e, 1, F_POS]
     tI = F[e, 0, F_TARGET]
     tJ = F[e, 1, F_TARGET]
-    sdI, exI = _sub_exact(tI, pI)
-    sdJ, exJ = _sub_exact(tJ, pJ)
-    dI = abs(sdI)
-    dJ = abs(sdJ)
-    erI = 0.0 if (exI and HI[e, 0, H_PEX] and HI[e, 0, H_TEX]) else 2.0 * PERR
-    erJ = 0.0 if (exJ and HI[e, 1, H_PEX] and HI[e, 1, H_TEX]) else 2.0 * PERR
+    # a distance is exact when both positions are and their float difference is
+    erI = 2.0 * PERR
+    if HI[e, 0, H_PEX] and HI[e, 0, H_TEX]:
+        sdI, exI = _sub_exact(tI, pI)
+        if exI:
+            erI = 0.0
+    erJ = 2.0 * PERR
+    if HI[e, 1, H_PEX] and HI[e, 1, H_TEX]:
+        sdJ, exJ = _sub_exact(tJ, pJ)
+        if exJ:
+            erJ = 0.0
+    dI = abs(tI - pI)
+    dJ = abs(tJ - pJ)
     sIs = F[e, 0, F_SSUP]
     sId = F[e, 0, F_SDEM]
     dp = dJ * F[e, 1, F_SSUP] * F[e, 1, F_CSUP] * RS[3, pj]
@@ -345,6 +355,14 @@ def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, 
         near |= K_GAIN
     if gain < _EPS:
         valid = 0
+    # the equal-gain step, kept for a recalculation that changes only the outcome cap
+    F[e, 0, F_MM] = mI
+    F[e, 1, F_MM] = mJ
+    F[e, 0, F_ME0] = merrI
+    F[e, 1, F_ME0] = merrJ
+    F[e, 0, F_G0E] = gerr
+    HI[e, 0, H_CLEAN] = 1 if near == 0 else 0
+    HI[e, 1, H_CLEAN] = bits
     if valid != 1:
         V[e] = valid
         GERR[e] = gerr
@@ -377,6 +395,46 @@ def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, 
     F[e, 1, F_EU] = gain
     if p > 0.0:
         _randomize(e, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix, rng)
+    return near
+
+
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+def _frecheck(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, chk):
+    """:func:`_fcalc` when only the outcomes the candidate sees moved (an update on a
+    demand issue; equal gain): its positions, and so its equal-gain step, are those of
+    its last calculation, which met no knife-edge; decide's outcome caps are checked
+    again.  Returns the kinds of knife-edge met."""
+    near = 0
+    for side in range(2):
+        m = F[e, side, F_MM]
+        F[e, side, F_MOVE] = m
+        F[e, side, F_TOP] = m
+        F[e, side, F_MERR] = F[e, side, F_ME0]
+        F[e, side, F_Y] = F[e, side, F_POS] + m
+        F[e, side, F_YEQ] = F[e, side, F_Y]
+        HI[e, side, H_TOP] = 1
+    G[e] = F[e, 0, F_EU]
+    gerr = F[e, 0, F_G0E]
+    bits = HI[e, 1, H_CLEAN]
+    trig0, nn, ge = _fcheck_nbs(e, 0, 1, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
+    near |= nn
+    if trig0:
+        bits |= 2
+        gerr = ge
+    trig1, nn, ge = _fcheck_nbs(e, 1, 0, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
+    near |= nn
+    if trig1:
+        bits |= 4
+        gerr = ge
+    if trig0 or trig1:
+        v0, n0 = _fvalid(e, 0, F[e, 0, F_MOVE], F[e, 0, F_MERR], False, F, HI, chk)
+        v1, n1 = _fvalid(e, 1, F[e, 1, F_MOVE], F[e, 1, F_MERR], False, F, HI, chk)
+        V[e] = _both(v0, v1)
+        near |= n0 | (n1 if v0 == 1 else 0)
+    else:
+        V[e] = 1
+    GERR[e] = gerr
+    BITS[e] = bits
     return near
 
 
@@ -1211,6 +1269,7 @@ def _settle(e, nd, L0, IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US, SER, cur_s
     GERR[e] = 1e-15 * of[0, 2]
     V[e] = valid
     BITS[e] = bits
+    HI[e, 0, H_CLEAN] = 0
     for t in range(6):
         GE[e, t] = oe[4, t]
     GEOK[e] = True
@@ -1820,6 +1879,7 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
                                     HI[e, side, H_N] += 1
                                 hit = True
                                 break
+                    poshit = hit
                     if hit:
                         HI[e, 0, H_TOP] = 0
                         HI[e, 1, H_TOP] = 0
@@ -1880,10 +1940,15 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
                     if not hit:
                         continue
                     GEOK[e] = False
-                    near = _fcalc(
-                        e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale,
-                        p, fix_sign, rng, chk,
-                    )  # fmt: skip
+                    if poshit or p > 0.0 or HI[e, 0, H_CLEAN] == 0:
+                        near = _fcalc(
+                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale,
+                            p, fix_sign, rng, chk,
+                        )  # fmt: skip
+                    else:
+                        near = _frecheck(
+                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, chk
+                        )
                     _event(e, nd, G, EVT, EVG, EVOK, EVN)
                     if near:
                         _kinds(edge, near)
@@ -1947,7 +2012,7 @@ def _alloc(n, k, rounds, cap, lcap, settle_on, cc, rec_rows):
     Sabs = RS[1]
     # candidates
     IX = np.zeros((cap, 2, 3), dtype=np.int64)
-    HI = np.zeros((cap, 2, 4), dtype=np.int64)
+    HI = np.zeros((cap, 2, 5), dtype=np.int64)
     F = np.zeros((cap, 2, N_FIELDS))
     G = np.zeros(cap)
     GERR = np.zeros(cap)
