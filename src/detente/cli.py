@@ -14,6 +14,7 @@ import sys
 import typer
 
 from detente._version import __version__
+from detente.commands import app as _app
 from detente.commands import backtest as _backtest
 from detente.commands import data as _data
 from detente.commands import explore as _explore
@@ -55,6 +56,7 @@ _forecast.register(app)
 _report.register(app)
 _uncertainty.register(app)
 _backtest.register(app)
+_app.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -533,6 +533,7 @@ def perform_experiments(
     console: Console | None = None,
     threads: int | None = None,
     finish: bool = True,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> Results:
     """Run every experiment of ``design`` through ``model``.
 
@@ -564,6 +565,10 @@ def perform_experiments(
         last chunks are still being written when the function returns, so that the
         caller's analysis overlaps the writing; the caller must then call
         :meth:`Results.finish_writing` (or :meth:`Results.abort_writing`).
+    on_chunk
+        Called after each chunk with the experiments done so far and their total (for
+        progress shown elsewhere than a terminal).  An exception it raises stops the
+        run as any error does (the Parquet file is not written).
 
     Returns
     -------
@@ -619,6 +624,7 @@ def perform_experiments(
             stack.enter_context(contextlib.closing(chunks))
             stack.enter_context(progress_bar)
             task = progress_bar.add_task(model.name, total=design.n_experiments)
+            done = 0
             for res in chunks:
                 n = res.stop - res.start
                 for o in model.outcome_names:
@@ -632,6 +638,9 @@ def perform_experiments(
                 if sink is not None:
                     sink.write(chunk_table(model, design, res))
                 progress_bar.advance(task, res.n_experiments)
+                done += res.n_experiments
+                if on_chunk is not None:
+                    on_chunk(done, design.n_experiments)
         if sink is not None and finish:
             sink.commit()
     except BaseException:

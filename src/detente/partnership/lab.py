@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -298,6 +299,7 @@ def run_lab(
     sobol_base: int = 1024,
     prim_points: int = 20_000,
     chunk_size: int = 65_536,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> LabReport:
     """Run the whole strategy lab.
 
@@ -323,6 +325,9 @@ def run_lab(
         Scenarios used by PRIM (0 skips scenario discovery).
     chunk_size
         Scenarios per chunk.
+    on_chunk
+        Called with the experiments done and their total after each chunk (see
+        :func:`detente.explore.perform_experiments`).
 
     Returns
     -------
@@ -351,6 +356,7 @@ def run_lab(
         progress=progress,
         keep_inputs=max(prim_points, 1),
         finish=False,
+        on_chunk=on_chunk,
     )
     timings["experiments"] = time.perf_counter() - t0
     # the analysis overlaps the writing of the last chunks to Parquet
