@@ -9,10 +9,10 @@ __all__ = ["page"]
 
 _HEAD = [
     tags.link(rel="stylesheet", href="/wb/workbench.css"),
+    # draws the charts; loads the chart library (/vendor/vega.js, bundled offline) as
+    # a module script once the page has loaded, so that neither its top-level names
+    # (they broke Bootstrap's components) nor its bundling at start-up hold the page up
     tags.script(src="/wb/workbench.js"),
-    # the chart library, bundled offline; a module script, so that its top-level
-    # names stay out of the page's global scope (they broke Bootstrap's components)
-    tags.script(type="module", src="/vendor/vega.js"),
 ]
 
 
@@ -23,7 +23,7 @@ def _scenario_tab(files: list[str], examples: list[str]) -> Tag:
     if files:
         choices["Workspace"] = {f"file:{n}": n for n in files}
     return ui.nav_panel(
-        "Scenario",
+        "Scenario and forecasts",
         ui.layout_columns(
             ui.card(
                 ui.card_header("Open"),
@@ -71,6 +71,25 @@ def _scenario_tab(files: list[str], examples: list[str]) -> Tag:
                 col_widths=(9, 3),
             ),
         ),
+        ui.output_ui("warm_status"),
+        ui.card(
+            ui.card_header("Every model's forecast of every issue"),
+            ui.output_ui("forecasts"),
+            ui.layout_columns(
+                ui.input_numeric(
+                    "draws", "Intervals from draws of the inputs", value=1000, min=10, max=200_000
+                ),
+                ui.input_numeric("seed", "Seed", value=0, min=0),
+                tags.div(
+                    ui.input_action_button("run_draws", "Compute intervals", class_="btn-sm"),
+                    ui.input_action_button(
+                        "cancel_draws", "Cancel", class_="btn-sm btn-outline-danger"
+                    ),
+                ),
+                ui.output_ui("draws_status"),
+                col_widths=(3, 2, 3, 4),
+            ),
+        ),
         ui.layout_columns(
             ui.card(
                 ui.card_header("Add or remove an actor"),
@@ -113,26 +132,7 @@ def _scenario_tab(files: list[str], examples: list[str]) -> Tag:
 
 def _forecast_tab() -> Tag:
     return ui.nav_panel(
-        "Forecasts",
-        ui.output_ui("warm_status"),
-        ui.card(
-            ui.card_header("Every model's forecast of every issue"),
-            ui.output_ui("forecasts"),
-            ui.layout_columns(
-                ui.input_numeric(
-                    "draws", "Intervals from draws of the inputs", value=1000, min=10, max=200_000
-                ),
-                ui.input_numeric("seed", "Seed", value=0, min=0),
-                tags.div(
-                    ui.input_action_button("run_draws", "Compute intervals", class_="btn-sm"),
-                    ui.input_action_button(
-                        "cancel_draws", "Cancel", class_="btn-sm btn-outline-danger"
-                    ),
-                ),
-                ui.output_ui("draws_status"),
-                col_widths=(3, 2, 3, 4),
-            ),
-        ),
+        "Forecasts in depth",
         ui.layout_columns(
             ui.card(
                 ui.card_header("Trajectories"),

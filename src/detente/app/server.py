@@ -27,7 +27,7 @@ from detente.app.warmup import Warmup
 from detente.app.workspace import Workspace, example_files, read_upload
 from detente.errors import InputError
 
-__all__ = ["Context", "make_server", "model_accuracy"]
+__all__ = ["Context", "initial_scenario", "make_server", "model_accuracy"]
 
 
 class Context:
@@ -49,7 +49,8 @@ def model_accuracy(model: str) -> str | None:
     return None
 
 
-def _initial_scenario(ws: Workspace) -> tuple[Any, str]:
+def initial_scenario(ws: Workspace) -> tuple[Any, str]:
+    """The scenario a new session opens: PATH's file, the workspace's first, an example."""
     from detente.scenario import load_scenario
 
     if ws.initial is not None:
@@ -81,7 +82,7 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
         owner = session.id
         session.on_ended(lambda: runner.forget(owner))
 
-        first, origin = _initial_scenario(ws)
+        first, origin = initial_scenario(ws)
         scen: reactive.Value[Any] = reactive.value(first)
         origin_rv = reactive.value(origin)
         revision = reactive.value(0)
@@ -318,6 +319,10 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
             except state.EditError as err:
                 drafts[key] = (text, err.cells[0].message if err.cells else str(err))
                 problems.set(tuple(err.cells))
+                # draw the grid again: the refused text stays in its cell, marked, and
+                # its message beside the grid (the grid's own failure state would show
+                # the old value again)
+                grid_version.set(grid_version() + 1)
                 first = err.cells[0].message if err.cells else str(err)
                 raise SafeException(first) from None
             drafts.pop(key, None)
@@ -540,6 +545,7 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
                 return None
             return dict(j.result["models"])
 
+        @output(suspend_when_hidden=False)
         @render.ui
         def forecasts() -> Any:
             results = [c() for c in model_calcs().values()]

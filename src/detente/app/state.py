@@ -626,13 +626,25 @@ def grid_cell(s: Scenario, row: int, col: int) -> GridCell:
 
 
 def capability_text(s: Scenario, actor_id: str) -> str:
-    """An actor's capability as its cell shows it."""
+    """An actor's capability as its cell shows it: the number, and where data gave it."""
     a = s.actor(actor_id)
     if isinstance(a.capability, DataRef):
+        if a.resolved is None:
+            s = resolve_cached(s)
+            a = s.actor(actor_id)
         if a.resolved is not None:
-            return format_number(a.resolved.value)
-        return a.capability.indicator
+            return f"{a.resolved.value:.4g} (data: {a.capability.describe()})"
+        return f"data: {a.capability.describe()}"
     return format_number(a.capability)
+
+
+def resolve_cached(s: Scenario) -> Scenario:
+    """``s`` with its data capabilities if they were looked up before, else ``s``."""
+    if not s.unresolved_actors:
+        return s
+    with _RESOLVED_LOCK:
+        hit = _RESOLVED.get(_actor_key(s))
+    return s.with_capabilities(hit) if hit is not None else s
 
 
 def stance_text(s: Scenario, actor: str, issue: str, field: str) -> str:

@@ -14,6 +14,7 @@ works) is bundled in a separate process, started at once.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
@@ -92,14 +93,22 @@ class Warmup:
             self._version += 1
 
     # -- working ------------------------------------------------------------------
-    def start(self, *, after: Callable[[], Any] | None = None) -> None:
+    def start(
+        self,
+        *,
+        before: Callable[[], Any] | None = None,
+        after: Callable[[], Any] | None = None,
+    ) -> None:
         """Bundle the chart library (in a process) and warm the models (in a thread).
 
-        ``after`` is called once the models are warm (the app starts the job runner's
-        forkserver there).
+        ``before`` runs first in the thread (the app looks up the first scenario's
+        data there); ``after`` is called once the models are warm (the app starts the
+        job runner's forkserver there).
         """
         threading.Thread(target=self._make_bundle, daemon=True, name="vega-bundle").start()
-        threading.Thread(target=self._warm, args=(after,), daemon=True, name="model-warmup").start()
+        threading.Thread(
+            target=self._warm, args=(before, after), daemon=True, name="model-warmup"
+        ).start()
 
     def _make_bundle(self) -> None:
         try:
@@ -118,7 +127,10 @@ class Warmup:
         finally:
             self._bundle_done.set()
 
-    def _warm(self, after: Callable[[], Any] | None) -> None:
+    def _warm(self, before: Callable[[], Any] | None, after: Callable[[], Any] | None) -> None:
+        if before is not None:
+            with contextlib.suppress(Exception):  # the page reports what fails
+                before()
         try:
             from detente import bargaining
             from detente.app._worker import warm_scenario
@@ -145,7 +157,5 @@ class Warmup:
             with self._lock:
                 self._version += 1
         if after is not None:
-            try:
+            with contextlib.suppress(Exception):  # the runner reports failures per job
                 after()
-            except Exception:  # the runner reports its own failures per job
-                pass

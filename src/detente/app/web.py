@@ -186,6 +186,7 @@ def create_app(
     app: Any = Starlette(
         routes=[
             Route("/vendor/vega.js", vega),
+            Route("/favicon.ico", lambda _r: Response(status_code=204)),
             Route("/runs/{run}/{name}", run_file),
             Mount("/", app=shiny_app),
         ],
@@ -195,8 +196,16 @@ def create_app(
         app = TrustedHostMiddleware(app, allowed_hosts=["127.0.0.1", "localhost", "::1", "[::1]"])
     app = BodyLimit(app, MAX_UPLOAD_BYTES + _BODY_SLACK)
     if start:
-        warm.start(after=lambda: _start_job_processes(runner))
+        warm.start(before=lambda: _prepare(workspace), after=lambda: _start_job_processes(runner))
     return app, ctx
+
+
+def _prepare(workspace: Workspace) -> None:
+    """Look up the first scenario's data capabilities (the lookup's cache is shared)."""
+    from detente.app import state
+    from detente.app.server import initial_scenario
+
+    state.resolve(initial_scenario(workspace)[0])
 
 
 def _lifespan(runner: JobRunner) -> Any:

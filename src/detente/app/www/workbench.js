@@ -38,6 +38,19 @@
       .observe(document.body, { childList: true, subtree: true });
     tick();
   }
+  function loadLibrary() {
+    if (document.getElementById("wb-vega")) { return; }
+    var s = document.createElement("script");
+    s.type = "module";
+    s.id = "wb-vega";
+    s.src = "/vendor/vega.js";
+    document.head.appendChild(s);
+  }
+  if (document.readyState === "complete") {
+    loadLibrary();
+  } else {
+    window.addEventListener("load", loadLibrary);
+  }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
