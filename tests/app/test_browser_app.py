@@ -204,7 +204,8 @@ def test_first_page_and_every_forecast_updates_after_an_edit(
         """([issue, expected]) => Object.entries(expected).every(([m, v]) => {
              const td = document.querySelector(
                `#forecasts td[data-issue="${issue}"][data-model="${m}"][data-value]`);
-             return td && Math.abs(parseFloat(td.dataset.value) - v) <= 1e-9 * Math.max(1, Math.abs(v));
+             return td
+               && Math.abs(parseFloat(td.dataset.value) - v) <= 1e-9 * Math.max(1, Math.abs(v));
            })""",
         arg=[issue, expected],
         timeout=10_000,

@@ -19,6 +19,7 @@ needs); the others wait in order.  Each job belongs to an *owner* (a browser ses
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -130,10 +131,8 @@ class Progress:
 
 def _limit_threads() -> None:
     """Let the server keep a core: jobs run at a lower priority."""
-    try:
+    with contextlib.suppress(OSError):  # not permitted: run at the same priority
         os.nice(5)
-    except OSError:  # pragma: no cover - not permitted
-        pass
 
 
 def _job_main(fn: Callable[..., Any], kwargs: dict[str, Any], conn: Any, cancel: Any) -> None:
@@ -210,9 +209,14 @@ class JobRunner:
         self._closed = False
 
     # -- registry ---------------------------------------------------------------------
-    def _set(self, job_id: str, **changes: Any) -> Job:
+    def _set(self, job_id: str, **changes: Any) -> Job | None:
         with self._lock:
-            job = replace(self._jobs[job_id], **changes)
+            old = self._jobs.get(job_id)
+            if old is None:  # forgotten (its session ended)
+                return None
+            if old.state.finished and "state" in changes:
+                return old  # cancelled while it was starting: it stays cancelled
+            job = replace(old, **changes)
             self._jobs[job_id] = job
             self._versions[job.owner] = self._versions.get(job.owner, 0) + 1
             return job
@@ -307,6 +311,8 @@ class JobRunner:
         send.close()
         with self._lock:
             self._procs[job_id] = proc
+        if cancel.is_set():  # cancelled while its process was starting
+            proc.terminate()
         self._set(job_id, state=JobState.RUNNING, started=time.monotonic(), progress=0.0)
         ending: tuple[Any, ...] | None = None
         while ending is None:
@@ -403,7 +409,7 @@ class JobRunner:
         with self._lock:
             ids = [(j.owner, j.id) for j in self._jobs.values() if not j.state.finished]
             procs = list(self._procs.values())
-        for owner, job_id in ids:
+        for _owner, job_id in ids:
             self._cancel[job_id].set()
         for proc in procs:
             if proc.is_alive():

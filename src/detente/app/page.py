@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from htmltools import Tag, tags
 from shiny import ui
 
@@ -16,7 +18,7 @@ _HEAD = [
 ]
 
 
-def _scenario_tab(files: list[str], examples: list[str]) -> Tag:
+def _scenario_tab(files: list[str], examples: list[str]) -> Any:
     choices: dict[str, dict[str, str]] = {}
     if examples:
         choices["Examples"] = {f"example:{n}": n for n in examples}
@@ -130,7 +132,7 @@ def _scenario_tab(files: list[str], examples: list[str]) -> Tag:
     )
 
 
-def _forecast_tab() -> Tag:
+def _forecast_tab() -> Any:
     return ui.nav_panel(
         "Forecasts in depth",
         ui.layout_columns(
@@ -176,7 +178,7 @@ def _forecast_tab() -> Tag:
     )
 
 
-def _deals_tab() -> Tag:
+def _deals_tab() -> Any:
     return ui.nav_panel(
         "Deals",
         ui.card(
@@ -187,7 +189,7 @@ def _deals_tab() -> Tag:
     )
 
 
-def _lab_tab() -> Tag:
+def _lab_tab() -> Any:
     return ui.nav_panel(
         "Strategy lab",
         ui.card(
@@ -221,7 +223,7 @@ def _lab_tab() -> Tag:
     )
 
 
-def _runs_tab() -> Tag:
+def _runs_tab() -> Any:
     return ui.nav_panel(
         "Runs",
         ui.card(
@@ -260,7 +262,7 @@ def _runs_tab() -> Tag:
     )
 
 
-def _data_tab() -> Tag:
+def _data_tab() -> Any:
     return ui.nav_panel(
         "Data",
         ui.output_ui("data_status"),

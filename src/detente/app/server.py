@@ -244,7 +244,7 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
                 if f in ("", fld):
                     shown[(actor, col)] = text
             df = state.grid_frame(s, fld, shown)
-            styles = []
+            styles: list[Any] = []
             cols = list(df.columns)
             rows_of = {a: n for n, a in enumerate(s.actor_ids)}
             for (actor, col, f), _ in drafts.items():
@@ -378,7 +378,7 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
                     TagList(
                         tags.div(
                             {"class": "invalid"},
-                            *[tags.p(c.message) for c in err.cells] or [str(err)],
+                            *([tags.p(c.message) for c in err.cells] or [tags.p(str(err))]),
                         )
                     )
                 )
@@ -551,7 +551,7 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
             results = [c() for c in model_calcs().values()]
             if not results:
                 return tags.p("Loading the models…", {"class": "muted"})
-            ms, why = model_scenario()
+            ms, _why = model_scenario()
             s = ms if ms is not None else scen()
             acc = {r.model: a for r in results if (a := model_accuracy(r.model))}
             return views.forecast_table(
@@ -593,7 +593,8 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
                 if job_revision.get("draws") != revision():
                     extra.append(
                         tags.p(
-                            "These intervals were for an earlier version of the scenario; compute them again.",
+                            "These intervals were for an earlier version of the scenario; "
+                            "compute them again.",
                             {"class": "warn"},
                         )
                     )
@@ -936,7 +937,7 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
             )
             body = []
             for f, r in rows:
-                links = [
+                links: list[Any] = [
                     tags.a("report", href=f"runs/{f.name}/report.html", target="_blank"),
                     " · ",
                     tags.a("summary", href=f"runs/{f.name}/summary.md?download=1"),
@@ -1009,7 +1010,7 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
         def _data() -> None:
             if input.tab() != "data":
                 return
-            ms, why = model_scenario()
+            ms, _why = model_scenario()
             if ms is None:
                 return
             key = state._actor_key(ms)
@@ -1075,7 +1076,7 @@ def _lab_frame(table: dict[str, Any]) -> Any:
     for kind, specs, given in (("uncertainty", UNCERTAINTIES, given_u), ("lever", LEVERS, given_l)):
         for spec in specs:
             entry = given.get(spec.name)
-            low, high, value, unit = spec.low, spec.high, getattr(spec, "value", None), spec.unit
+            low, high, value, unit = spec.low, spec.high, spec.nominal, spec.unit
             if isinstance(entry, dict):
                 low = entry.get("low", low)
                 high = entry.get("high", high)
@@ -1113,8 +1114,8 @@ def _lab_set(
     entry = sub.get(name)
     if not isinstance(entry, dict):
         base: dict[str, Any] = {"low": spec.low, "high": spec.high}
-        if kind == "lever" and getattr(spec, "value", None) is not None:
-            base["value"] = spec.value
+        if kind == "lever":
+            base["value"] = spec.nominal
         if isinstance(entry, int | float):
             base = {"low": float(entry), "high": float(entry)}
         entry = base

@@ -558,8 +558,13 @@ def _actor_key(s: Scenario) -> str:
 
     return json.dumps(
         [
-            [a.id, a.capability.model_dump() if isinstance(a.capability, DataRef) else None]
-            + [a.iso3, list(a.members), a.kind.value]
+            [
+                a.id,
+                a.capability.model_dump() if isinstance(a.capability, DataRef) else None,
+                a.iso3,
+                list(a.members),
+                a.kind.value,
+            ]
             for a in s.actors
         ],
         sort_keys=True,
@@ -628,14 +633,13 @@ def grid_cell(s: Scenario, row: int, col: int) -> GridCell:
 def capability_text(s: Scenario, actor_id: str) -> str:
     """An actor's capability as its cell shows it: the number, and where data gave it."""
     a = s.actor(actor_id)
-    if isinstance(a.capability, DataRef):
-        if a.resolved is None:
-            s = resolve_cached(s)
-            a = s.actor(actor_id)
-        if a.resolved is not None:
-            return f"{a.resolved.value:.4g} (data: {a.capability.describe()})"
-        return f"data: {a.capability.describe()}"
-    return format_number(a.capability)
+    ref = a.capability
+    if isinstance(ref, DataRef):
+        resolved = a.resolved or resolve_cached(s).actor(actor_id).resolved
+        if resolved is not None:
+            return f"{resolved.value:.4g} (data: {ref.describe()})"
+        return f"data: {ref.describe()}"
+    return format_number(ref)
 
 
 def resolve_cached(s: Scenario) -> Scenario:
