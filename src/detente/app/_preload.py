@@ -1,10 +1,9 @@
-"""Imported once by the job runner's forkserver: libraries loaded, models compiled.
+"""Imported once by the job runner's forkserver: the libraries every job uses.
 
-Every job process is forked from the forkserver, so what this module does at import
-(importing numpy, pandas, the models, the pipeline and the report, and running each
-model once on a tiny scenario so that numba compiles, or loads from its cache, the
-models' code) is done once for all jobs instead of once per job.  It never raises: a
-model that fails to warm up is reported by the app's own warm-up.
+Every job process is forked from the forkserver, so importing numpy, pandas, Altair,
+the models, the pipeline and the report here is done once for all jobs instead of
+once per job.  (Compiled model code is not kept here: the app's warm-up job fills
+numba's cache, from which each job loads it.)  It never raises.
 """
 
 from __future__ import annotations
@@ -16,10 +15,8 @@ with contextlib.suppress(BaseException):
     import numpy  # noqa: F401
     import pandas  # noqa: F401
 
+    import detente.app._worker
     import detente.bargaining
     import detente.partnership
     import detente.pipeline.engines
     import detente.report.analyze  # noqa: F401
-    from detente.app._worker import warm_models
-
-    warm_models()

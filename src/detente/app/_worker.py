@@ -72,7 +72,8 @@ def warm_models(
     names = list(models) if models is not None else list(bargaining.list_models())
     status: dict[str, str] = {}
     for n, name in enumerate(names):
-        progress(n / (len(names) + 1), name)
+        # the label lists every model done so far (a watcher may miss a message)
+        progress(n / (len(names) + 1), "done: " + ",".join(status))
         try:
             bargaining.forecast(s, name, seed=0)
             draws = bargaining.sample_inputs(s, 4, 0)
@@ -82,7 +83,7 @@ def warm_models(
         except Exception as err:  # reported on the page, never raised
             status[name] = f"failed: {type(err).__name__}: {err}"
     if lab:
-        progress(len(names) / (len(names) + 1), "strategy lab")
+        progress(len(names) / (len(names) + 1), "done: " + ",".join(status))
         try:
             from detente import partnership
 
@@ -93,7 +94,7 @@ def warm_models(
             status["lab"] = "ready"
         except Exception as err:
             status["lab"] = f"failed: {type(err).__name__}: {err}"
-    progress(1.0, "warm")
+    progress(1.0, "done: " + ",".join(status))
     return status
 
 

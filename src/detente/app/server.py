@@ -39,6 +39,10 @@ class Context:
         self.warm = warm
 
 
+#: Why the models wait: the data layer is loading in the background.
+LOADING = "Looking up the capabilities in the data…"
+
+
 def model_accuracy(model: str) -> str | None:
     """One line on a model's measured accuracy, shown beside its forecasts.
 
@@ -138,6 +142,14 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
         def model_scenario() -> tuple[Any, str | None]:
             """The scenario with its capabilities resolved, or why it cannot be."""
             s = scen()
+            if not warm.data_done:
+                # the data layer is still being loaded in the background: do not load
+                # it here too, on the thread that serves every page
+                warm_version()
+                cached = state.resolve_cached(s)
+                if cached.unresolved_actors:
+                    return None, LOADING
+                return cached, None
             try:
                 return state.resolve(s), None
             except InputError as err:
@@ -435,7 +447,7 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
             return structure_msg()
 
         # -- saving ---------------------------------------------------------------
-        @render.download(filename=lambda: f"{_safe_name(scen().id)}.toml")
+        @render.download_button(filename=lambda: f"{_safe_name(scen().id)}.toml")
         def download_toml() -> Any:
             from detente.scenario import dumps
 
@@ -500,6 +512,8 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
                         return views.ModelResult(name, label, "failed", reason=status)
                     return views.ModelResult(name, label, "warming")
                 ms, why = model_scenario()
+                if ms is None and why == LOADING:
+                    return views.ModelResult(name, label, "warming")
                 if ms is None:
                     return views.ModelResult(name, label, "failed", reason=why or "")
                 from detente.bargaining import forecast
@@ -918,6 +932,8 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
 
         @reactive.effect
         def _run_choices() -> None:
+            if input.tab() != "runs":  # read the run store only on its page
+                return
             names = {f.name: f.name for f, _ in runs_frame()}
             ui.update_select(
                 "cmp_a", choices=names, selected=list(names)[1] if len(names) > 1 else None

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = ["Warmup"]
@@ -50,6 +50,7 @@ class Warmup:
         self._bundle_error: str | None = None
         self._bundle_done = threading.Event()
         self._done = threading.Event()
+        self._data_done = threading.Event()
         self.seconds: dict[str, float] = {}
 
     # -- reading ------------------------------------------------------------------
@@ -72,6 +73,11 @@ class Warmup:
     def done(self) -> bool:
         """True once every model is warm (or failed)."""
         return self._done.is_set()
+
+    @property
+    def data_done(self) -> bool:
+        """True once the first scenario's data has been looked up (see :meth:`start`)."""
+        return self._data_done.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the models are warm; False on timeout."""
@@ -97,17 +103,20 @@ class Warmup:
         self,
         *,
         before: Callable[[], Any] | None = None,
-        after: Callable[[], Any] | None = None,
+        compile_elsewhere: Callable[[], Iterator[set[str]]] | None = None,
     ) -> None:
         """Bundle the chart library (in a process) and warm the models (in a thread).
 
         ``before`` runs first in the thread (the app looks up the first scenario's
-        data there); ``after`` is called once the models are warm (the app starts the
-        job runner's forkserver there).
+        data there).  ``compile_elsewhere``, if given, starts the models' first run in
+        another process and yields the set of models done there so far, each time it
+        grows; each model is then run here only once it is done there, so that this
+        process loads compiled code from numba's cache instead of compiling it while
+        it serves pages.
         """
         threading.Thread(target=self._make_bundle, daemon=True, name="vega-bundle").start()
         threading.Thread(
-            target=self._warm, args=(before, after), daemon=True, name="model-warmup"
+            target=self._warm, args=(before, compile_elsewhere), daemon=True, name="model-warmup"
         ).start()
 
     def _make_bundle(self) -> None:
@@ -127,10 +136,17 @@ class Warmup:
         finally:
             self._bundle_done.set()
 
-    def _warm(self, before: Callable[[], Any] | None, after: Callable[[], Any] | None) -> None:
+    def _warm(
+        self,
+        before: Callable[[], Any] | None,
+        compile_elsewhere: Callable[[], Iterator[set[str]]] | None,
+    ) -> None:
         if before is not None:
             with contextlib.suppress(Exception):  # the page reports what fails
                 before()
+        self._data_done.set()
+        with self._lock:
+            self._version += 1
         try:
             from detente import bargaining
             from detente.app._worker import warm_scenario
@@ -142,7 +158,9 @@ class Warmup:
                     self.labels[name] = bargaining.get_model(name).label
                 self._version += 1
             s = warm_scenario()
-            for name in names:
+            pending = list(names)
+
+            def run(name: str) -> None:
                 t0 = time.perf_counter()
                 try:
                     bargaining.forecast(s, name, seed=0)
@@ -150,12 +168,20 @@ class Warmup:
                 except Exception as err:
                     self._set(name, f"failed: {type(err).__name__}: {err}")
                 self.seconds[name] = time.perf_counter() - t0
+
+            if compile_elsewhere is not None:
+                with contextlib.suppress(Exception):  # then everything is run here
+                    for done in compile_elsewhere():
+                        for name in [n for n in pending if n in done]:
+                            pending.remove(name)
+                            run(name)
+                        if not pending:
+                            break
+            for name in pending:
+                run(name)
         except Exception as err:  # the models cannot even be imported
             self._set("models", f"failed: {type(err).__name__}: {err}")
         finally:
             self._done.set()
             with self._lock:
                 self._version += 1
-        if after is not None:
-            with contextlib.suppress(Exception):  # the runner reports failures per job
-                after()

@@ -16,11 +16,12 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from detente.app.jobs import JobRunner
+from detente.app.jobs import JobRunner, JobState
 from detente.app.warmup import Warmup
 from detente.app.workspace import MAX_UPLOAD_BYTES, Workspace, example_files
 from detente.errors import InputError
@@ -196,7 +197,7 @@ def create_app(
         app = TrustedHostMiddleware(app, allowed_hosts=["127.0.0.1", "localhost", "::1", "[::1]"])
     app = BodyLimit(app, MAX_UPLOAD_BYTES + _BODY_SLACK)
     if start:
-        warm.start(before=lambda: _prepare(workspace), after=lambda: _start_job_processes(runner))
+        warm.start(before=lambda: _prepare(workspace), compile_elsewhere=lambda: _compile(runner))
     return app, ctx
 
 
@@ -219,12 +220,31 @@ def _lifespan(runner: JobRunner) -> Any:
     return lifespan
 
 
-def _start_job_processes(runner: JobRunner) -> None:
-    """Start the forkserver (it warms the models from the cache the app just filled)."""
+def _compile(runner: JobRunner) -> Iterator[set[str]]:
+    """Run every model once in a job process (numba compiles there and fills its
+    cache); yield the models done so far each time the set grows."""
     from detente.app._worker import warm_models
 
     job = runner.submit("app", "warm", "warm-up", warm_models, queue=False)
-    runner.wait("app", job.id, timeout=900)
+    done: set[str] = set()
+    while True:
+        j = runner.get("app", job.id)
+        if j is None:
+            return
+        if j.state is JobState.DONE:
+            yield set(j.result)
+            return
+        if j.state.finished:
+            return
+        now = (
+            set(filter(None, j.message.removeprefix("done: ").split(",")))
+            if j.message.startswith("done: ")
+            else set()
+        )
+        if now - done:
+            done |= now
+            yield set(done)
+        time.sleep(0.1)
 
 
 def serve(
