@@ -71,7 +71,8 @@ def _edits(page: Any, n: int) -> list[float]:
             """(want) => Object.entries(want).every(([m, v]) => {
                  const td = document.querySelector(
                    `#forecasts td[data-issue="troops"][data-model="${m}"][data-value]`);
-                 return td && Math.abs(parseFloat(td.dataset.value) - v) <= 1e-9 * Math.max(1, Math.abs(v));
+                 return td
+                   && Math.abs(parseFloat(td.dataset.value) - v) <= 1e-9 * Math.max(1, Math.abs(v));
                })""",
             arg=want,
             timeout=20_000,

@@ -637,7 +637,7 @@ def capability_text(s: Scenario, actor_id: str) -> str:
     if isinstance(ref, DataRef):
         resolved = a.resolved or resolve_cached(s).actor(actor_id).resolved
         if resolved is not None:
-            return f"{resolved.value:.4g} (data: {ref.describe()})"
+            return f"{format_number(resolved.value)} (data)"
         return f"data: {ref.describe()}"
     return format_number(ref)
 
