@@ -183,23 +183,16 @@ def test_the_app_serves_run_files_only_from_the_store(ws: Workspace) -> None:
         ctx.runner.shutdown()
 
 
-def test_the_cli_warns_when_listening_beyond_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_warns_when_listening_beyond_this_machine(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import detente.app.web as web
     from detente.cli import main
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(web, "serve", lambda path, **kw: calls.append({"path": path, **kw}))
-    import io
-    from contextlib import redirect_stderr
-
-    from detente.commands import _common
-
-    buf = io.StringIO()
-    monkeypatch.setattr(_common.console_err, "file", buf)
-    with redirect_stderr(buf):
-        assert main(["app", str(REPO / "examples"), "--host", "0.0.0.0", "--port", "8123"]) == 0
+    assert main(["app", str(REPO / "examples"), "--host", "0.0.0.0", "--port", "8123"]) == 0
     assert calls and calls[0]["host"] == "0.0.0.0" and calls[0]["port"] == 8123
-    assert "warning: listening on 0.0.0.0" in buf.getvalue()
-    buf.truncate(0)
+    assert "warning: listening on 0.0.0.0" in capsys.readouterr().err
     assert main(["app", str(REPO / "examples")]) == 0
-    assert calls[-1]["host"] == "127.0.0.1" and "warning" not in buf.getvalue()
+    assert calls[-1]["host"] == "127.0.0.1" and "warning" not in capsys.readouterr().err
