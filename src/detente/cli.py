@@ -4,6 +4,10 @@ Each command group lives in :mod:`detente.commands` and registers itself here.  
 module owns the one rule every command follows: a user's mistake
 (:class:`detente.errors.InputError`) is reported as a located message with exit code
 2 and never as a traceback; anything else is an internal error with exit code 1.
+
+``--help`` and ``--version`` answer at once: this module and the command modules import
+only typer, rich and the standard library at module level, and the library inside the
+commands (see :mod:`detente.commands._help`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from detente.commands import report as _report
 from detente.commands import scenario as _scenario
 from detente.commands import uncertainty as _uncertainty
 from detente.commands._common import console_err, run_app
+from detente.commands._help import FastHelpGroup
 
 app = typer.Typer(
     name="detente",
@@ -30,6 +35,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    cls=FastHelpGroup,
 )
 
 
@@ -59,7 +65,13 @@ _backtest.register(app)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 ok, 1 internal error, 2 bad input)."""
-    code = run_app(app, argv, debug=bool(os.environ.get("DETENTE_DEBUG")))
+    args = sys.argv[1:] if argv is None else argv
+    if list(args) == ["--version"]:
+        # the fast path: no command tree to build for the one answer that needs none
+        typer.echo(f"detente {__version__}")
+        code = 0
+    else:
+        code = run_app(app, args, debug=bool(os.environ.get("DETENTE_DEBUG")))
     if argv is None:
         sys.exit(code)
     return code
