@@ -2,12 +2,13 @@
 
 ``detente --help`` and every command's ``--help`` must answer at once, so :mod:`detente.cli`
 and every module under :mod:`detente.commands` import only typer, rich, the standard
-library and detente's standard-library-only modules (:mod:`detente.errors`,
-:mod:`detente._atomic`, :mod:`detente._version`, these ``commands`` modules) at module
-level.  The library (the models, the data, the scenario schema, numpy, pandas, ...) is
-imported inside the command functions that use it.  A help text that lists names the
-library defines takes them from the constants below; ``tests/cli/test_help.py`` checks
-each against the library, and checks that rendering every help page loads none of it.
+library, :mod:`detente.errors` (and :mod:`detente._version`) and one another at module
+level.  The rest of detente (the models, the data, the scenario schema, the atomic
+writer) and numpy, pandas and the like are imported inside the command functions that
+use them.  A help text that lists names the library defines takes them from the
+constants below.  ``tests/cli/test_help.py`` checks the constants against the library,
+the module-level imports against this rule, and that rendering every help page loads
+none of the library.
 """
 
 from __future__ import annotations

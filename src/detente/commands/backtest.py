@@ -15,7 +15,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from detente._atomic import atomic_write_text
 from detente.commands._common import check_output_paths, console
 from detente.commands._help import BACKTEST_DEFAULT_MODELS, BACKTEST_MODELS
 from detente.errors import InputError
@@ -93,6 +92,7 @@ def _backtest_cmd(
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
 ) -> None:
     """Score every model (baselines, nbs, eum, smp, ensemble) on decided EU issues."""
+    from detente._atomic import atomic_write_text
     from detente.backtest.run import backtest, cross_validate
 
     models = _models(model)

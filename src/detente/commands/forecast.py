@@ -12,7 +12,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from detente._atomic import atomic_write_text
 from detente.commands._common import (
     about_file,
     check_output_paths,
@@ -252,6 +251,7 @@ def _forecast_cmd(
     ),
 ) -> None:
     """Forecast each issue's outcome with the chosen models, side by side."""
+    from detente._atomic import atomic_write_text
     from detente.bargaining import get_model
     from detente.bargaining.eum import explain
     from detente.bargaining.smp.explain import explain_actor as explain_smp

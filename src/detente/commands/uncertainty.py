@@ -20,7 +20,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from detente._atomic import atomic_write_text
 from detente.commands._common import (
     about_file,
     check_output_path,
@@ -239,6 +238,7 @@ def _sweep_cmd(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
 ) -> None:
     """One forecast per value of one input (everything else at its point value)."""
+    from detente._atomic import atomic_write_text
     from detente.bargaining import get_model, sweep
     from detente.bargaining.sweeps import parse_range
 
@@ -303,6 +303,7 @@ def _sensitivity_cmd(
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
 ) -> None:
     """Sobol indices of every model's forecast of every issue over the stated uncertainties."""
+    from detente._atomic import atomic_write_text
     from detente.bargaining import forecast_sobol, get_model
 
     models = _models(model)
