@@ -401,6 +401,21 @@ def test_version_fast_path_prints_what_the_option_prints(
     assert fast == result.output == f"detente {__version__}\n"
 
 
+def test_version_loads_neither_typer_nor_the_commands() -> None:
+    code = (
+        "import sys\nfrom detente.cli import main\nmain(['--version'])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click')"
+        " or m.startswith('detente.commands')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    version, loaded = done.stdout.strip().splitlines()
+    assert version.startswith("detente ")
+    assert loaded == "[]"
+
+
 # -- names listed by help texts ----------------------------------------------------------
 
 
