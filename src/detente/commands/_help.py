@@ -126,7 +126,7 @@ class FastHelpGroup(typer.core.TyperGroup):
     * sets a click ``default_map`` (context settings) that gives every command's
       ``--help`` flag the value False when it is not given.  typer (0.29) coerces an
       unset flag's None through a pydantic adapter, so ``detente data show --help``
-      imported pydantic (about 0.1 s) for the ``--help`` flags of ``detente`` and
+      imported pydantic (0.1-0.25 s of CPU) for the ``--help`` flags of ``detente`` and
       ``data``; a flag that is already a bool is not coerced.
     """
 
