@@ -421,12 +421,17 @@ def _rows(indicator: str, year: int, codes: Sequence[str] | None) -> pd.DataFram
 def _latest(indicator: str, codes: Sequence[str]) -> int | None:
     if not codes:
         return None
+    # partial years (UNHCR's preliminary mid-year figures, UNGA's incomplete session)
+    # are used only when no complete year has a figure
     df = get_store().sql(
-        f"SELECT max(year) AS y FROM indicators WHERE indicator = ? AND value IS NOT NULL "
-        f"AND iso3 IN ({', '.join('?' * len(codes))})",
+        f"SELECT max(year) FILTER (WHERE flag IS NULL OR flag NOT IN "
+        f"('preliminary', 'incomplete session')) AS y, max(year) AS any_y FROM indicators "
+        f"WHERE indicator = ? AND value IS NOT NULL AND iso3 IN ({', '.join('?' * len(codes))})",
         [indicator, *codes],
     )
     y = df["y"].iloc[0]
+    if pd.isna(y):
+        y = df["any_y"].iloc[0]
     return None if pd.isna(y) else int(y)
 
 
@@ -450,7 +455,11 @@ def _pick_year(prep: _Prepared, indicator: str) -> tuple[int | None, str, str | 
     year = _latest(indicator, subject)
     if year is None:
         return None, "", f"{indicator} has no figure for {', '.join(map(_name, subject))}"
-    return year, f"the claim states no year: {year}, the latest in the data, is used", None
+    return (
+        year,
+        f"the claim states no year: {year}, the latest complete year in the data, is used",
+        None,
+    )
 
 
 def _flags(df: pd.DataFrame) -> bool:

@@ -59,6 +59,7 @@ class Extracted:
     reason: str = ""
     year_note: str = ""
     mentions: list[Mention] = field(default_factory=list)
+    topic: str = ""
 
 
 _DEFENCE = re.compile(
@@ -116,12 +117,13 @@ def _year(
 ) -> tuple[int | None, str, str]:
     """The year of a sentence's claim, how it was found, and why it cannot be checked."""
     this_year = dt.date.today().year
-    stated = [(y, w) for y, w in years_in(sentence.text) if w not in ("since", "from", "until")]
+    text = _EARLIER.sub(" ", sentence.text)  # "up from three in 2014" is another claim's year
+    stated = [(y, w) for y, w in years_in(text) if w not in ("since", "from", "until")]
     future = [y for y, w in stated if y > this_year or w == "by"]
     if future:
         return None, "", f"a projection for {future[0]}: no data can check it yet"
     if stated:
-        return stated[-1][0], "stated", ""
+        return stated[0][0], "stated", ""
     for n, y in reversed(history.get(sentence.paragraph, [])):
         if n < sentence.index:
             return y, f"{y}, named earlier in the paragraph", ""
@@ -129,7 +131,12 @@ def _year(
 
 
 def _subject(
-    mentions: list[Mention], at: int, previous: list[str], *, states_only: bool = True
+    mentions: list[Mention],
+    at: int,
+    previous: list[str],
+    text: str = "",
+    *,
+    states_only: bool = True,
 ) -> list[str]:
     """The actor a number at ``at`` is about: nearest state before it, else after, else context."""
     states = [m for m in mentions if m.target not in BLOCS]
@@ -137,6 +144,10 @@ def _subject(
     if before:
         return [before[-1].target]
     after = [m for m in states if m.start >= at]
+    pronoun = re.search(r"\b(it|its|it's|they|their|the country|this country|the government)\b",
+                        text[:at], re.IGNORECASE)  # fmt: skip
+    if pronoun and previous:
+        return previous[-1:]
     if after:
         return [after[0].target]
     if not states_only:
@@ -161,17 +172,21 @@ def _topic(
             return ("arms_imports_share" if imports else "arms_exports_share"), "", []
         if re.search(r"equipment", low) and re.search(r"defen[cs]e|military|budget", low):
             return "share_equipment", "", []
-        if _GROWTH.search(text) and not re.search(r"\bof (?:its |their )?gdp\b", low):
+        of_gdp = unit == "percent of GDP" or re.search(r"\bof (?:its |their |it's )?gdp\b", low)
+        if _GROWTH.search(text) and not of_gdp:
             if re.search(r"defen[cs]e|military", low):
                 return "defence_change", "", []
             return None, "a rate of change that no dataset here measures", []
         if "gdp" in unit.lower() or re.search(r"\bgdp\b|economic output", low):
             if _DEFENCE.search(text):
                 return "defence_share", "", []
-            return None, "a share of GDP that is not defence spending: no dataset here has it", []
+            return None, _NOT_DEFENCE, []
         if re.search(r"threshold|target|guideline|pledge|benchmark", low) and _DEFENCE.search(text):
             return "defence_share", "", []
-        return None, "a percentage whose base the data do not have", []
+        spends = re.search(r"\bspen[dt]\w*|\bbudget|\bexpenditure|\boutlays?", low)
+        if spends and re.search(r"defen[cs]e|military|armed forces|army", low):
+            return "defence_share", "", []
+        return None, _NO_BASE, []
     if "US$" in unit or "EUR" in unit or "GBP" in unit or "TRY" in unit or "RUB" in unit:
         if _ARMS_TRADE.search(text):
             ctx = [ContextRef(indicator="sipri.arms_exports_share")]
@@ -187,8 +202,8 @@ def _topic(
             return "defence_money", "", []
         if re.search(r"\bgdp\b|econom(y|ic output)", low):
             return "gdp", "", []
-        return None, "an amount of money no dataset here measures", []
-    if unit == "persons" or rank is not None:
+        return None, _SOME_MONEY, []
+    if unit.endswith("persons") or rank is not None:
         if re.search(r"refugee", low) or noun.startswith("refugee"):
             return "refugees", "", []
         if re.search(r"asylum", low):
@@ -196,11 +211,12 @@ def _topic(
         if re.search(r"displaced", low):
             return "idps", "", []
         soldiers = re.search(
-            r"soldier|troop|personnel|army|armies|armed forces|military|servicemen|active[- ]duty",
+            r"soldier|troop|personnel|army|armies|armed forces|military|servicemen|active[- ]duty|"
+            r"under arms",
             low,
         )
         if soldiers:
-            if unit == "persons" and _DEPLOY.search(text) and not rank:
+            if unit.endswith("persons") and _DEPLOY.search(text) and not rank:
                 return (
                     None,
                     "troops deployed, lost or trained are not the size of an army: no dataset "
@@ -218,8 +234,8 @@ def _topic(
             return "defence_money", "", []
         if rank is not None and re.search(r"arms export|exporter", low):
             return "arms_exports_share", "", []
-        if unit == "persons":
-            return None, "a number of people no dataset here counts", []
+        if unit.endswith("persons"):
+            return None, _SOME_PEOPLE, []
         return None, "a rank of something no dataset here measures", []
     return None, "", []
 
@@ -239,9 +255,10 @@ def _indicators(
     if topic == "defence_share":
         return ("nato.defence_share_gdp", []) if in_nato else ("sipri.milex_share_gdp", [])
     if topic == "defence_money":
+        sipri = _first_with_data("sipri.milex_usd_current", "sipri.milex_usd_constant")
         if in_nato:
-            return "nato.defence_usd_current", ["sipri.milex_usd_current"]
-        return "sipri.milex_usd_current", []
+            return "nato.defence_usd_current", [sipri]
+        return sipri, []
     if topic == "personnel":
         return ("nato.military_personnel", ["cow.milper"]) if in_nato else ("cow.milper", [])
     if topic == "defence_change":
@@ -257,7 +274,8 @@ def _indicators(
         hosting = re.search(r"\b(host\w*|home to|shelter\w*|house[sd]?|took in|taken in|take in|"
                             r"welcom\w*|accommodat\w*|in (?:the )?(?:country|its territory))",
                             low)  # fmt: skip
-        if hosting or not re.search(r"\b(fled|from|originat\w*|displaced abroad)\b", low):
+        origin = re.search(r"\b(fled|from|originat\w*|abroad|outside (?:the|their) country)\b", low)
+        if hosting or not origin:
             return "unhcr.refugees_hosted", []
         return "unhcr.refugees_by_origin", []
     if topic == "asylum":
@@ -272,6 +290,48 @@ def _indicators(
 
 
 _REL_WORD = {"=": "=", "~": "~", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
+
+
+_NO_BASE = "a percentage whose base the data do not have"
+_NOT_DEFENCE = "a share of GDP that is not defence spending: no dataset here has it"
+_SOME_MONEY = "an amount of money no dataset here measures"
+_SOME_PEOPLE = "a number of people no dataset here counts"
+#: Reasons that only say the sentence does not name its topic (a neighbour may)
+_VAGUE = (_NO_BASE, _NOT_DEFENCE, _SOME_MONEY, _SOME_PEOPLE)
+
+#: The kind of number each topic is about (a bare "2.1%" may continue a share's topic).
+_FAMILY = {
+    "defence_share": "percent",
+    "defence_change": "percent",
+    "share_equipment": "percent",
+    "arms_exports_share": "percent",
+    "arms_imports_share": "percent",
+    "defence_money": "money",
+    "gdp": "money",
+    "personnel": "persons",
+    "refugees": "persons",
+    "asylum": "persons",
+    "idps": "persons",
+    "population": "persons",
+}
+
+
+def _family(unit: str) -> str:
+    if unit.startswith("percent"):
+        return "percent"
+    if unit.endswith("persons"):
+        return "persons"
+    if re.search(r"US\$|EUR|GBP|TRY|RUB", unit):
+        return "money"
+    return ""
+
+
+def _first_with_data(*names: str) -> str:
+    """The first indicator that has data loaded (SIPRI's current US$ only after an import)."""
+    from detente.data.store import get_store
+
+    have = get_store().coverage()
+    return next((n for n in names if n in have), names[-1])
 
 
 def _among(text: str) -> list[str]:
@@ -303,13 +363,19 @@ def extract_claims(sents: Sequence[Sentence]) -> list[Extracted]:
     out: list[Extracted] = []
     history: dict[int, list[tuple[int, int]]] = {}
     previous: list[str] = []
+    last_topic: tuple[str, int] | None = None
     for s in sents:
         mentions = find_mentions(s.text)
         qs = quantities(s.text)
         rank = rank_in(s.text)
         year, how, projection = _year(s, history)
-        claims = _claims_of(s, mentions, qs, rank, year, how, projection, previous)
+        context = last_topic if last_topic and s.index - last_topic[1] <= 3 else None
+        claims = _claims_of(
+            s, mentions, qs, rank, year, how, projection, previous, context[0] if context else ""
+        )
         for e in claims:
+            if e.topic:
+                last_topic = (e.topic, s.index)
             e.claim = e.claim.model_copy(update={"id": f"claim{len(out) + 1}"})
             out.append(e)
         for y, w in years_in(s.text):
@@ -330,6 +396,7 @@ def _claims_of(
     how: str,
     projection: str,
     previous: list[str],
+    context_topic: str = "",
 ) -> list[Extracted]:
     text = s.text
     found: list[Extracted] = []
@@ -338,6 +405,7 @@ def _claims_of(
     used: set[int] = set()
 
     def make(q: Quantity | None, **fields: object) -> Extracted:
+        topic = str(fields.pop("topic", ""))
         note = fields.pop("note", "")
         topic_reason = fields.pop("reason", "")
         context = fields.pop("context", [])
@@ -369,7 +437,7 @@ def _claims_of(
                 "note": "; ".join(notes),
             }
         )
-        return Extracted(s, claim, reason, how, mentions)
+        return Extracted(s, claim, reason, how, mentions, topic if claim.indicator else "")
 
     # counts over a group: "seven European allies have not reached 2%"
     for c in counts:
@@ -390,7 +458,7 @@ def _claims_of(
         }
         if topic is not None and not projection:
             ind, also = _indicators(topic, group, year, text)
-            fields.update(indicator=ind, also=also)
+            fields.update(indicator=ind, also=also, topic=topic)
         else:
             fields.update(reason=reason or "no dataset here measures it")
         found.append(make(share, **fields))
@@ -401,7 +469,7 @@ def _claims_of(
         q = next((x for x in qs if id(x) not in used and x.unit and x.unit != "states"), None)
         topic, reason, context = _topic(text, q, rank)
         if topic is not None or q is not None:
-            subject = _subject(mentions, rank.start, previous)
+            subject = _subject(mentions, rank.start, previous, text)
             fields = {"countries": subject, "relation": "rank", "rank": rank.position}
             fields["order"] = rank.order
             if q is not None:
@@ -409,20 +477,23 @@ def _claims_of(
                 used.add(id(q))
             if topic is not None and subject and not projection:
                 ind, also = _indicators(topic, subject, year, text)
-                fields.update(indicator=ind, also=also, among=_among(text))
+                fields.update(indicator=ind, also=also, among=_among(text), topic=topic)
             else:
                 fields.update(reason=reason or "the claim names no country", context=context)
             found.append(make(q, **fields))
 
+    earlier = list(_EARLIER.finditer(text))
     for q in qs:
-        if (
-            id(q) in used
-            or q.unit in ("", "states")
-            or q.unit in ("thousand", "million", "billion")
-        ):
+        if any(m.start() <= q.start < m.end() for m in earlier):
+            used.add(id(q))  # "up from 1.2% in 2014": a claim about another year, below
+    for q in qs:
+        if id(q) in used or q.unit in ("", "states", "thousand", "million", "billion"):
             continue
         topic, reason, context = _topic(text, q, None)
-        subject = _subject(mentions, q.start, previous, states_only=False)
+        vague = reason in _VAGUE
+        if topic is None and vague and _FAMILY.get(context_topic) == _family(q.unit):
+            topic = context_topic  # "Germany has crossed the line at 2.1%", after a share
+        subject = _subject(mentions, q.start, previous, text, states_only=False)
         if subject and subject[0] in BLOCS:
             subject = [
                 "NATO-Europe" if "europe" in text.lower() and subject[0] == "NATO" else subject[0]
@@ -444,7 +515,7 @@ def _claims_of(
             if subject[0] in BLOCS and not INDICATOR_ADDITIVE(ind):
                 fields.update(reason=f"{ind} cannot be summed over a bloc", context=context)
             else:
-                fields.update(indicator=ind, also=also)
+                fields.update(indicator=ind, also=also, topic=topic)
         else:
             fields.update(
                 reason=reason or ("the sentence names no country" if not subject else ""),
@@ -453,7 +524,45 @@ def _claims_of(
             if not fields["reason"]:
                 fields["reason"] = "no dataset here measures it"
         found.append(make(q, **fields))
+    found += _earlier_claims(earlier, found)
     return found
+
+
+#: "up from three in 2014", "down from 2.4% in 2019", "compared with 1.1% in 2014"
+_EARLIER = re.compile(
+    r"\b(?:up|down|rising|falling|climbing|increasing|decreasing) from "
+    r"(?:just |only |some |about )?"
+    r"(?P<num>\d+(?:\.\d+)?|[a-z]+)\s?(?P<pct>%|per ?cent|percent)?\s+(?:in|back in) "
+    r"(?P<year>(?:19|20)\d\d)\b|\bcompared (?:with|to) (?P<num2>\d+(?:\.\d+)?)\s?"
+    r"(?P<pct2>%|per ?cent|percent)?\s+(?:in|back in) (?P<year2>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def _earlier_claims(matches: list[re.Match[str]], found: list[Extracted]) -> list[Extracted]:
+    """The same claim for an earlier year ("23 allies ..., up from three in 2014")."""
+    from detente.draft.numbers import parse_number
+
+    out: list[Extracted] = []
+    base = next((e for e in reversed(found) if e.claim.indicator is not None), None)
+    if base is None:
+        return out
+    for m in matches:
+        num = parse_number(m.group("num") or m.group("num2") or "")
+        year = int(m.group("year") or m.group("year2"))
+        if num is None:
+            continue
+        c = base.claim
+        update: dict[str, object] = {"year": year, "relation": c.relation}
+        if c.relation == "count":
+            update["count"] = int(num)
+        elif c.relation in ("=", "~", ">", ">=", "<", "<="):
+            update.update(value=num, relation="=")
+        else:
+            continue
+        claim = Claim.model_validate({**c.model_dump(), **update})
+        out.append(Extracted(base.sentence, claim, "", "stated", base.mentions))
+    return out
 
 
 def INDICATOR_ADDITIVE(name: str) -> bool:

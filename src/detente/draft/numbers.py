@@ -23,7 +23,7 @@ _WORD_NUMBERS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12, "half a": 0.5,
     "a half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "two-thirds": 2 / 3,
     "two thirds": 2 / 3, "three-quarters": 0.75, "three quarters": 0.75, "a hundred": 100,
-    "hundred": 100, "a million": 1, "a billion": 1,
+    "hundred": 100, "a million": 1e6, "a billion": 1e9, "a thousand": 1e3,
 }  # fmt: skip
 
 _ORDINALS = {
@@ -62,7 +62,7 @@ _REL_BEFORE: tuple[tuple[str, str], ...] = (
     (r"at least|no fewer than|no less than|a minimum of|or more", ">="),
     (r"at most|no more than|up to|a maximum of|not more than", "<="),
     (r"more than|over|above|exceed(?:s|ed|ing)?|in excess of|upwards of|beyond|greater than"
-     r"|topp(?:ed|ing)|tops|surpass(?:es|ed)?", ">"),
+     r"|topp(?:ed|ing)|tops|surpass(?:es|ed)?|pass(?:es|ed)|crossed", ">"),
     (r"about|around|approximately|roughly|some|nearly|almost|close to|an estimated|estimated"
      r"|circa|ca\.|approx\.?|~|just under|just over|just above|just below|an? \w+ of around",
      "~"),
@@ -222,9 +222,7 @@ def quantities(sentence: str) -> list[Quantity]:
             sn = _STATE_NOUNS.match(after)
             if pn:
                 noun = pn.group(1).lower()
-                unit = "persons"
-                value *= factor
-                factor = 1.0
+                unit = "persons"  # the scale stays in the unit: "3.2 million persons"
             elif sn:
                 noun = sn.group(1).lower()
                 unit = "states"
@@ -276,7 +274,7 @@ class Rank:
 _RANK = re.compile(
     r"\b(?:(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
     r"\d{1,2}(?:st|nd|rd|th))[\s-]+)?(?P<sup>largest|biggest|highest|strongest|most powerful|"
-    r"greatest|smallest|lowest|weakest|top)\b(?P<rest>[^.,;]{0,60})",
+    r"most populous|greatest|smallest|lowest|weakest|top)\b(?P<rest>[^.,;]{0,60})",
     re.IGNORECASE,
 )
 
@@ -287,6 +285,8 @@ def rank_in(sentence: str) -> Rank | None:
         sup = m.group("sup").lower()
         if sup == "top" and not m.group("ord"):
             continue
+        if re.search(r"\bone of the\s+$|\bamong the\s+$", sentence[: m.start()], re.IGNORECASE):
+            continue  # "one of the highest": not a rank
         ordinal = (m.group("ord") or "first").lower()
         pos = _ORDINALS.get(ordinal)
         if pos is None:

@@ -94,7 +94,19 @@ _BLOCK = (
     "header",
     "footer",
 )
-_DROP = ("script", "style", "noscript", "template", "svg", "nav", "form", "button", "iframe")
+_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "nav",
+    "form",
+    "button",
+    "iframe",
+    "footer",
+    "aside",
+)
 
 
 def html_to_text(html: str) -> tuple[str, str]:
@@ -240,7 +252,9 @@ _ABBREV = {
     "min",
 }
 
-_BOUNDARY = re.compile(r"([.!?])([\"')\]]*)\s+(?=[\"'(\[]?[A-ZÀ-ÝÇĞİÖŞÜ0-9])")
+# a sentence may start with a capital, a digit, a quote -- or, in machine-translated
+# text, a lower-case word ("... of the NATO. turkey, on it's side, ...")
+_BOUNDARY = re.compile(r"([.!?])([\"')\]]*)\s+(?=[\"'(\[]?[A-ZÀ-ÝÇĞİÖŞÜ0-9]|[a-z]{3,}\b)")
 
 
 def _split_paragraph(par: str) -> list[str]:
