@@ -194,7 +194,8 @@ def _meets(rel: str, d: float, v: float, tol: float) -> bool:
         return d <= v
     if rel == "~":
         return abs(d - v) <= tol * abs(v) + 1e-12
-    return abs(d - v) <= max(_precision(v), EQUAL_ROUNDING * abs(v)) * (1 + 1e-9)
+    gap = abs(d - v)
+    return gap < _precision(v) * (1 - 1e-12) or gap <= EQUAL_ROUNDING * abs(v) * (1 + 1e-9)
 
 
 def _compare(rel: str, d: float, v: float, tol: float) -> Verdict:

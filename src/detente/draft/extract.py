@@ -157,6 +157,24 @@ def _subject(
     return previous[-1:] if previous else []
 
 
+def _clause(text: str, q: Quantity) -> str:
+    """The clause around a quantity: between the nearest commas, semicolons or colons."""
+    start = max(text.rfind(c, 0, q.start) for c in ",;:(")
+    ends = [i for i in (text.find(c, q.end) for c in ",;:)") if i >= 0]
+    return text[start + 1 : min(ends) if ends else len(text)]
+
+
+def _topic_of(
+    text: str, q: Quantity | None, rank: Rank | None
+) -> tuple[str | None, str, list[ContextRef]]:
+    """The topic of a quantity: from its own clause first, else from the whole sentence."""
+    if q is not None:
+        local = _topic(_clause(text, q), q, rank)
+        if local[0] is not None or (local[1] and local[1] not in _VAGUE):
+            return local
+    return _topic(text, q, rank)
+
+
 def _topic(
     text: str, q: Quantity | None, rank: Rank | None
 ) -> tuple[str | None, str, list[ContextRef]]:
@@ -224,7 +242,8 @@ def _topic(
                     [],
                 )
             return "personnel", "", []
-        if re.search(r"population|inhabitants|people live|citizens|populous", low):
+        residents = noun in ("people", "persons", "inhabitants", "residents", "citizens")
+        if residents or re.search(r"population|inhabitants|people live|citizens|populous", low):
             return "population", "", []
         if rank is not None and re.search(r"econom|gdp", low):
             return "gdp", "", []
@@ -332,6 +351,15 @@ def _first_with_data(*names: str) -> str:
 
     have = get_store().coverage()
     return next((n for n in names if n in have), names[-1])
+
+
+#: Groups a rank may be taken within that the data do not define.
+_UNKNOWN_SCOPE = re.compile(
+    r"\b(?:the )?(arab world|africa|asia|latin america|south america|middle east|the region|"
+    r"the gulf|the balkans|the caucasus|central asia|the pacific|the indo-pacific|the sahel|"
+    r"the arctic|the mediterranean|the continent)\b",
+    re.IGNORECASE,
+)
 
 
 def _among(text: str) -> list[str]:
@@ -445,7 +473,7 @@ def _claims_of(
         group = _group_of(text, c.start, c.end)
         if share is None or group is None:
             continue
-        topic, reason, _ = _topic(text, share, None)
+        topic, reason, _ = _topic_of(text, share, None)
         cond = share.relation if share.relation != "=" else ">="
         fields: dict[str, object] = {
             "countries": group,
@@ -465,9 +493,21 @@ def _claims_of(
         used.update({id(c), id(share)})
 
     # a rank: "the second largest NATO army, with around 402,000 soldiers"
+    scope = _UNKNOWN_SCOPE.search(text) if rank is not None else None
+    if rank is not None and scope is not None and not _among(text):
+        # "the Arab world's largest military": no group in the data; check the figure only
+        if not any(x.unit and x.unit != "states" for x in qs):
+            found.append(
+                make(
+                    None,
+                    countries=_subject(mentions, rank.start, previous, text),
+                    reason=f"no dataset here defines {scope.group(0)}",
+                )
+            )
+        rank = None
     if rank is not None:
         q = next((x for x in qs if id(x) not in used and x.unit and x.unit != "states"), None)
-        topic, reason, context = _topic(text, q, rank)
+        topic, reason, context = _topic_of(text, q, rank)
         if topic is not None or q is not None:
             subject = _subject(mentions, rank.start, previous, text)
             fields = {"countries": subject, "relation": "rank", "rank": rank.position}
@@ -489,7 +529,7 @@ def _claims_of(
     for q in qs:
         if id(q) in used or q.unit in ("", "states", "thousand", "million", "billion"):
             continue
-        topic, reason, context = _topic(text, q, None)
+        topic, reason, context = _topic_of(text, q, None)
         vague = reason in _VAGUE
         if topic is None and vague and _FAMILY.get(context_topic) == _family(q.unit):
             topic = context_topic  # "Germany has crossed the line at 2.1%", after a share

@@ -11,7 +11,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ARTICLES = Path(__file__).resolve().parent / "articles"
+from detente.draft import draft_from_file
+from support import shared_path
+
+ARTICLES = Path(__file__).resolve().parent / "draft" / "articles"
 
 
 @dataclass
@@ -98,3 +101,18 @@ def score(name: str, draft_json: dict[str, object], label: dict[str, object]) ->
                 f"verdict of {c['match']!r}: {hits[0]['verdict']} (label: {c['verdict']})"
             )
     return s
+
+
+def run_all(*, heldout: bool | None = None) -> tuple[Score, list[Score]]:
+    """The total score and one per article (``heldout``: only those, or only the others)."""
+    total = Score("all")
+    per: list[Score] = []
+    for label in labels():
+        if heldout is not None and bool(label.get("heldout", False)) != heldout:
+            continue
+        name = str(label["file"])
+        path = shared_path("mission", "seed-article.txt") if name == "seed" else ARTICLES / name
+        s = score(name, draft_from_file(path).to_json(), label)
+        per.append(s)
+        total.add(s)
+    return total, per
