@@ -157,6 +157,19 @@ def _subject(
     return previous[-1:] if previous else []
 
 
+#: Words that make a figure a plan or forecast rather than a fact.
+_FUTURE = re.compile(
+    r"\b(will|would|plans? to|planned to|planning to|aims? to|intends? to|pledged to|"
+    r"promised to|(?:is|are) set to|expected to|projected to|forecast to|wants? to|"
+    r"seeks? to|hopes? to|next year|by the end of the decade)\b",
+    re.IGNORECASE,
+)
+
+
+def _clause_start(text: str, q: Quantity) -> int:
+    return max(text.rfind(c, 0, q.start) for c in ",;:(") + 1
+
+
 def _clause(text: str, q: Quantity) -> str:
     """The clause around a quantity: between the nearest commas, semicolons or colons."""
     start = max(text.rfind(c, 0, q.start) for c in ",;:(")
@@ -169,17 +182,18 @@ def _topic_of(
 ) -> tuple[str | None, str, list[ContextRef]]:
     """The topic of a quantity: from its own clause first, else from the whole sentence."""
     if q is not None:
-        local = _topic(_clause(text, q), q, rank)
+        local = _topic(_clause(text, q), q, rank, text)
         if local[0] is not None or (local[1] and local[1] not in _VAGUE):
             return local
     return _topic(text, q, rank)
 
 
 def _topic(
-    text: str, q: Quantity | None, rank: Rank | None
+    text: str, q: Quantity | None, rank: Rank | None, whole: str = ""
 ) -> tuple[str | None, str, list[ContextRef]]:
     """The topic key, the reason when there is none, and context indicators."""
     low = text.lower()
+    whole = whole or text
     unit = q.unit if q is not None else ""
     noun = (q.noun if q is not None else "") or (rank.noun if rank is not None else "")
     if unit.startswith("percent"):
@@ -222,7 +236,7 @@ def _topic(
             return "gdp", "", []
         return None, _SOME_MONEY, []
     if unit.endswith("persons") or rank is not None:
-        if re.search(r"refugee", low) or noun.startswith("refugee"):
+        if re.search(r"refugee|\bfled\b|fleeing", low) or noun.startswith("refugee"):
             return "refugees", "", []
         if re.search(r"asylum", low):
             return "asylum", "", []
@@ -243,6 +257,7 @@ def _topic(
                 )
             return "personnel", "", []
         residents = noun in ("people", "persons", "inhabitants", "residents", "citizens")
+        residents = residents and not re.search(r"refugee|displaced|asylum|fled", whole.lower())
         if residents or re.search(r"population|inhabitants|people live|citizens|populous", low):
             return "population", "", []
         if rank is not None and re.search(r"econom|gdp", low):
@@ -345,6 +360,20 @@ def _family(unit: str) -> str:
     return ""
 
 
+def _as_people(text: str, q: Quantity) -> Quantity:
+    """ "6 million Ukrainians": a bare scale followed by a nationality counts persons."""
+    from dataclasses import replace
+
+    from detente.draft.gazetteer import is_known_word
+
+    if q.unit not in ("thousand", "million", "billion"):
+        return q
+    nxt = re.match(r"\s*([A-Z][\w'-]+)", text[q.end :])
+    if nxt and nxt.group(1).endswith("s") and is_known_word(nxt.group(1)):
+        return replace(q, unit=f"{q.unit} persons", noun=nxt.group(1).lower())
+    return q
+
+
 def _first_with_data(*names: str) -> str:
     """The first indicator that has data loaded (SIPRI's current US$ only after an import)."""
     from detente.data.store import get_store
@@ -428,6 +457,7 @@ def _claims_of(
 ) -> list[Extracted]:
     text = s.text
     found: list[Extracted] = []
+    qs = [_as_people(text, q) for q in qs]
     counts = [q for q in qs if q.unit == "states"]
     shares = [q for q in qs if q.unit.startswith("percent")]
     used: set[int] = set()
@@ -530,6 +560,12 @@ def _claims_of(
         if id(q) in used or q.unit in ("", "states", "thousand", "million", "billion"):
             continue
         topic, reason, context = _topic_of(text, q, None)
+        if _FUTURE.search(text[_clause_start(text, q) : q.start]):
+            fields = {"countries": _subject(mentions, q.start, previous, text, states_only=False)}
+            fields.update(value=q.value, unit=q.unit, relation=_REL_WORD[q.relation])
+            plan = "a plan, pledge or forecast: no data can check it yet"
+            found.append(make(q, reason=plan, **fields))
+            continue
         vague = reason in _VAGUE
         if topic is None and vague and _FAMILY.get(context_topic) == _family(q.unit):
             topic = context_topic  # "Germany has crossed the line at 2.1%", after a share
@@ -544,6 +580,8 @@ def _claims_of(
             "value": q.value,
             "unit": q.unit,
         }
+        if q.tolerance:
+            fields["tolerance"] = round(min(q.tolerance, 1.0), 4)
         if topic == "unga_agree":
             partner = _vote_partner(text, mentions, subject)
             if partner in _UNGA_TARGETS and subject:

@@ -317,7 +317,7 @@ def _pattern() -> re.Pattern[str]:
     names = sorted(_aliases(), key=len, reverse=True)
     body = "|".join(re.escape(n).replace(r"\ ", r"[\s-]+") for n in names)
     # possessive or plural forms: Ankara's, Ankaras', turkeys, Russians, EUs
-    return re.compile(rf"(?<![\w@#/.])({body})((?:'s|s'|'|s|es|ns)?)(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w@#/.])({body})((?:'s|s'|'|s|es|ns)?)(?!\w)", re.IGNORECASE)
 
 
 def is_known_word(word: str) -> bool:

@@ -105,6 +105,9 @@ class Quantity:
         The noun that follows it (``"soldiers"``, ``"refugees"``), lower case.
     worded
         True when the number is written in words ("seven").
+    tolerance
+        For a range ("between 2% and 3%"): the half-width relative to its middle,
+        which is then the value (relation ``~``).
     """
 
     value: float
@@ -115,6 +118,7 @@ class Quantity:
     text: str
     noun: str
     worded: bool
+    tolerance: float | None = None
 
 
 _PERSON_NOUNS = re.compile(
@@ -244,6 +248,40 @@ def quantities(sentence: str) -> list[Quantity]:
             rel = ">="
         out.append(
             Quantity(value, unit, rel, start, end, sentence[start:end].strip(), noun, worded)
+        )
+    return _ranges(sentence, out)
+
+
+_LOW_END = re.compile(
+    r"(?:\b(?P<between>between)\s+)?(?P<low>\d+(?:\.\d+)?)\s*(?:%|per ?cent|percent)?"
+    r"\s*(?P<sep>-|to|and)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _ranges(sentence: str, found: list[Quantity]) -> list[Quantity]:
+    """Merge "between 2% and 3%", "2-3 million" into one quantity: its middle, ``~``.
+
+    The tolerance is the half-width relative to the middle (2-3 is 2.5 within 20%).
+    """
+    out: list[Quantity] = []
+    for q in found:
+        m = _LOW_END.search(sentence[: q.start])
+        if m is None or (m.group("sep").lower() == "and" and not m.group("between")):
+            out.append(q)
+            continue
+        low = float(m.group("low"))
+        if out and out[-1].start >= m.start():
+            out.pop()  # "2%" of "between 2% and 3%" was read on its own
+        hi = q.value
+        lo, hi = sorted((low, hi))
+        if hi <= 0:
+            out.append(q)
+            continue
+        mid = (lo + hi) / 2
+        text = sentence[m.start() : q.end]
+        out.append(
+            Quantity(mid, q.unit, "~", m.start(), q.end, text, q.noun, q.worded, (hi - mid) / mid)
         )
     return out
 
