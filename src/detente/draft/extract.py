@@ -140,6 +140,13 @@ def _subject(
 ) -> list[str]:
     """The actor a number at ``at`` is about: nearest state before it, else after, else context."""
     states = [m for m in mentions if m.target not in BLOCS]
+    if text:
+        # a state in the number's own clause first: "..., against 257,000 for Saudi Arabia"
+        lo, hi = _bounds(text, at, at)
+        inside = [m for m in states if lo <= m.start < hi]
+        near = [m for m in inside if m.end <= at] or [m for m in inside if m.start >= at]
+        if near:
+            return [near[-1].target if near[0].end <= at else near[0].target]
     before = [m for m in states if m.end <= at]
     if before:
         return [before[-1].target]
@@ -166,15 +173,27 @@ _FUTURE = re.compile(
 )
 
 
+_BOUNDARY = re.compile(r",(?!\d{3})|[;:()]| - ")
+
+
+def _bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``text[start:end]``: between commas (not those inside numbers
+    such as 257,000), semicolons, colons, brackets or dashes."""
+    lo = 0
+    for m in _BOUNDARY.finditer(text, 0, start):
+        lo = m.end()
+    m2 = _BOUNDARY.search(text, end)
+    return lo, (m2.start() if m2 else len(text))
+
+
 def _clause_start(text: str, q: Quantity) -> int:
-    return max(text.rfind(c, 0, q.start) for c in ",;:(") + 1
+    return _bounds(text, q.start, q.end)[0]
 
 
 def _clause(text: str, q: Quantity) -> str:
-    """The clause around a quantity: between the nearest commas, semicolons or colons."""
-    start = max(text.rfind(c, 0, q.start) for c in ",;:(")
-    ends = [i for i in (text.find(c, q.end) for c in ",;:)") if i >= 0]
-    return text[start + 1 : min(ends) if ends else len(text)]
+    """The clause around a quantity (see :func:`_bounds`)."""
+    lo, hi = _bounds(text, q.start, q.end)
+    return text[lo:hi]
 
 
 def _topic_of(
@@ -240,7 +259,7 @@ def _topic(
             return "refugees", "", []
         if re.search(r"asylum", low):
             return "asylum", "", []
-        if re.search(r"displaced", low):
+        if re.search(r"displace", low):
             return "idps", "", []
         soldiers = re.search(
             r"soldier|troop|personnel|army|armies|armed forces|military|servicemen|active[- ]duty|"
@@ -360,6 +379,31 @@ def _family(unit: str) -> str:
     return ""
 
 
+def _elliptic(qs: list[Quantity]) -> list[Quantity]:
+    """Figures that take the unit of the sentence's previous one.
+
+    "Norway has some 24,000 military personnel, Denmark roughly 17,000" and
+    "Uganda hosts 1.76 million refugees, and Ethiopia about one million": a bare
+    number or scale after a count of persons (or a share) counts the same thing.
+    """
+    from dataclasses import replace
+
+    out: list[Quantity] = []
+    last = ""
+    for q in qs:
+        if q.unit in ("", "thousand", "million") and last:
+            if last == "persons":
+                q = replace(q, unit=f"{q.unit} persons".strip())
+            elif last.startswith("percent") and q.unit == "":
+                q = replace(q, unit=last)
+        if q.unit.endswith("persons"):
+            last = "persons"
+        elif q.unit.startswith("percent"):
+            last = q.unit
+        out.append(q)
+    return out
+
+
 def _as_people(text: str, q: Quantity) -> Quantity:
     """ "6 million Ukrainians": a bare scale followed by a nationality counts persons."""
     from dataclasses import replace
@@ -369,7 +413,7 @@ def _as_people(text: str, q: Quantity) -> Quantity:
     if q.unit not in ("thousand", "million", "billion"):
         return q
     nxt = re.match(r"\s*([A-Z][\w'-]+)", text[q.end :])
-    if nxt and nxt.group(1).endswith("s") and is_known_word(nxt.group(1)):
+    if nxt and is_known_word(nxt.group(1)):
         return replace(q, unit=f"{q.unit} persons", noun=nxt.group(1).lower())
     return q
 
@@ -458,6 +502,7 @@ def _claims_of(
     text = s.text
     found: list[Extracted] = []
     qs = [_as_people(text, q) for q in qs]
+    qs = _elliptic(qs)
     counts = [q for q in qs if q.unit == "states"]
     shares = [q for q in qs if q.unit.startswith("percent")]
     used: set[int] = set()

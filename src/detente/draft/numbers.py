@@ -148,6 +148,19 @@ _MONTHS = (
 )
 
 
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:article|resolution|table|chapter|section|no\.?|number|paragraph|page|figure|"
+    r"phase|round|group|annex|point|item|line|protocol|decision)\s*|[A-Za-z]-?|[#/])$",
+    re.IGNORECASE,
+)
+
+
+def _is_label(sentence: str, m: re.Match[str], after: str) -> bool:
+    return bool(_LABEL_BEFORE.search(sentence[: m.start("num")])) or bool(
+        re.match(r"^[-/]?\w", after)
+    )
+
+
 def _relation(before: str) -> str:
     tail = before[-60:].lower() + " "
     for pattern, rel in _REL_BEFORE:
@@ -236,8 +249,10 @@ def quantities(sentence: str) -> list[Quantity]:
                 continue  # "one of the", "two of them": a word number without a unit
         if unit in ("persons",) or unit.startswith("percent") or unit == "states":
             pass
-        elif unit == "" and not worded and factor == 1.0:
-            # a bare number: keep it only when a unit-like noun follows
+        elif unit == "" and not worded and factor == 1.0 and _is_label(sentence, m, after):
+            # a bare number ("..., Denmark roughly 17,000") is kept without a unit, for
+            # the caller to read in the unit of the sentence's previous figure -- but not
+            # a label such as "Article 5", "S-400" or "Resolution 2254"
             continue
         if unit and factor > 1 and not (pre or post) and unit != _SCALE_WORD.get(factor):
             unit = f"{_SCALE_WORD[factor]} {unit}"
