@@ -43,3 +43,21 @@ def test_the_seed_article_gives_its_actors_and_three_claims() -> None:
     assert rows[0]["relation"] == "count" and rows[0]["value"] == 7 and rows[0]["data_value"] == 7
     assert rows[1]["relation"] == "rank" and rows[1]["indicator"] == "nato.military_personnel"
     assert rows[2]["indicator"] is None and rows[2]["year"] == 2024
+
+
+def test_docs_state_the_figures_the_code_gives(scores) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from support import REPO
+
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        from claims_quality import _row
+    finally:
+        sys.path.remove(str(REPO / "tools"))
+    doc = (REPO / "docs" / "claims.md").read_text(encoding="utf-8")
+    total, per = scores
+    for s in per:
+        assert _row(s) in doc, _row(s)
+    total.name = "**all**"
+    assert _row(total) in doc
