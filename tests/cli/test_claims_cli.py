@@ -43,6 +43,8 @@ def test_a_bad_claim_exits_2_with_its_line_field_and_a_suggestion(
     f.write_text(text.replace('unit = "persons"', 'unit = "billion US$"'), encoding="utf-8")
     assert main(["claims", "check", str(f)]) == 2
     assert "claims[1]" in capsys.readouterr().err
+    assert main(["validate", str(f)]) == 2  # validate checks the claims too
+    assert "claims[1].unit" in capsys.readouterr().err
 
 
 def test_draft_writes_toml_and_json_and_validate_says_what_is_missing(

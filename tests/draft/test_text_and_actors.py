@@ -99,3 +99,10 @@ def test_an_article_without_numbers_gives_actors_and_no_claims() -> None:
     assert {a.id for a in d.actors} == {"DEU", "FRA", "POL", "UKR"}
     assert d.claims == []
     assert "# no numeric claims found" in d.to_toml()
+
+
+def test_control_characters_and_odd_line_ends_do_not_break_the_draft() -> None:
+    text = "Poland spends 4.1% of GDP\x0c on defence.\r\nGreece\x01 spends 3.1% of GDP on defence."
+    d = draft_from_text(text)
+    assert [c.verdict for c in d.claims] == ["holds", "holds"]
+    assert "\x0c" not in d.to_toml() and "\x01" not in d.to_toml()

@@ -330,6 +330,7 @@ def draft_from_text(
     """
     plain, title, fmt = article_text(text, name=source_name, input_format=input_format)
     mended = mend(plain, is_known_word)
+    title = " ".join(mend(title).split())
     sents = sentences(mended)
     draft = Draft(title=title, source_name=source_name, text=mended, input_format=fmt)
     draft.actors = _actors(sents)
@@ -348,5 +349,15 @@ def draft_from_file(path: str | Path, *, input_format: str | None = None) -> Dra
     from detente.scenario._text import read_text
 
     p = Path(path)
-    raw = read_text(p, legacy_encodings=True).text
+    try:
+        raw = read_text(p, legacy_encodings=True).text
+    except InputError as err:
+        if "binary" not in str(err):
+            raise
+        raise InputError(
+            "this is a binary file, not an article",
+            file=p,
+            fix="give the article as plain text, Markdown or HTML (for a PDF, extract its "
+            "text first, e.g. with pdftotext).",
+        ) from None
     return draft_from_text(raw, source_name=p.name, input_format=input_format)

@@ -196,6 +196,9 @@ def mend(text: str, known: Callable[[str], bool] | None = None) -> str:
     """Normalise quotes, dashes and spaces; split glued words (see :func:`split_glued`)."""
     for bad, good in _QUOTES.items():
         text = text.replace(bad, good)
+    # control characters (form feeds from PDF-to-text, stray escapes) cannot be stored
+    text = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", " ", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"[ \t]+", " ", text)
     # "long -term" (a space lost on the wrong side of a hyphen)
     text = re.sub(r"\b(\w+) -(\w)", r"\1-\2", text)
