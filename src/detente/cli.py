@@ -34,7 +34,16 @@ def build_app() -> typer.Typer:
     """The ``detente`` typer app: the root options and every command group."""
     import typer
 
-    from detente.commands import backtest, data, explore, forecast, report, scenario, uncertainty
+    from detente.commands import (
+        backtest,
+        claims,
+        data,
+        explore,
+        forecast,
+        report,
+        scenario,
+        uncertainty,
+    )
     from detente.commands._help import FastHelpGroup
 
     app = typer.Typer(
@@ -67,6 +76,7 @@ def build_app() -> typer.Typer:
     report.register(app)
     uncertainty.register(app)
     backtest.register(app)
+    claims.register(app)
     return app
 
 

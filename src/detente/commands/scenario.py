@@ -110,6 +110,11 @@ def validate(
         try:
             scenarios = load_scenarios(f, format=format)
             tables = [p for s in scenarios for p in table_problems(s, f)]
+            if len(scenarios) == 1 and scenarios[0].claims:
+                # claims that could not be checked (unknown indicator, unit, country)
+                from detente.data.claims import claims_problems_in_data
+
+                tables += claims_problems_in_data(scenarios[0], file=f)
             if tables:
                 raise InputError(tables)
         except InputError as err:
