@@ -49,7 +49,7 @@ from rich.table import Table
 from detente import __version__
 from detente._atomic import atomic_write_text
 from detente.backtest.accuracy import LABELS, load_measured_accuracy
-from detente.backtest.cases import load_cases
+from detente.backtest.cases import DecisionCase, load_cases
 from detente.backtest.ensemble import candidate_table
 from detente.backtest.forecasts import DEFAULT_MODELS, case_forecasts
 from detente.backtest.nested import COMPROMISE, DESIGNS, NestedResult, nested_evaluation
@@ -285,11 +285,11 @@ def _document(
     cv: BacktestResult,
     previous: BacktestResult,
     nested: NestedResult,
-    n_lines: int,
+    all_cases: list[DecisionCase],
     seconds: float,
     argv: list[str],
 ) -> dict[str, Any]:
-    decided = [c for c in load_cases(path) if c.has_outcome]
+    decided = [c for c in all_cases if c.has_outcome]
     models: dict[str, Any] = {}
     scores = {**cv.scores, PREVIOUS: previous.scores[ENSEMBLE]}
     for name in [*cv.scores, *(d for d in DESIGNS if d not in cv.scores)]:
@@ -325,8 +325,9 @@ def _document(
             "data": {
                 "file": path.name,
                 "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-                "proposals": len({c.proposal for c in decided}),
-                "issues": n_lines,
+                "proposals": len({c.proposal for c in all_cases}),
+                "proposals_decided": len({c.proposal for c in decided}),
+                "issues": len(all_cases),
                 "decided": len(decided),
                 "description": "DEU III development split (99 of 141 proposals, drawn as "
                 "shared/data/deu3/PROVENANCE.md states; the other 42 are the project's "
@@ -393,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     console.print(f"{seconds:.0f} s")
     if args.json is not None:
         shown = ["--nested", f"--partitions {args.partitions}", f"--seed {args.seed}"]
-        doc = _document(args.file, cv, previous, nested, len(all_cases), seconds, shown)
+        doc = _document(args.file, cv, previous, nested, all_cases, seconds, shown)
         atomic_write_text(args.json, json.dumps(doc, indent=1, allow_nan=False) + "\n")
         load_measured_accuracy(args.json)  # it must read back
         console.print(f"wrote {args.json}")

@@ -184,7 +184,7 @@ class MeasuredAccuracy(_Frozen):
         The compromise model's name (the benchmark of ``ratio`` and ``beats``).
     data
         The file measured on: ``file``, ``sha256``, ``proposals``, ``issues``,
-        ``decided``, ``description``, ``citation``.
+        ``proposals_decided``, ``decided``, ``description``, ``citation``.
     protocol
         How: cross-validation folds, partitions, seed, training share, inner folds.
     interval
