@@ -83,9 +83,14 @@ def test_a_failed_run_leaves_the_earlier_folder_and_no_leftovers(tmp_path: Path)
 
     dest = tmp_path / "out"
     _atomic.publish_folder(_run_folder(tmp_path, "s1", "one"), dest, replaceable=RUN)
-    with pytest.raises(RuntimeError), _atomic.staged_folder(dest) as staged:
-        (staged / "a.txt").write_text("a of two")
-        raise RuntimeError("crash while writing")
+
+    def crash() -> None:
+        with _atomic.staged_folder(dest) as staged:
+            (staged / "a.txt").write_text("a of two")
+            raise RuntimeError("crash while writing")
+
+    with pytest.raises(RuntimeError):
+        crash()
     assert _tag(dest) == "one"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
