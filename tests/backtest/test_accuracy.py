@@ -6,8 +6,10 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from detente.backtest.accuracy import (
@@ -201,3 +203,94 @@ def _check_nested_row(
     u = m.unseen
     want = ("-", "-", "-") if u is None else (f"{u.mae:.2f}", f"{u.rmse:.2f}", f"{u.within_10:.3f}")
     assert tuple(v.strip() for v in unseen) == want, name
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_ensemble_card_quotes_the_shipped_figures() -> None:
+    """docs/models/ensemble.md: its tables and its statements about the nested
+    evaluation are the shipped run's."""
+    acc = measured_accuracy()
+    text = (REPO / "docs" / "models" / "ensemble.md").read_text(encoding="utf-8")
+    flat = _flat(text)
+    rows = re.findall(
+        r"^\| `(\w+)`[^|]*\| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| (\d+) \|$", text, re.M
+    )
+    assert {r[0] for r in rows} >= {"mean_capability_salience", "ensemble", "ensemble_previous"}
+    for name, mae, rmse, w10, n in rows:
+        m = acc.models[name]
+        assert (mae, rmse, w10, int(n)) == (
+            f"{m.mae:.2f}",
+            f"{m.rmse:.2f}",
+            f"{m.within_10:.3f}",
+            m.n,
+        ), name
+    nested = re.findall(
+        r"^\| `(\w+)` \| ([\d.]+) \(([\d.]+)-([\d.]+)\) \| ([\d.]+) \| ([^|]+) \| ([^|]+) \| "
+        r"([^|]+) \|$",
+        text,
+        re.M,
+    )
+    assert {r[0] for r in nested} >= {"ensemble", "ensemble_previous"}
+    for name, mean, q10, q90, ratio, u_mae, u_rmse, u_w10 in nested:
+        _check_nested_row(acc, name, mean, q10, q90, ratio, (u_mae, u_rmse, u_w10))
+    targets = re.findall(
+        r"^\| `(\w+)` \| (\d+)% \| ([\d.]+) \| (\d+)% \| ([\d.]+) \| ([^|]+) \| ([^|]+) \|$",
+        text,
+        re.M,
+    )
+    assert {r[0] for r in targets} == {"mean_capability_salience", "ensemble", "ensemble_previous"}
+    for name, beats, rmse, below, w10, cov, width in targets:
+        n = acc.models[name].nested
+        assert n is not None
+        assert (beats, rmse, below, w10) == (
+            f"{100 * n.beats_compromise:.0f}",
+            f"{n.rmse.mean:.2f}",
+            f"{100 * n.rmse_beats_compromise:.0f}",
+            f"{n.within_10.mean:.3f}",
+        ), name
+        if n.coverage is None or n.mean_width is None:
+            assert cov.strip() == width.strip() == "-"
+        else:
+            c = n.coverage
+            want = f"{100 * c.mean:.1f}% ({100 * c.min:.1f}-{100 * c.max:.1f})"
+            assert (cov.strip(), width.strip()) == (want, f"{n.mean_width.mean:.1f}"), name
+    # the sentences about the shipped design's nested figures
+    ens = acc.models["ensemble"].nested
+    base = acc.models[acc.compromise].nested
+    previous = acc.models["ensemble_previous"].nested
+    assert ens is not None and ens.coverage is not None
+    assert base is not None and previous is not None
+    p = ens.partitions
+    ratio = np.array(ens.per_partition["mae"]) / np.array(base.per_partition["mae"])
+    cov = np.array(ens.per_partition["coverage"])
+    chosen = {k: Counter(ens.per_partition[k]) for k in ("penalty", "compromise_weight")}
+    tails = Counter(ens.per_partition["interval_tail"])
+    previous_wins = int(
+        np.sum(np.array(previous.per_partition["mae"]) < np.array(ens.per_partition["mae"]))
+    )
+    small_c = sum(v for c, v in chosen["penalty"].items() if c <= 0.01)
+    for phrase in [
+        f"beats the weighted mean on {round(p * ens.beats_compromise)} of the {p} partitions",
+        f"({ens.rmse.mean:.2f} against "
+        f"{base.rmse.mean:.2f} on average; lower on "
+        f"{round(p * ens.rmse_beats_compromise)} partitions)",
+        f"Its MAE ratio to the mean is {ens.ratio.mean:.3f} on average, "
+        f"{ens.ratio.median:.3f} at the median partition, between {ens.ratio.q10:.3f} and "
+        f"{ens.ratio.q90:.3f} on 80% of them ({ens.ratio.min:.3f} to {ens.ratio.max:.3f} in all)",
+        f"it is at most 0.95 on {int(np.sum(ratio <= 0.95))} of the {p} partitions and at most "
+        f"0.90 on {int(np.sum(ratio <= 0.90))}",
+        f"Its interval covers {100 * ens.coverage.mean:.1f}% on average, and between 75% and "
+        f"85% on {int(np.sum((cov >= 0.75) & (cov <= 0.85)))} of the {p} partitions",
+        f"C between 0.001 and 0.01 on {small_c} partitions (0.02 on "
+        f"{chosen['penalty'][0.02]}, more on {p - small_c - chosen['penalty'][0.02]})",
+        f"α = 0 on {chosen['compromise_weight'][0.0]} partitions, 0.05 on "
+        f"{chosen['compromise_weight'][0.05]}",
+        f"the tail 0.25 on {tails[0.25]} partitions, 0.2 on {tails[0.2]}",
+        f"scores {acc.models['ensemble_previous'].mae:.2f} in cross-validation",
+        f"it beats the new design on {previous_wins} partitions",
+        f"and {previous.ratio.mean:.3f} times the mean on average over the 100 partitions",
+    ]:
+        assert _flat(phrase) in flat, phrase

@@ -105,7 +105,8 @@ class NestedAccuracy(_Frozen):
         the other models).
     per_partition
         Column (``mae``, ``rmse``, ``within_10``, and for the ensemble ``coverage``,
-        ``mean_width``) -> its value on each partition, in partition order.
+        ``mean_width`` and what it chose: ``penalty``, ``compromise_weight``,
+        ``interval_tail``) -> its value on each partition, in partition order.
     """
 
     partitions: int
