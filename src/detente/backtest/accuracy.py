@@ -40,7 +40,9 @@ from detente.errors import InputError
 
 __all__ = [
     "ACCURACY_FILE",
+    "CLEAR_WIN",
     "LABELS",
+    "VERDICTS",
     "Distribution",
     "MeasuredAccuracy",
     "ModelAccuracy",
@@ -52,6 +54,22 @@ __all__ = [
 
 #: The shipped file (inside the package).
 ACCURACY_FILE = "measured_accuracy.json"
+
+#: Share of nested partitions on which a model must beat the compromise model for a
+#: clear lead (and lose for a clear deficit: 1 - CLEAR_WIN).
+CLEAR_WIN = 0.9
+
+#: The comparisons :meth:`MeasuredAccuracy.verdict` returns.
+VERDICTS: dict[str, str] = {
+    "benchmark": "the benchmark: the compromise model",
+    "better": "more accurate than the compromise model, also on unseen decisions",
+    "not_confirmed": "ahead of the compromise model on the development split, but not on "
+    "unseen decisions",
+    "untested": "ahead of the compromise model on the development split; not yet measured "
+    "on unseen decisions",
+    "worse": "less accurate than the compromise model",
+    "unclear": "no clear difference from the compromise model",
+}
 
 #: Plain labels of the back-test models.
 LABELS: dict[str, str] = {
@@ -229,6 +247,46 @@ class MeasuredAccuracy(_Frozen):
         name = backtest_name(model, params)
         return None if name is None else self.models.get(name)
 
+    def verdict(self, name: str) -> str:
+        """How a model compares with the compromise model, in the words a report uses.
+
+        A model is called more accurate than the compromise model only with evidence
+        that survives unseen data: a lower MAE on the decisions the project never used
+        **and** on at least :data:`CLEAR_WIN` of the nested partitions.  Without unseen
+        figures, a clear nested lead is reported as such, and as not yet confirmed.
+
+        Returns
+        -------
+        str
+            One of :data:`VERDICTS`' values.
+
+        Raises
+        ------
+        KeyError
+            For a model without an entry.
+        """
+        m = self.models[name]
+        base = self.models[self.compromise]
+        if name == self.compromise:
+            return VERDICTS["benchmark"]
+        nested = m.nested
+        ahead = nested is not None and nested.beats_compromise >= CLEAR_WIN
+        behind = nested is not None and nested.beats_compromise <= 1.0 - CLEAR_WIN
+        if m.unseen is not None and base.unseen is not None:
+            better_unseen = m.unseen.mae < base.unseen.mae
+            if ahead and better_unseen:
+                return VERDICTS["better"]
+            if ahead:
+                return VERDICTS["not_confirmed"]
+            if behind and not better_unseen:
+                return VERDICTS["worse"]
+            return VERDICTS["unclear"]
+        if ahead:
+            return VERDICTS["untested"]
+        if behind:
+            return VERDICTS["worse"]
+        return VERDICTS["unclear"]
+
     def table(self, names: list[str] | None = None) -> pd.DataFrame:
         """One row per model: the figures a report shows.
 
@@ -236,7 +294,7 @@ class MeasuredAccuracy(_Frozen):
         ``nested_mae`` (mean over partitions), ``nested_mae_q10`` and
         ``nested_mae_q90``, ``nested_ratio`` (mean MAE ratio to the compromise model),
         ``beats_compromise`` (share of partitions), ``unseen_mae``, ``unseen_rmse``,
-        ``unseen_n`` (NaN where not measured).
+        ``unseen_n`` (NaN where not measured) and ``verdict`` (:meth:`verdict`).
         """
         rows = []
         for name in names if names is not None else list(self.models):
@@ -261,6 +319,7 @@ class MeasuredAccuracy(_Frozen):
                     "unseen_mae": uns.mae if uns else nan,
                     "unseen_rmse": uns.rmse if uns else nan,
                     "unseen_n": float(uns.issues) if uns else nan,
+                    "verdict": self.verdict(m.name),
                 }
             )
         return pd.DataFrame(rows)
