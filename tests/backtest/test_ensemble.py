@@ -281,6 +281,12 @@ def test_ensemble_errors(tmp_path: Path) -> None:
         Ensemble().predict(cases, fc)
     with pytest.raises(InputError, match="two proposals"):
         Ensemble().fit(cases, fc)
+    # two proposals, one with a single issue: a fold would learn from one issue
+    rows = _rule_rows(rng, 2)[1:]
+    cases = load_cases(write_deu(tmp_path / "two.csv", rows, (1, 1, 1, 1, 1)))
+    fc, _ = case_forecasts(cases, _with_features(["mean_capability_salience"]))
+    with pytest.raises(InputError, match="too few decided issues to choose"):
+        Ensemble().fit(cases, fc)
 
 
 def _mean_rows(rng: np.random.Generator, n_props: int) -> list[dict[str, Any]]:

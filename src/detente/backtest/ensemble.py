@@ -653,7 +653,16 @@ class Ensemble:
             for tr, te in splits:
                 train_rows, _ = rows.select(tr.astype(np.int64))
                 test_rows, idx = rows.select(te.astype(np.int64))
-                clf = _fit_logit(c, train_rows)
+                try:
+                    clf = _fit_logit(c, train_rows)
+                except InputError:
+                    raise InputError(
+                        "too few decided issues to choose the ensemble's settings by "
+                        f"cross-validation: a fold of the {k} leaves fewer than two to "
+                        "learn from",
+                        field="training issues",
+                        fix="train on more decided issues, from more proposals.",
+                    ) from None
                 p[idx] = _softmax_by_case(test_rows.case, clf.scores(test_rows.z), test_rows.n)
             out[c] = p
         return out
