@@ -139,7 +139,17 @@ def _backtest_cmd(
     console.print(result_table(res, title))
     console.print(
         f"ensemble {res.nominal:.0%} prediction interval: empirical coverage "
-        f"{_fmt(100 * res.coverage, 1)}% (on {'held-out folds' if cv else 'the test file'})."
+        f"{_fmt(100 * res.coverage, 1)}% (on {'held-out folds' if cv else 'the test file'}), "
+        f"mean width {_fmt(res.mean_width, 1)}."
+    )
+    console.print(
+        "ensemble settings chosen inside the training issues (penalty C, compromise "
+        "weight, interval tail): "
+        + "; ".join(
+            f"{st['penalty']:g}, {st['compromise_weight']:g}, {st['interval_tail']:g}"
+            for st in res.settings
+        )
+        + "."
     )
     for note in res.notes:
         console.print(f"note: {note}")
