@@ -34,8 +34,8 @@ def build_app() -> typer.Typer:
     """The ``detente`` typer app: the root options and every command group."""
     import typer
 
+    from detente.commands import app as workbench
     from detente.commands import (
-        app as workbench,
         backtest,
         claims,
         data,
