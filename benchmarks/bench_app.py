@@ -140,9 +140,11 @@ def main() -> int:
                 + (" (empty numba cache)" if opts.cold else "")
                 + f"   target < 5 s -> {'met' if first < 5 else 'NOT met'}"
             )
-            sel = ", ".join(f'#forecasts td[data-model="{m}"][data-value]' for m in MODELS)
             page.wait_for_function(
-                f"document.querySelectorAll('{sel}').length >= 5", timeout=600_000
+                """(models) => models.every(m => document.querySelector(
+                     `#forecasts td[data-model="${m}"][data-value]`))""",
+                arg=list(MODELS),
+                timeout=600_000,
             )
             print(f"every model warm {time.perf_counter() - t0:.1f} s after start")
             time.sleep(5)  # let the job runner's forkserver finish its own warm-up

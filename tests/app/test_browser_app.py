@@ -133,9 +133,11 @@ class Page:
         return {str(k): float(v) for k, v in vals.items()}
 
     def wait_warm(self) -> None:
-        sel = ", ".join(f'#forecasts td[data-model="{m}"][data-value]' for m in MODELS)
+        # every model has a value (each one: a cell of every issue)
         self.page.wait_for_function(
-            f"document.querySelectorAll('{sel}').length >= {len(MODELS)}",
+            """(models) => models.every(m => document.querySelector(
+                 `#forecasts td[data-model="${m}"][data-value]`))""",
+            arg=list(MODELS),
             timeout=WARM_TIMEOUT_MS,
         )
 

@@ -790,7 +790,10 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
             table = dict(s.partnership or {})
             df = _lab_frame(table)
             row, col = int(patch["row_index"]), int(patch["column_index"])
-            if not (0 <= row < len(df)) or df.columns[col] not in ("value", "low", "high"):
+            editable = ("value", "low", "high")
+            if not (0 <= row < len(df) and 0 <= col < len(df.columns)) or (
+                df.columns[col] not in editable
+            ):
                 raise SafeException("Only a parameter's value, low and high can be edited here.")
             kind, name, column = df.iloc[row]["kind"], df.iloc[row]["name"], df.columns[col]
             text = str(patch["value"] or "").strip()
