@@ -368,22 +368,32 @@ def test_hostile_help_texts_are_eaten_without_escaping(monkeypatch: pytest.Monke
     assert "Summary with [brackets]." not in shown
 
 
-def test_escaping_is_applied_once() -> None:
+def test_help_texts_are_kept_as_written_and_walked_once() -> None:
     command = typer.main.get_command(app)
     help_as_written(command)  # a second walk changes nothing
     explore = command.commands["explore"]  # type: ignore[attr-defined]
     file_help = next(p.help for p in explore.params if p.name == "file")
-    assert file_help.count("\\[partnership]") == 1
-    assert "\\\\[" not in file_help
+    # plain help: nothing is read as markup, so nothing is escaped
+    assert file_help.count("[partnership]") == 1
+    assert "\\[" not in file_help
+    seed = next(p for p in explore.params if p.name == "seed")
+    assert seed.metavar == "INTEGER"  # click's words, not typer's "<int>"
 
 
-def test_command_list_shows_the_first_paragraph_on_one_line(
+def test_command_list_shows_the_whole_first_paragraph(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", "300")
     assert main(["--help"]) == 0
-    line = next(ln for ln in capsys.readouterr().out.splitlines() if " explore " in ln)
-    assert "(PRIM)" in line and "summary.json" in line
+    lines = capsys.readouterr().out.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("  explore "))
+    entry = [lines[start]]
+    for ln in lines[start + 1 :]:
+        if not ln.startswith("    "):  # the next command, or the end of the list
+            break
+        entry.append(ln)
+    text = " ".join(part.strip() for part in entry)
+    assert "(PRIM)" in text and "summary.json" in text  # not cut short with "..."
 
 
 # -- version ---------------------------------------------------------------------------

@@ -70,6 +70,31 @@ def _first_paragraph(text: str) -> str:
     return " ".join(line.strip() for line in first.splitlines())
 
 
+#: Metavars by value type, as click writes them ("--seed INTEGER").
+_METAVARS = {"Path": "PATH", "int": "INTEGER", "float": "FLOAT", "str": "TEXT"}
+
+
+def _set_metavar(param: Any) -> None:
+    """Give a parameter click's classic metavar (``FILE``, ``INTEGER``) if it has none.
+
+    typer (0.29) would print ``<list[str]>`` or ``{file}``: Python type names that mean
+    little to an analyst reading the help.
+    """
+    if getattr(param, "metavar", None) is not None:
+        return
+    desc = getattr(param, "type_descriptor", None)
+    annotation = getattr(desc, "annotation", None)
+    if annotation is bool or getattr(param, "is_flag", False):
+        return
+    if getattr(param, "param_type_name", "") == "argument":
+        param.metavar = str(param.name).upper()
+        return
+    while getattr(annotation, "__origin__", None) is list:
+        annotation = annotation.__args__[0]
+    name = getattr(annotation, "__name__", "")
+    param.metavar = _METAVARS.get(name, str(param.name).upper())
+
+
 def help_as_written(command: Any) -> None:
     """Make every help text under ``command`` print as written, in place.
 
@@ -90,9 +115,11 @@ def help_as_written(command: Any) -> None:
     if getattr(command, _DONE, False):
         return
     setattr(command, _DONE, True)
+    if command.help and not command.short_help and not command.help.startswith("\b"):
+        command.short_help = _first_paragraph(command.help)
+    for param in command.params:
+        _set_metavar(param)
     if getattr(command, "rich_markup_mode", None) == "rich":
-        if command.help and not command.short_help and not command.help.startswith("\b"):
-            command.short_help = _first_paragraph(command.help)
         for attr in ("help", "short_help", "epilog"):
             text = getattr(command, attr, None)
             if text:
