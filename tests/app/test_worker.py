@@ -136,3 +136,25 @@ def test_a_small_lab_run_gives_the_report_section(runner: JobRunner, scenario) -
     assert res.ranking and set(res.ranking) == set(res.strategies)
     assert any(p.live for p in section.panels)
     assert np.isfinite(res.matrices[res.outcome]).all()
+
+
+def test_each_model_gets_its_measured_accuracy(scenario) -> None:  # type: ignore[no-untyped-def]
+    from detente.app.server import model_accuracy
+    from detente.bargaining import forecast
+    from detente.pipeline.accuracy import accuracy_table
+    from detente.pipeline.results import NegotiationResults
+
+    results = [
+        views.ModelResult(m, m, "ok", forecast=forecast(scenario, m, seed=0))
+        for m in ("mean", "median", "eum")
+    ] + [views.ModelResult("smp", "SMP", "warming")]
+    lines = model_accuracy(results)
+    assert set(lines) == {"mean", "median", "eum"}
+    res = NegotiationResults(forecasts={r.model: r.forecast for r in results if r.forecast})
+    table = accuracy_table(res).set_index("model")
+    for m, line in lines.items():
+        assert f"MAE {table.loc[m, 'mae']:.1f}" in line and str(table.loc[m, "verdict"]) in line
+    other = views.ModelResult(
+        "eum", "eum", "ok", forecast=forecast(scenario, "eum", seed=0, max_rounds=3)
+    )
+    assert "not measured" in model_accuracy([other])["eum"]

@@ -43,14 +43,39 @@ class Context:
 LOADING = "Looking up the capabilities in the data…"
 
 
-def model_accuracy(model: str) -> str | None:
-    """One line on a model's measured accuracy, shown beside its forecasts.
+def model_accuracy(results: list[views.ModelResult]) -> dict[str, str]:
+    """One line per model on its measured accuracy, shown beside its forecasts.
 
-    The hook for the library function that measures each model's accuracy on decided
-    cases (being written at the same time as the workbench): it returns ``None``, and
-    the table shows nothing, until that function exists.
+    From :func:`detente.pipeline.accuracy.accuracy_table` (the figures detente ships:
+    DEU III decisions; nothing is re-run): the mean absolute error on decided issues,
+    on decisions the project never used where measured, and the verdict against the
+    compromise model.  A model run with parameters the back-test did not measure says
+    so.
     """
-    return None
+    from detente.pipeline.accuracy import accuracy_table
+    from detente.pipeline.results import NegotiationResults
+
+    res = NegotiationResults()
+    for r in results:
+        if r.status == "ok":
+            res.forecasts[r.model] = r.forecast
+            res.labels[r.model] = r.label
+    if not res.forecasts:
+        return {}
+    out: dict[str, str] = {}
+    for row in accuracy_table(res).to_dict("records"):
+        model = str(row["model"])
+        if model not in res.forecasts:
+            continue
+        mae, n, unseen = row["mae"], row["n"], row["unseen_mae"]
+        if mae != mae:  # NaN: not measured
+            out[model] = str(row["verdict"])
+            continue
+        text = f"DEU III: MAE {mae:.1f} on {int(n)} decided issues"
+        if unseen == unseen:
+            text += f", {unseen:.1f} on unseen decisions"
+        out[model] = f"{text}; {row['verdict']}"
+    return out
 
 
 def initial_scenario(ws: Workspace) -> tuple[Any, str]:
@@ -559,6 +584,13 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
                 return None
             return dict(j.result["models"])
 
+        @reactive.calc
+        def accuracy() -> dict[str, str]:
+            try:
+                return model_accuracy([c() for c in model_calcs().values()])
+            except Exception:  # the figures are an aside: never lose the table for them
+                return {}
+
         @output(suspend_when_hidden=False)
         @render.ui
         def forecasts() -> Any:
@@ -567,7 +599,7 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
                 return tags.p("Loading the models…", {"class": "muted"})
             ms, _why = model_scenario()
             s = ms if ms is not None else scen()
-            acc = {r.model: a for r in results if (a := model_accuracy(r.model))}
+            acc = accuracy()
             return views.forecast_table(
                 s, results, revision=revision(), intervals=intervals_now(), accuracy=acc
             )

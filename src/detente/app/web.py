@@ -203,6 +203,7 @@ def create_app(
 
 def _prepare(workspace: Workspace) -> None:
     """Look up the first scenario's data capabilities (the lookup's cache is shared)."""
+    import detente.pipeline.accuracy  # noqa: F401  (not on the page's thread later)
     from detente.app import state
     from detente.app.server import initial_scenario
 
