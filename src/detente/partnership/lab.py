@@ -12,7 +12,6 @@ than the runner-up, computes Sobol indices for it, and writes
 from __future__ import annotations
 
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from detente.partnership.model import PartnershipModel
 from detente.partnership.parameters import PartnershipConfig, build, load_config
 from detente.scenario import Format, detect_format, load_scenario
 from detente.scenario._text import read_text
+from detente.scenario.toml_format import parse_toml
 
 __all__ = ["LabReport", "compare", "make_model", "read_config", "run_lab"]
 
@@ -76,8 +76,8 @@ def read_config(path: str | Path) -> PartnershipConfig:
         # the scenario is invalid; still check the [partnership] table if the TOML parses
         try:
             text = read_text(path, legacy_encodings=False).text
-            table = tomllib.loads(text).get("partnership")
-        except (InputError, tomllib.TOMLDecodeError):
+            table = parse_toml(text, file=path).get("partnership")
+        except InputError:
             raise InputError(problems) from None
     if table is None:
         problems.append(

@@ -33,11 +33,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
+from xml.sax import SAXParseException
+from xml.sax.expatreader import ExpatLocator
+from xml.sax.handler import ContentHandler, feature_external_ges
 from xml.sax.saxutils import escape
+
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.expatreader import create_parser
 
 from detente.errors import InputError
 from detente.scenario._build import build_scenario, unique_ids
+from detente.scenario._text import utf8_declaration
 from detente.scenario.ktab_csv import check_ktab_budget
 from detente.scenario.model import ActorKind, Scenario
 
@@ -59,12 +65,22 @@ KTAB_PARAMETERS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+#: Deepest element nesting accepted.  KTAB files nest five deep; a deeper file is
+#: not a KTAB scenario (and a document nested millions deep only eats memory).
+MAX_DEPTH = 64
+
+
 @dataclass
 class _Node:
     tag: str
     line: int
-    text: str = ""
+    parts: list[str] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        # the character data arrives in chunks: joined once, so reading stays linear
+        return "".join(self.parts)
 
     def all(self, tag: str) -> list[_Node]:
         return [c for c in self.children if c.tag == tag]
@@ -76,45 +92,96 @@ class _Node:
         return None
 
 
+class _Builder(ContentHandler):
+    """Builds the element tree, with each element's line, from SAX events."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.where: Any = None  # the parser's locator
+        self.stack: list[_Node] = []
+        self.root: _Node | None = None
+        self.too_deep: int | None = None
+
+    def startElement(self, name: str, attrs: Any) -> None:
+        line = self.where.getLineNumber() if self.where is not None else 0
+        if len(self.stack) >= MAX_DEPTH:
+            self.too_deep = line
+            raise _TooDeep
+        node = _Node(name, line)
+        if self.stack:
+            self.stack[-1].children.append(node)
+        elif self.root is None:
+            self.root = node
+        self.stack.append(node)
+
+    def endElement(self, name: str) -> None:
+        self.stack.pop()
+
+    def characters(self, content: str) -> None:
+        if self.stack:
+            self.stack[-1].parts.append(content)
+
+
+class _TooDeep(Exception):
+    pass
+
+
 def _parse(text: str, file: str | None) -> _Node:
-    parser = expat.ParserCreate()
-    stack: list[_Node] = []
-    root: list[_Node] = []
-
-    def start(tag: str, _attrs: dict[str, str]) -> None:
-        node = _Node(tag, parser.CurrentLineNumber)
-        if stack:
-            stack[-1].children.append(node)
-        else:
-            root.append(node)
-        stack.append(node)
-
-    def end(_tag: str) -> None:
-        stack.pop()
-
-    def chars(data: str) -> None:
-        if stack:
-            stack[-1].text += data
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
+    """Parse with defusedxml's expat reader: no DTD, no entity declarations."""
+    builder = _Builder()
+    parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setContentHandler(builder)
+    parser.setFeature(feature_external_ges, False)
+    builder.where = ExpatLocator(parser)
     try:
-        parser.Parse(text.encode("utf-8"), True)
-    except LookupError as err:  # an encoding expat does not know, e.g. in a DOCTYPE
+        parser.feed(text.encode("utf-8"))
+        parser.close()
+    except _TooDeep:
         raise InputError(
-            f"XML names an unknown encoding ({err})",
+            f"the elements are nested too deep (more than {MAX_DEPTH} levels)",
             file=file,
-            fix='save the file as UTF-8 with <?xml version="1.0" encoding="UTF-8"?>.',
+            line=builder.too_deep,
+            fix="a KTAB scenario nests five levels deep (Scenario/Actors/Actor/Position/"
+            "dCoord): is this a KTAB XML file?",
         ) from None
-    except expat.ExpatError as err:
+    except DTDForbidden:
         raise InputError(
-            f"XML syntax error: {expat.ErrorString(err.code)}",
+            "the file has a document type declaration (<!DOCTYPE ...>), which detente does "
+            "not read: DTDs can define entities that expand without bound",
             file=file,
-            line=err.lineno,
-            fix="check that every element is closed and properly nested.",
+            line=_line_of(text, "<!DOCTYPE"),
+            fix="delete the <!DOCTYPE ...> declaration (KTAB's files have none; they name "
+            "smpSchema.xsd instead).",
         ) from None
-    return root[0]
+    except (EntitiesForbidden, ExternalReferenceForbidden):
+        raise InputError(
+            "the file declares or references entities, which detente refuses (they can "
+            "expand without bound or read other files)",
+            file=file,
+            line=_line_of(text, "<!ENTITY"),
+            fix="write the text itself instead of entities (only &amp; &lt; &gt; &quot; "
+            "&apos; and character references such as &#233; are read).",
+        ) from None
+    except SAXParseException as err:
+        message = err.getMessage()
+        raise InputError(
+            f"XML syntax error: {message}",
+            file=file,
+            line=err.getLineNumber(),
+            fix="check that every element is closed and properly nested."
+            if "entity" not in message
+            else "write & as &amp; and < as &lt; in text.",
+        ) from None
+    if builder.root is None:
+        raise InputError(
+            "the file holds no XML element", file=file, fix="give a KTAB XML scenario."
+        )
+    return builder.root
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    at = text.find(needle)
+    return None if at < 0 else text.count("\n", 0, at) + 1
 
 
 def _need(node: _Node, tag: str, file: str | None, what: str = "") -> _Node:
@@ -195,8 +262,7 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
         raise InputError("the file is empty", file=fname, fix="give a KTAB XML scenario.")
     # expat is given bytes re-encoded as UTF-8: the declaration must agree with that
     # (a second byte-order mark, left as U+FEFF by the decoding, would hide it)
-    text = text.lstrip("\ufeff")
-    text = re.sub(r"^(\s*<\?xml[^>]*encoding=)([\"'])[^\"']*\2", r"\1\2UTF-8\2", text)
+    text = utf8_declaration(text.lstrip("\ufeff"))
     root = _parse(text, fname)
     if root.tag != "Scenario":
         raise InputError(
