@@ -8,10 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detente.errors import InputError
-from detente.scenario import load_scenario
+from detente.scenario import dumps, load_scenario, load_scenarios
 from detente.scenario.toml_format import MAX_NESTING
+from detente.scenario.toml_format import _string as toml_string
 
 ACTORS = (("A", 10.0), ("B", 90.0))
 
@@ -220,3 +223,184 @@ def test_truncated_utf16_and_utf32_files_are_refused(tmp_path: Path) -> None:
         f = tmp_path / f"cut_{enc}.xml"
         f.write_bytes((_decl(enc) + _xml_body()).encode(enc)[:-1])
         _refused(f, f"not valid {enc.upper()}")
+
+
+# -- names: blank, repeated, odd ---------------------------------------------------
+
+KTAB_CSV = """\
+Test,"a test",3,2,
+Actor,Description,Power,P1,S1,P2,S2,
+A, first, 10, 20, 50, 30, 40,
+B, second, 5, 80, 40, 70, 60,
+C, third, 1, 50, 10, 0, 90,
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "parts", "line"),
+    [
+        ("blank.csv", KTAB_CSV.replace("B, second", ", second"), ["has no name"], 4),
+        ("spaces.csv", KTAB_CSV.replace("B, second", "   , second"), ["has no name"], 4),
+        ("tab.csv", KTAB_CSV.replace("B, second", "\t, second"), ["has no name"], 4),
+        (
+            "twice.csv",
+            KTAB_CSV.replace("C, third", "A, third"),
+            ["two actors are named 'A' (lines 3, 5)"],
+            5,
+        ),
+        (
+            "twice_spaced.csv",
+            KTAB_CSV.replace("C, third", " A , third"),
+            ["two actors are named 'A' (lines 3, 5)"],
+            5,
+        ),
+        ("dim_blank.csv", KTAB_CSV.replace("P2,S2", " ,S2"), ["dimension 2 no name"], 2),
+        ("dim_twice.csv", KTAB_CSV.replace("P2,S2", "P1,S2"), ["two dimensions are named 'P1'"], 2),
+    ],
+)
+def test_ktab_csv_blank_and_repeated_names_are_refused(
+    tmp_path: Path, name: str, text: str, parts: list[str], line: int
+) -> None:
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    err = _refused(f, *parts, "Fix:")
+    assert err.problems[0].line == line
+
+
+def test_ktab_xml_repeated_actor_and_dimension_names_are_refused(tmp_path: Path) -> None:
+    f = tmp_path / "twice.xml"
+    f.write_text(_xml_body().replace("<name>B</name>", "<name> A </name>"), encoding="utf-8")
+    err = _refused(f, "two actors are named 'A' (lines 4, 5)")
+    assert err.problems[0].line == 5
+    g = tmp_path / "dims.xml"
+    body = _xml_body().replace("<dName>d</dName>", "<dName>d</dName><dName>d</dName>")
+    body = body.replace("</dCoord>", "</dCoord><dCoord>1</dCoord>")
+    g.write_text(body.replace("</dSal>", "</dSal><dSal>1</dSal>"), encoding="utf-8")
+    _refused(g, "two dimensions are named 'd'")
+
+
+def test_ktab_xml_blank_names_are_refused(tmp_path: Path) -> None:
+    f = tmp_path / "blank.xml"
+    f.write_text(_xml_body().replace("<name>B</name>", "<name> \t </name>"), encoding="utf-8")
+    err = _refused(f, "element <name> is empty")
+    assert err.problems[0].line == 5
+
+
+TOML = """\
+[scenario]
+id = "t"
+
+[[sources]]
+id = "s"
+citation = "NATO"
+
+[[actors]]
+id = "A"
+name = "Alpha"
+capability = 10
+
+[[actors]]
+id = "B"
+capability = 5
+
+[[issues]]
+id = "x"
+label = "the issue"
+
+[[stances]]
+actor = "A"
+issue = "x"
+position = 20
+salience = 50
+
+[[stances]]
+actor = "B"
+issue = "x"
+position = 80
+salience = 40
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "line"),
+    [
+        ('name = "Alpha"', 'name = "   "', "actors[0].name", 10),
+        ('name = "Alpha"', 'name = "\\t\\n"', "actors[0].name", 10),
+        ('label = "the issue"', 'label = " "', "issues[0].label", 19),
+        ('citation = "NATO"', 'citation = "  "', "sources[0].citation", 6),
+        ('id = "t"', 'id = "t"\nname = "  "', "name", 3),
+        ('id = "t"', 'id = " t"', "id", 2),
+    ],
+)
+def test_toml_blank_names_are_refused(
+    tmp_path: Path, old: str, new: str, field: str, line: int
+) -> None:
+    f = tmp_path / "blank.toml"
+    f.write_text(TOML.replace(old, new, 1), encoding="utf-8")
+    err = _refused(f, field, "Fix:")
+    assert err.problems[0].line == line
+
+
+def test_deu_tables_with_unusable_or_repeated_actor_columns_are_refused(tmp_path: Path) -> None:
+    head = "prnr\tprname\tisnr\t{p}\tpde\t{s}\tsde\trp\tout\n"
+    row = '"p1"\t"one"\t"p1i1"\t10\t20\t50\t50\t0\t40\n'
+    for p, s, expected in (
+        ("p", "s", "'p' have no usable actor code"),
+        ("p x", "s x", "'p x' have no usable actor code"),
+        ("pdeu", "sdeu", "the columns pdeu and pde are the same actor (DEU)"),
+    ):
+        f = tmp_path / "cols.tsv"
+        f.write_text(head.format(p=p, s=s) + row, encoding="utf-8")
+        err = _refused(f, expected)
+        assert err.problems[0].line == 1
+
+
+def test_deu_blank_proposal_name_falls_back_to_its_code(tmp_path: Path) -> None:
+    f = tmp_path / "noname.tsv"
+    f.write_text(
+        "prnr\tprname\tisnr\tpcom\tpde\tscom\tsde\trp\tout\n"
+        '"p1"\t\t"p1i1"\t10\t20\t50\t50\t0\t40\n'
+        '"p2"\t"  "\t"p2i1"\t10\t20\t50\t50\t0\t40\n',
+        encoding="utf-8",
+    )
+    first, second = load_scenarios(f)
+    assert (first.name, first.issues[0].label) == ("p1i1", "p1i1: issue 1")
+    assert (second.name, second.issues[0].label) == ("p2i1", "p2i1: issue 1")
+
+
+NAMES = st.text(
+    alphabet=st.sampled_from([" ", "\t", "\n", "A", "é", "[", "/", "]", "<", ">", ",", '"', "&"]),
+    max_size=6,
+)
+
+
+@settings(max_examples=80, deadline=None, database=None)
+@given(a=NAMES, b=NAMES, label=NAMES)
+def test_a_scenario_that_reads_converts_to_every_format_and_reads_back(
+    tmp_path_factory: pytest.TempPathFactory, a: str, b: str, label: str
+) -> None:
+    # `convert` must never write a file that detente cannot read back (issue 13)
+    tmp = tmp_path_factory.mktemp("names")
+    text = (
+        TOML.replace('"Alpha"', toml_string(a))
+        .replace('id = "B"', f'id = "B"\nname = {toml_string(b)}')
+        .replace('"the issue"', toml_string(label))
+    )
+    f = tmp / "in.toml"
+    f.write_text(text, encoding="utf-8")
+    if any(x and not x.strip() for x in (a, b, label)):  # empty means "use the id"
+        with pytest.raises(InputError, match="blank") as info:
+            load_scenario(f)
+        assert all(p.file == str(f) and p.fix and p.line for p in info.value.problems)
+        return
+    s = load_scenario(f)
+    for fmt, suffix in (
+        ("toml", ".toml"),
+        ("ktab-csv", ".csv"),
+        ("ktab-xml", ".xml"),
+        ("deu", ".tsv"),
+    ):
+        out = tmp / f"out{suffix}"
+        out.write_text(dumps(s, fmt), encoding="utf-8")
+        back = load_scenarios(out)
+        assert [st.position for st in back[0].stances] == [20, 80], fmt

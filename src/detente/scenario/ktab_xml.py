@@ -29,7 +29,6 @@ with the identity matrix and records a warning.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,9 +41,9 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.expatreader import create_parser
 
 from detente.errors import InputError
-from detente.scenario._build import build_scenario, unique_ids
+from detente.scenario._build import build_scenario, same_names, unique_ids
 from detente.scenario._text import utf8_declaration
-from detente.scenario.ktab_csv import check_ktab_budget
+from detente.scenario.ktab_csv import check_ktab_budget, ktab_names
 from detente.scenario.model import ActorKind, Scenario
 
 __all__ = ["KTAB_PARAMETERS", "dumps_ktab_xml", "loads_ktab_xml"]
@@ -309,12 +308,21 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
     actor_lines: list[int] = []
     issue_ids = unique_ids(dim_names, "dim")
     actor_names = [_text(_need(a_el, "name", fname), fname) for a_el in a_nodes]
+    repeated = same_names(
+        [(n.text, n.line, "dName") for n in d_nodes],
+        "dimension",
+        fname,
+        "give each <dName> its own name: KTAB tells dimensions apart by their names.",
+    ) + same_names(
+        [(nm, a_el.line, "name") for nm, a_el in zip(actor_names, a_nodes, strict=True)],
+        "actor",
+        fname,
+        "give each actor its own <name> (a copied <Actor>?): KTAB matches actors by name.",
+    )
+    if repeated:
+        raise InputError(repeated)
     actor_ids = unique_ids(actor_names, "actor")
-    id_of: dict[str, str] = {}
-    lines_of: dict[str, list[int]] = {}
-    for a_el, aname, aid in zip(a_nodes, actor_names, actor_ids, strict=True):
-        id_of.setdefault(aname.strip(), aid)
-        lines_of.setdefault(aname.strip(), []).append(a_el.line)
+    id_of = {aname.strip(): aid for aname, aid in zip(actor_names, actor_ids, strict=True)}
     for a_el, aname, aid in zip(a_nodes, actor_names, actor_ids, strict=True):
         d_el = a_el.first("description")
         adesc = d_el.text.strip() if d_el is not None else ""
@@ -381,16 +389,6 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
                         fix="use the exact <name> of an actor.",
                     )
             rate = _float(_need(pair, "adjust", fname), fname)
-            twice = [nm for nm in (who, ref) if len(lines_of[nm.strip()]) > 1]
-            if twice and not (who == ref and rate == 1.0):
-                raise InputError(
-                    f"<iaPair> names {twice[0]!r}, but two actors have that name (lines "
-                    f"{', '.join(map(str, lines_of[twice[0].strip()]))})",
-                    file=fname,
-                    line=pair.line,
-                    field="iaPair",
-                    fix="give each actor its own <name>: KTAB matches actors by name.",
-                )
             accommodation.append(
                 {"actor": id_of[who.strip()], "towards": id_of[ref.strip()], "adjust": rate}
             )
@@ -459,8 +457,8 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
         )
     sal_factor = 100.0 / s.salience_max
     # KTAB matches actors by name: names shared by several actors are written as ids
-    counts = Counter(a.name for a in s.actors)
-    name_of = {a.id: a.name if counts[a.name] == 1 else a.id for a in s.actors}
+    name_of = ktab_names([(a.id, a.name) for a in s.actors])
+    label_of = ktab_names([(i.id, i.label) for i in s.issues])
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     out.append(
         '<Scenario xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -476,7 +474,7 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
             out.append(f"    <{pname}>{escape(params.get(pname, default))}</{pname}>")
         out.append("  </ModelParameters>")
     out.append("  <Dimensions>")
-    out += [f"    <dName>{escape(i.label)}</dName>" for i in s.issues]
+    out += [f"    <dName>{escape(label_of[i.id])}</dName>" for i in s.issues]
     out.append("  </Dimensions>")
     out.append("  <Actors>")
     for a in s.actors:

@@ -118,6 +118,16 @@ class _Model(BaseModel):
         return v
 
 
+def _not_blank(value: str) -> str:
+    """Refuse a name made of spaces only (an empty one means "not given")."""
+    if value and not value.strip():
+        raise invalid(
+            "the text is blank (only spaces)",
+            "write the name, or leave the field out (the id is used then).",
+        )
+    return value
+
+
 def _check_id(value: str) -> str:
     if not _ID.match(value):
         raise invalid(
@@ -159,6 +169,7 @@ class Source(_Model):
     kind: SourceKind = SourceKind.PUBLICATION
 
     _id = field_validator("id")(_check_id)
+    _citation = field_validator("citation")(_not_blank)
 
     @property
     def is_expert_judgement(self) -> bool:
@@ -384,6 +395,7 @@ class Actor(_Model):
     note: str = ""
 
     _id = field_validator("id")(_check_id)
+    _name = field_validator("name")(_not_blank)
 
     @field_validator("capability", mode="before")
     @classmethod
@@ -493,6 +505,7 @@ class Issue(_Model):
     note: str = ""
 
     _id = field_validator("id")(_check_id)
+    _label = field_validator("label")(_not_blank)
 
     @field_validator("anchors", mode="before")
     @classmethod
@@ -610,6 +623,9 @@ class Scenario(_Model):
     accommodation: list[Accommodation] | None = None
     partnership: dict[str, Any] | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
+
+    _id = field_validator("id")(_check_id)
+    _name = field_validator("name")(_not_blank)
 
     @model_validator(mode="after")
     def _semantic(self) -> Scenario:
