@@ -82,6 +82,9 @@ def _backtest_cmd(
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
 ) -> None:
     """Score every model (baselines, nbs, eum, smp, ensemble) on decided EU issues."""
+    from detente.limits import check_count
+
+    check_count("--cv", cv)
     models = _models(model)
     if cv is not None:
         if train is not None or test is not None:

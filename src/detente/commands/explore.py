@@ -45,22 +45,28 @@ def explore(
     (PRIM) and which uncertainties matter (Sobol).  Writes DIR/experiments.parquet
     and DIR/summary.json."""
     from detente.explore import Sampler
+    from detente.limits import check_count
     from detente.partnership.lab import read_config, run_lab
 
     Sampler.parse(sampler, field="--sampler")
-    if scenarios < 1:
+    # every option is checked before any work starts
+    check_count("--scenarios", scenarios)
+    check_count("--sobol", sobol, power_of_two=True)
+    check_count("--prim-points", prim_points)
+    check_count("--seed", seed)
+    check_count("--workers", workers)
+    if workers is not None and workers < 1:
         raise InputError(
-            f"--scenarios must be at least 1, not {scenarios}",
-            field="--scenarios",
-            fix="use e.g. --scenarios 10000.",
+            f"--workers must be at least 1, not {workers}",
+            field="--workers",
+            fix="use --workers 2, or leave it out to run in-process.",
         )
-    for name, value in (("--sobol", sobol), ("--prim-points", prim_points), ("--seed", seed)):
-        if value is not None and value < 0:
-            raise InputError(
-                f"{name} must be 0 or more, not {value}",
-                field=name,
-                fix="use 0 to skip that step." if name != "--seed" else "use e.g. --seed 1.",
-            )
+    if workers is not None and scheduler is not None:
+        raise InputError(
+            "give either --workers or --scheduler, not both",
+            field="--workers",
+            fix="drop one of them.",
+        )
     if scheduler is not None and not _SCHEDULER.match(scheduler.strip()):
         raise InputError(
             f"--scheduler {scheduler!r} is not a scheduler address",

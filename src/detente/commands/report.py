@@ -59,7 +59,12 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     ) -> None:
         """Run the whole analysis: report.html, summary.md and results.duckdb in OUT."""
+        from detente.limits import check_count
         from detente.report.analyze import analyze
+
+        check_count("--draws", draws)
+        check_count("--scenarios", scenarios, low=0)  # 0 skips the strategy lab
+        check_count("--seed", seed)
 
         with about_file(file):
             result = analyze(

@@ -55,14 +55,19 @@ def capability_text(scenario: Scenario, actor_id: str) -> Text:
     return Text(_fmt(a.capability))
 
 
-def _scenario_table(s: Scenario) -> Table:
+#: Actors shown by ``detente show`` unless ``--all`` is given: a table of thousands of
+#: rows helps nobody on a screen, and takes rich seconds per thousand rows to draw.
+SHOW_ROWS = 200
+
+
+def _scenario_table(s: Scenario, rows: int | None = None) -> Table:
     table = Table(title=f"{s.name}  [{s.id}]", title_justify="left", show_lines=False)
     table.add_column("actor", style="bold", no_wrap=True)
     table.add_column("kind")
     table.add_column("capability", justify="right")
     for i in s.issues:
         table.add_column(f"{i.id}\npos / sal", justify="right")
-    for a in s.actors:
+    for a in s.actors[:rows]:
         cells: list[str | Text] = [Text(a.id), a.kind.value, capability_text(s, a.id)]
         for i in s.issues:
             st = s.stance(a.id, i.id)
@@ -148,6 +153,9 @@ def show(
     file: Path = _FILE,
     format: str | None = _FORMAT,
     scenario: str | None = _SCENARIO,
+    all_rows: bool = typer.Option(
+        False, "--all", help=f"Show every actor (by default the first {SHOW_ROWS})."
+    ),
 ) -> None:
     """Show a scenario: actors × issues with positions, saliences and capabilities."""
     scenarios = load_scenarios(file, format=format)
@@ -176,11 +184,15 @@ def show(
     s = _resolve_data(s, file)
     if s.question:
         console.print(Text(s.question, style="italic"))
-    console.print(_scenario_table(s))
+    rows = None if all_rows else SHOW_ROWS
+    console.print(_scenario_table(s, rows))
+    hidden = len(s.actors) - SHOW_ROWS
+    if rows is not None and hidden > 0:
+        console.print(f"... and {hidden:,} more actors (--all shows every one)")
     if any(i.anchors or i.label != i.id for i in s.issues):
         console.print(_issue_table(s))
     if any(a.resolved is not None for a in s.actors):
-        console.print(_capability_table(s))
+        console.print(_capability_table(s, rows))
     for w in [*s.meta.get("warnings", []), *scenario_warnings(s)]:
         console.print(Text(f"warning: {w}", style="yellow"))
 
@@ -266,12 +278,12 @@ def _resolve_data(s: Scenario, file: Path) -> Scenario:
     return resolve_capabilities(s, file=file)
 
 
-def _capability_table(s: Scenario) -> Table:
+def _capability_table(s: Scenario, rows: int | None = None) -> Table:
     """Where each data-referenced capability came from: value, year, unit, source."""
     table = Table(title="capabilities from data", title_justify="left")
     for col in ("actor", "value", "indicator", "year", "unit", "source", "note"):
         table.add_column(col, justify="right" if col in ("value", "year") else "left")
-    for a in s.actors:
+    for a in s.actors[:rows]:
         r = a.resolved
         if r is None:
             continue

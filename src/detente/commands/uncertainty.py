@@ -242,6 +242,9 @@ def _sweep_cmd(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
 ) -> None:
     """One forecast per value of one input (everything else at its point value)."""
+    from detente.limits import check_count
+
+    check_count("--seed", seed)
     values = parse_range(range_)
     models = _models(model)
     routed = _routed(models, param)
@@ -303,10 +306,13 @@ def _sensitivity_cmd(
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
 ) -> None:
     """Sobol indices of every model's forecast of every issue over the stated uncertainties."""
+    from detente.limits import check_count
+
+    check_count("--samples", samples, power_of_two=True)
+    check_count("--seed", seed)
+    check_count("--top", top)
     models = _models(model)
     routed = _routed(models, param)
-    if top < 1:
-        raise InputError(f"--top must be at least 1, not {top}", field="--top", fix="e.g. 5.")
     check_output_paths([json_out, csv], force=force, inputs=[file])
     scenario = load_for_models(file, format=format, scenario_id=scenario_id)
     t0 = time.perf_counter()

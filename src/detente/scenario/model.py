@@ -13,8 +13,10 @@ returns every problem at once so a user can fix a file in one pass.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import weakref
 from collections import Counter
 from enum import StrEnum
 from typing import Annotated, Any
@@ -648,33 +650,62 @@ class Scenario(_Model):
         """Issue ids in file order."""
         return [i.id for i in self.issues]
 
+    def _table(self, name: str) -> dict[Any, Any]:
+        """A dict index of ``actors``, ``issues``, ``sources`` or ``stances``.
+
+        Built once per list and kept while that list object and its length stay the
+        same, so that lookups inside loops over actors stay linear overall.  The
+        first entry wins on repeated keys, as a search in file order would find.
+        """
+        items = getattr(self, name)
+        cached = _LOOKUPS.get(id(self))
+        if cached is None:
+            cached = ({}, weakref.ref(self, functools.partial(_drop_lookups, id(self))))
+            _LOOKUPS[id(self)] = cached
+        tables = cached[0]
+        entry = tables.get(name)
+        if entry is None or entry[0] is not items or entry[1] != len(items):
+            table: dict[Any, Any] = {}
+            for item in items:
+                key = (item.actor, item.issue) if name == "stances" else item.id
+                table.setdefault(key, item)
+            entry = (items, len(items), table)
+            tables[name] = entry
+        return entry[2]
+
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id (``KeyError`` if there is none)."""
-        for a in self.actors:
-            if a.id == actor_id:
-                return a
-        raise KeyError(actor_id)
+        a = self._table("actors").get(actor_id)
+        if a is None or a.id != actor_id:  # absent, or an entry replaced in place
+            return _first(self.actors, lambda x: x.id == actor_id, actor_id)
+        return a
 
     def issue(self, issue_id: str) -> Issue:
         """The issue with this id (``KeyError`` if there is none)."""
-        for i in self.issues:
-            if i.id == issue_id:
-                return i
-        raise KeyError(issue_id)
+        i = self._table("issues").get(issue_id)
+        if i is None or i.id != issue_id:
+            return _first(self.issues, lambda x: x.id == issue_id, issue_id)
+        return i
 
     def source(self, source_id: str) -> Source:
         """The source with this id (``KeyError`` if there is none)."""
-        for s in self.sources:
-            if s.id == source_id:
-                return s
-        raise KeyError(source_id)
+        src = self._table("sources").get(source_id)
+        if src is None or src.id != source_id:
+            return _first(self.sources, lambda x: x.id == source_id, source_id)
+        return src
 
     def stance(self, actor_id: str, issue_id: str) -> Stance | None:
         """The stance of an actor on an issue, or ``None``."""
-        for s in self.stances:
-            if s.actor == actor_id and s.issue == issue_id:
-                return s
-        return None
+        st = self._table("stances").get((actor_id, issue_id))
+        if st is not None and (st.actor, st.issue) != (actor_id, issue_id):
+            self._forget()  # an entry was replaced in place: look again
+            st = self._table("stances").get((actor_id, issue_id))
+        return st
+
+    def _forget(self) -> None:
+        cached = _LOOKUPS.get(id(self))
+        if cached is not None:
+            cached[0].clear()
 
     @property
     def unresolved_actors(self) -> list[str]:
@@ -688,6 +719,22 @@ class Scenario(_Model):
             for a in self.actors
         ]
         return self.model_copy(update={"actors": actors})
+
+
+#: Lookup tables of live scenarios, by ``id()``; kept outside the pydantic model so
+#: that they take no part in equality or copies, and dropped with their scenario.
+_LOOKUPS: dict[int, tuple[dict[str, Any], weakref.ref[Any]]] = {}
+
+
+def _drop_lookups(key: int, _ref: object) -> None:
+    _LOOKUPS.pop(key, None)
+
+
+def _first(items: list[Any], match: Any, key: str) -> Any:
+    for item in items:
+        if match(item):
+            return item
+    raise KeyError(key)
 
 
 class SemanticError(ValueError):
@@ -721,6 +768,13 @@ def _snap_to_scales(s: Scenario) -> None:
         u = st.uncertainty
         if u is not None and u.low is not None and u.high is not None:
             u.low, u.high = scale.snap(u.low), scale.snap(u.high)
+
+
+def _listed(ids: list[str], most: int = 12) -> str:
+    """Ids for a message: all of them, or the first ``most`` and how many more."""
+    if len(ids) <= most:
+        return str(ids)
+    return f"{ids[:most]} and {len(ids) - most:,} more"
 
 
 def _dupes(ids: list[str]) -> list[str]:
@@ -760,11 +814,15 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         out.append(Problem("the scenario has no issues", field="issues", fix="add [[issues]]."))
 
     for kind, ids in (("actor", actor_ids), ("issue", issue_ids), ("source", source_ids)):
+        entries: dict[str, list[int]] = {}
+        for n, ident in enumerate(ids):
+            entries.setdefault(ident, []).append(n)
         for d in _dupes(ids):
-            idx = [n for n, i in enumerate(ids) if i == d]
+            idx = entries[d]
             out.append(
                 Problem(
-                    f"duplicate {kind} id {d!r} (entries {', '.join(str(i) for i in idx)})",
+                    f"duplicate {kind} id {d!r} (entries {', '.join(str(k) for k in idx[:12])}"
+                    f"{' ...' if len(idx) > 12 else ''})",
                     field=f"{kind}s[{idx[1]}].id",
                     fix=f"give each {kind} a unique id.",
                 )
@@ -779,7 +837,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                     f"unknown source {ref!r}",
                     field=where,
                     fix=f"add a [[sources]] entry with id = {ref!r}, or cite one of "
-                    f"{sorted(known_s) or 'the sources (none are defined)'}.",
+                    f"{_listed(sorted(known_s)) if known_s else 'the sources (none are defined)'}.",
                 )
             )
 
@@ -827,6 +885,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
     issues_by_id = {i.id: i for i in s.issues}
     seen: dict[tuple[str, str], int] = {}
     budget: dict[str, float] = {}
+    first_stance: dict[str, int] = {}
     negligible: list[int] = []
     for n, st in enumerate(s.stances):
         where = f"stances[{n}]"
@@ -835,7 +894,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                 Problem(
                     f"unknown actor {st.actor!r}",
                     field=f"{where}.actor",
-                    fix=f"use one of the actor ids {actor_ids}, or add the actor.",
+                    fix=f"use one of the actor ids {_listed(actor_ids)}, or add the actor.",
                 )
             )
         if st.issue not in known_i:
@@ -843,7 +902,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                 Problem(
                     f"unknown issue {st.issue!r}",
                     field=f"{where}.issue",
-                    fix=f"use one of the issue ids {issue_ids}, or add the issue.",
+                    fix=f"use one of the issue ids {_listed(issue_ids)}, or add the issue.",
                 )
             )
         key = (st.actor, st.issue)
@@ -909,6 +968,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         )
         _src(st.source, f"{where}.source")
         budget[st.actor] = budget.get(st.actor, 0.0) + st.salience
+        first_stance.setdefault(st.actor, n)
         if 0.0 < st.salience < s.salience_max * SALIENCE_FLOOR:
             negligible.append(n)
 
@@ -937,7 +997,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
     if s.salience_budget is not None:
         for actor_id, total in budget.items():
             if total > s.salience_budget * (1 + 1e-9) + 1e-9:
-                n = next(k for k, st in enumerate(s.stances) if st.actor == actor_id)
+                n = first_stance[actor_id]
                 out.append(
                     Problem(
                         f"actor {actor_id!r}'s saliences sum to {total:g}, over the limit "
@@ -957,7 +1017,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                         Problem(
                             f"unknown actor {ref!r} in ideal adjustment",
                             field=f"accommodation[{n}].{attr}",
-                            fix=f"use one of the actor ids {actor_ids}.",
+                            fix=f"use one of the actor ids {_listed(actor_ids)}.",
                         )
                     )
         out.extend(_accommodation_sums(s.accommodation))
@@ -1000,9 +1060,12 @@ def _accommodation_sums(pairs: list[Accommodation]) -> list[Problem]:
     for n, p in enumerate(pairs):
         rates[(p.actor, p.towards)] = p.adjust
         first.setdefault(p.actor, n)
+    totals: dict[str, float] = {}
+    for (a, _), r in rates.items():
+        totals[a] = totals.get(a, 0.0) + r
     out = []
     for actor, n in first.items():
-        total = sum(r for (a, _), r in rates.items() if a == actor)
+        total = totals[actor]
         if (actor, actor) not in rates:
             total += 1.0  # the identity's own rate
         if total > 1.0 + 1e-9:
@@ -1037,8 +1100,14 @@ def scenario_warnings(s: Scenario) -> list[str]:
         One sentence per finding, naming the issue or actor.
     """
     out: list[str] = []
+    by_issue: dict[str, list[Stance]] = {}
+    cares: set[str] = set()
+    for st in s.stances:
+        by_issue.setdefault(st.issue, []).append(st)
+        if st.salience > 0:
+            cares.add(st.actor)
     for i in s.issues:
-        on = [st for st in s.stances if st.issue == i.id]
+        on = by_issue.get(i.id, [])
         if not on:
             out.append(f"issue {i.id!r} has no stances: no model can forecast it")
         elif all(st.salience == 0 for st in on):
@@ -1052,7 +1121,7 @@ def scenario_warnings(s: Scenario) -> list[str]:
                 "its own position"
             )
     for a in s.actors:
-        if not any(st.salience > 0 for st in s.stances if st.actor == a.id):
+        if a.id not in cares:
             out.append(
                 f"actor {a.id!r} has no positive salience on any issue: it takes no part "
                 "(the SMP model refuses such an actor; remove it, or give it a salience)"
