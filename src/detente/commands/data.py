@@ -361,6 +361,10 @@ def build_cmd(
             field="--out",
             fix="pass --out FOLDER for the built Parquet files.",
         )
+    if out is not None:
+        from detente._paths import check_writable_folder
+
+        check_writable_folder(out)
     for p in (sipri_milex, sipri_arms):
         if p is not None and not p.is_file():
             raise InputError("file not found", file=p, fix="pass the path of your SIPRI file.")

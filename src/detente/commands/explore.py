@@ -73,11 +73,10 @@ def explore(
             field="--scheduler",
             fix="write it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786.",
         )
+    from detente._paths import check_writable_folder
+
+    check_writable_folder(out)
     cfg = read_config(file)
-    if out.exists() and not out.is_dir():
-        raise InputError(
-            "the output path is a file, not a folder", file=out, fix="give a folder with --out."
-        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:

@@ -65,6 +65,9 @@ def register(app: typer.Typer) -> None:
         check_count("--draws", draws)
         check_count("--scenarios", scenarios, low=0)  # 0 skips the strategy lab
         check_count("--seed", seed)
+        from detente._paths import check_writable_folder
+
+        check_writable_folder(out)
 
         with about_file(file):
             result = analyze(

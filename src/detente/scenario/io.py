@@ -311,10 +311,9 @@ def write_scenarios(
             file=p,
             fix="choose another path, or pass --force to overwrite it.",
         )
-    if not p.parent.exists():
-        raise InputError(
-            f"the folder {p.parent} does not exist", file=p, fix="create it, or choose another."
-        )
+    from detente._paths import check_writable_file
+
+    check_writable_file(p)
     atomic_write_text(p, dumps(list(scenarios), fmt))
     return p
 
