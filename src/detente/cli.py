@@ -3,7 +3,12 @@
 Each command group lives in :mod:`detente.commands` and registers itself here.  This
 module owns the one rule every command follows: a user's mistake
 (:class:`detente.errors.InputError`) is reported as a located message with exit code
-2 and never as a traceback; anything else is an internal error with exit code 1.
+2 and never as a traceback; a failure outside detente and its input
+(:class:`detente.errors.EnvironmentFailure`, e.g. a Dask cluster that lost its workers)
+gets exit code 3 and what to do; anything else is an internal error with exit code 1.
+
+Exit codes: 0 success, 1 internal error (a bug), 2 bad input, 3 environment failure,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ _backtest.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 bad input)."""
+    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 bad input, 3 environment)."""
     code = run_app(app, argv, debug=bool(os.environ.get("DETENTE_DEBUG")))
     if argv is None:
         sys.exit(code)

@@ -14,11 +14,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from detente.errors import DetenteError, InputError, Problem
+from detente.errors import DetenteError, EnvironmentFailure, InputError, Problem
 from detente.scenario import Format, Scenario, detect_format, load_scenario, locate_problems
 from detente.scenario._text import read_text
 
 __all__ = [
+    "EXIT_ENVIRONMENT",
     "EXIT_INPUT",
     "EXIT_INTERNAL",
     "about_file",
@@ -35,6 +36,8 @@ __all__ = [
 
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
+#: Something outside detente failed (a Dask cluster without workers): not a bug.
+EXIT_ENVIRONMENT = 3
 
 # Wide enough for scenario tables when output is piped (rich defaults to 80 columns).
 # No markup by default: ids, names and paths from the user's files reach tables and
@@ -69,7 +72,9 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False
     Returns
     -------
     int
-        0 on success, 2 for bad input, 1 for an internal error.
+        0 on success, 1 for an internal error (a bug), 2 for bad input, 3 when
+        something outside detente failed (a Dask cluster or scheduler), 130 when
+        interrupted.
     """
     args = list(sys.argv[1:] if argv is None else argv)
     command = typer.main.get_command(app)
@@ -109,6 +114,9 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False
             )
         )
         return EXIT_INPUT
+    except EnvironmentFailure as err:
+        console_err.print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
+        return EXIT_ENVIRONMENT
     except DetenteError as err:
         console_err.print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
         return EXIT_INTERNAL

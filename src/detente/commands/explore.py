@@ -40,6 +40,12 @@ def explore(
     sobol: int = typer.Option(1024, "--sobol", help="Sobol base sample (power of 2; 0 skips)."),
     prim_points: int = typer.Option(20_000, "--prim-points", help="Scenarios for PRIM (0 skips)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    timeout: float = typer.Option(
+        120.0,
+        "--timeout",
+        help="With --workers/--scheduler: seconds to wait for a worker, and for each chunk "
+        "of results, before giving up (exit code 3).",
+    ),
 ) -> None:
     """Rank the partnership strategies by robustness, find where the best one loses
     (PRIM) and which uncertainties matter (Sobol).  Writes DIR/experiments.parquet
@@ -66,6 +72,12 @@ def explore(
             "give either --workers or --scheduler, not both",
             field="--workers",
             fix="drop one of them.",
+        )
+    if not 0 < timeout <= 86_400:
+        raise InputError(
+            f"--timeout must be between 0 and 86400 seconds, not {timeout:g}",
+            field="--timeout",
+            fix="use e.g. --timeout 120.",
         )
     if scheduler is not None and not _SCHEDULER.match(scheduler.strip()):
         raise InputError(
@@ -100,6 +112,7 @@ def explore(
             progress=not quiet,
             sobol_base=sobol,
             prim_points=prim_points,
+            timeout=timeout,
         )
     r = report.results
     console.print(

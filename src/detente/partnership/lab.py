@@ -32,6 +32,7 @@ from detente.explore import (
     robustness,
     sobol_indices,
 )
+from detente.explore.evaluate import DASK_TIMEOUT
 from detente.explore.prim import PrimResult
 from detente.explore.robustness import StrategyScore
 from detente.explore.sensitivity import SobolIndices
@@ -298,6 +299,7 @@ def run_lab(
     sobol_base: int = 1024,
     prim_points: int = 20_000,
     chunk_size: int = 65_536,
+    timeout: float | None = None,
 ) -> LabReport:
     """Run the whole strategy lab.
 
@@ -313,6 +315,9 @@ def run_lab(
         Master seed (default: the configuration's, else 0).
     workers, scheduler
         Dask back end (see :func:`detente.explore.perform_experiments`).
+    timeout
+        On Dask: seconds to wait for workers and for each chunk of results (default:
+        :data:`detente.explore.evaluate.DASK_TIMEOUT`).
     out_dir
         Folder for ``experiments.parquet`` and ``summary.json`` (nothing written if None).
     progress
@@ -351,6 +356,7 @@ def run_lab(
         progress=progress,
         keep_inputs=max(prim_points, 1),
         finish=False,
+        timeout=DASK_TIMEOUT if timeout is None else timeout,
     )
     timings["experiments"] = time.perf_counter() - t0
     # the analysis overlaps the writing of the last chunks to Parquet
