@@ -647,7 +647,8 @@ def check_model_memory(spec: ModelSpec, n: int, k: int, r: int, params: Mapping[
     fix = (
         "use fewer draws (--draws) or a smaller scenario"
         if r > 1
-        else "use fewer actors (merge minor actors into groups) or another model"
+        else "use fewer actors (merge minor actors into groups), a lower turn or round "
+        "limit if you raised it, or another model"
     )
     check_memory(
         spec.peak_bytes(n, k, r, params),
