@@ -33,6 +33,16 @@ def test_explore_writes_outputs_and_refuses_overwrite(repo_dir, tmp_path, capsys
     assert (out / "summary.json").read_text() == before
     assert main([*args, "--force", "--seed", "3"]) == 0
     assert json.loads((out / "summary.json").read_text())["seed"] == 3
+    assert sorted(p.name for p in out.iterdir()) == ["experiments.parquet", "summary.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]  # no staging folder left behind
+    # a run replaces its folder as a whole, so a folder with other files is never used
+    (out / "notes.txt").write_text("mine")
+    capsys.readouterr()
+    assert main([*args, "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "notes.txt" in err and "folder of its own" in err
+    assert (out / "notes.txt").read_text() == "mine"
+    assert json.loads((out / "summary.json").read_text())["seed"] == 3
 
 
 def test_explore_bad_inputs_exit_2(repo_dir, tmp_path, capsys) -> None:

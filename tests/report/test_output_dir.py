@@ -106,3 +106,58 @@ def test_killed_run_leaves_the_earlier_report_intact(tmp_path: Path, stage: str)
     assert _run(path, out) == 0
     assert not [p for p in tmp_path.iterdir() if ".detente-tmp-" in p.name]
     assert (out / "report.html").read_bytes() != before["report.html"]
+
+
+def _whole_run(out: Path) -> str:
+    """The run id of the run in ``out``; fails if its files are not that one run."""
+    import hashlib
+    import json
+
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, name
+    assert read_run(out).run_id == manifest["run_id"]
+    return str(manifest["run_id"])
+
+
+def test_a_folder_holding_other_files_is_refused_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = small_scenario(tmp_path / "a.toml", partnership=False)
+    out = tmp_path / "out"
+    assert _run(a, out) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.html",
+        "results.duckdb",
+        "run.json",
+        "summary.md",
+    ]
+    first = _whole_run(out)
+    (out / "notes.txt").write_text("mine")
+    capsys.readouterr()
+    assert _run(a, out, "--force") == 2
+    err = capsys.readouterr().err
+    assert "notes.txt" in err and "folder of its own" in err
+    assert (out / "notes.txt").read_text() == "mine" and _whole_run(out) == first
+
+
+def test_runs_killed_at_any_moment_leave_one_whole_run(tmp_path: Path) -> None:
+    """Kill the second run at moments spread over its life: the folder is always one run."""
+    path = small_scenario(tmp_path / "s.toml", partnership=False)
+    out = tmp_path / "out"
+    assert _run(path, out) == 0
+    ids = {_whole_run(out)}
+    cmd = [str(Path(sys.executable).parent / "detente"), "analyze", str(path), "-o", str(out)]
+    cmd += ["--draws", "0", "--scenarios", "0", "-q"]
+    t0 = time.monotonic()
+    subprocess.run(cmd, check=True, capture_output=True)
+    full = time.monotonic() - t0
+    ids.add(_whole_run(out))
+    for frac in (0.6, 0.85, 0.95):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(full * frac)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        run_id = _whole_run(out)  # the earlier run or the new one, never a mix
+        ids.add(run_id)
+    assert len(ids) >= 2

@@ -20,6 +20,10 @@ def _fmt(x: float, digits: int = 3) -> str:
     return f"{x:.{digits}f}"
 
 
+#: What a strategy-lab run writes into its folder.
+LAB_OUTPUTS = ("experiments.parquet", "summary.json")
+
+
 def explore(
     file: Path = typer.Argument(
         ..., help="Scenario TOML file with a [partnership] table (the whole file is validated)."
@@ -35,7 +39,9 @@ def explore(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Run on an existing Dask scheduler, tcp://HOST:PORT."
     ),
-    out: Path = typer.Option(Path("out/explore"), "--out", "-o", help="Output folder."),
+    out: Path = typer.Option(
+        Path("lab"), "--out", "-o", help="Output folder (replaced as a whole by each run)."
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite existing outputs."),
     sobol: int = typer.Option(1024, "--sobol", help="Sobol base sample (power of 2; 0 skips)."),
     prim_points: int = typer.Option(20_000, "--prim-points", help="Scenarios for PRIM (0 skips)."),
@@ -50,6 +56,7 @@ def explore(
     """Rank the partnership strategies by robustness, find where the best one loses
     (PRIM) and which uncertainties matter (Sobol).  Writes DIR/experiments.parquet
     and DIR/summary.json."""
+    from detente._atomic import foreign_entries, publish_folder, staged_folder
     from detente.explore import Sampler
     from detente.limits import check_count
     from detente.partnership.lab import read_config, run_lab
@@ -90,7 +97,7 @@ def explore(
     check_writable_folder(out)
     cfg = read_config(file)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise InputError(
             f"cannot create the output folder: {err.strerror}",
@@ -98,9 +105,18 @@ def explore(
             fix="give --out a folder that can be created (its parents must be folders you "
             "may write to).",
         ) from None
-    for name in ("experiments.parquet", "summary.json"):
+    for name in LAB_OUTPUTS if out.is_dir() else ():
         check_output_path(out / name, force=force, inputs=[file])
-    with about_file(file):
+    foreign = foreign_entries(out, LAB_OUTPUTS)
+    if foreign:
+        raise InputError(
+            f"the folder holds entries that are not part of a strategy-lab run "
+            f"({', '.join(foreign[:5])}); a run replaces its folder as a whole, so it needs "
+            "a folder of its own",
+            file=out,
+            fix="choose a new or empty folder with --out, or move those entries out.",
+        )
+    with about_file(file), staged_folder(out) as staged:
         report = run_lab(
             cfg,
             n_scenarios=scenarios,
@@ -108,12 +124,14 @@ def explore(
             seed=seed,
             workers=workers,
             scheduler=scheduler,
-            out_dir=out,
+            out_dir=staged,
             progress=not quiet,
             sobol_base=sobol,
             prim_points=prim_points,
             timeout=timeout,
         )
+        # the experiments and their summary appear together, or not at all
+        publish_folder(staged, out, replaceable=LAB_OUTPUTS)
     r = report.results
     console.print(
         f"[bold]{r.design.n_experiments:,}[/] experiments ({r.design.n_scenarios:,} futures x "

@@ -2,18 +2,22 @@
 
 Stages: load the scenario, resolve its capabilities from data, capability panels and
 claims, negotiation forecasts (with sensitivity and draws), the strategy lab, then the
-report, the summary and the run store.  A rich progress bar shows each stage.
+report, the summary and the run store.  Progress is reported as
+:class:`~detente.pipeline.progress.ProgressEvent` objects to a function the caller
+gives (the CLI draws progress bars; the app forwards them to the page).
 
-Writing is atomic.  Everything is built in a temporary folder beside the output folder
-(``.<name>.detente-tmp-<pid>-<random>``) and only moved into place, file by file with
-``os.replace``, once all of it is written; an interrupted run leaves any earlier
-report and store untouched (a leftover temporary folder of a dead process is removed
-by the next run).  An output folder that holds another scenario's run, or report
-files that no detente run wrote, is refused unless ``force`` is set.
+A run is published as a whole.  Everything is written into a hidden folder beside the
+output folder and swapped with it in one step (:func:`detente._atomic.publish_folder`),
+so an interrupted run, or a crash at any moment, leaves either the earlier run whole
+or the new one whole, never a new store beside an old report.  ``run.json`` lists the
+run's files with their SHA-256, so anyone can check that a folder is one run.  Because
+the folder is replaced as a whole, a folder holding anything but a run's files is
+refused, as is a folder holding another scenario's run (unless ``force`` is set) or
+report files that no detente run wrote.
 
 Testing hook: the environment variable ``DETENTE_REPORT_PAUSE=STAGE:SECONDS`` makes
-the run sleep that long at the start of stage ``STAGE`` (used by the tests to
-interrupt a run mid-way).
+the run sleep that long at the start of stage ``STAGE`` (or, for ``swap``, just before
+the new run is published), so that the tests can interrupt a run mid-way.
 """
 
 from __future__ import annotations
@@ -22,22 +26,24 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
+from detente._atomic import (
+    ForeignEntriesError,
+    atomic_write_json,
+    foreign_entries,
+    publish_folder,
+    recover_folder,
+    staged_folder,
+)
 from detente._version import __version__
 from detente.errors import InputError
 from detente.pipeline import engines
+from detente.pipeline.progress import ProgressFn, Stages
 from detente.pipeline.results import forecast_table
 from detente.report import capabilities, claims, findings, negotiation, strategy
 from detente.report.case import case_section, inputs_frames
@@ -47,13 +53,15 @@ from detente.report.store import STORE_NAME, read_run, write_store
 from detente.report.summary import render_summary
 from detente.scenario import Scenario, dumps, load_scenario
 
-__all__ = ["OUTPUTS", "AnalyzeResult", "analyze", "check_output_dir"]
+__all__ = ["MANIFEST_NAME", "OUTPUTS", "STAGES", "AnalyzeResult", "analyze", "check_output_dir"]
 
 REPORT_NAME = "report.html"
 SUMMARY_NAME = "summary.md"
-#: The files a run writes, in the order they are moved into place.
-OUTPUTS = (STORE_NAME, SUMMARY_NAME, REPORT_NAME)
-TMP_MARK = ".detente-tmp-"
+MANIFEST_NAME = "run.json"
+#: The files of a run (the manifest, written last, lists the others).
+OUTPUTS = (STORE_NAME, SUMMARY_NAME, REPORT_NAME, MANIFEST_NAME)
+#: What an earlier run's folder may hold (DuckDB may leave its write-ahead log).
+_REPLACEABLE = frozenset((*OUTPUTS, f"{STORE_NAME}.wal"))
 STAGES = (
     ("load", "Load the scenario"),
     ("data", "Resolve capabilities, data panels, claims"),
@@ -96,7 +104,21 @@ def check_output_dir(out_dir: Path, scenario_id: str, *, force: bool) -> None:
             file=out_dir,
             fix="give a folder for the report (it is created if missing).",
         )
-    if force or not out_dir.is_dir():
+    recover_folder(out_dir)
+    if not out_dir.is_dir():
+        return
+    foreign = foreign_entries(out_dir, _REPLACEABLE)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise InputError(
+            f"the folder holds entries that are not part of a detente run ({shown}); a run "
+            "replaces its folder as a whole, so it needs a folder of its own",
+            file=out_dir,
+            fix="choose a new or empty folder for the report, or move those entries out.",
+        )
+    if force:
         return
     present = [name for name in OUTPUTS if (out_dir / name).exists()]
     if not present:
@@ -126,30 +148,6 @@ def check_output_dir(out_dir: Path, scenario_id: str, *, force: bool) -> None:
         )
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _clean_stale(out_dir: Path) -> None:
-    """Remove temporary folders left beside ``out_dir`` by runs that died."""
-    prefix = f".{out_dir.name}{TMP_MARK}"
-    parent = out_dir.parent
-    if not parent.is_dir():
-        return
-    for p in parent.iterdir():
-        if not (p.is_dir() and p.name.startswith(prefix)):
-            continue
-        pid_text = p.name[len(prefix) :].split("-", 1)[0]
-        if pid_text.isdigit() and not _pid_alive(int(pid_text)):
-            shutil.rmtree(p, ignore_errors=True)
-
-
 def _pause(stage: str) -> None:
     hook = os.environ.get("DETENTE_REPORT_PAUSE", "")
     name, _, seconds = hook.partition(":")
@@ -157,49 +155,6 @@ def _pause(stage: str) -> None:
         sys.stderr.write(f"paused at {stage}\n")
         sys.stderr.flush()
         time.sleep(float(seconds))
-
-
-class _Tracker:
-    """Advances one stage's progress bar."""
-
-    def __init__(self, progress: Progress | None, task: Any) -> None:
-        self.progress = progress
-        self.task = task
-
-    def __call__(self, _label: str) -> None:
-        if self.progress is not None and self.task is not None:
-            self.progress.advance(self.task)
-
-    def set_total(self, total: int) -> None:
-        """Set how many steps the stage has."""
-        if self.progress is not None and self.task is not None:
-            self.progress.update(self.task, total=max(total, 1))
-
-
-class _Stages:
-    """Progress bars and timings, one per stage."""
-
-    def __init__(self, progress: Progress | None) -> None:
-        self.progress = progress
-        self.timings: dict[str, float] = {}
-        self.tasks: dict[str, Any] = {}
-        if progress is not None:
-            for key, label in STAGES:
-                self.tasks[key] = progress.add_task(label, total=1, start=False)
-
-    @contextmanager
-    def stage(self, key: str, total: int = 1) -> Iterator[_Tracker]:
-        task = self.tasks.get(key)
-        if self.progress is not None and task is not None:
-            self.progress.update(task, total=max(total, 1))
-            self.progress.start_task(task)
-        t0 = time.perf_counter()
-        _pause(key)
-        yield _Tracker(self.progress, task)
-        self.timings[key] = time.perf_counter() - t0
-        if self.progress is not None and task is not None:
-            total_now = self.progress.tasks[task].total or 1
-            self.progress.update(task, completed=total_now)
 
 
 def _data_versions(data: Any) -> dict[str, str]:
@@ -227,7 +182,7 @@ def analyze(
     scenarios: int = 0,
     seed: int = 0,
     force: bool = False,
-    console: Console | None = None,
+    progress: ProgressFn | None = None,
     command: str | None = None,
 ) -> AnalyzeResult:
     """Run everything on a scenario and write ``report.html``, ``summary.md`` and
@@ -247,8 +202,9 @@ def analyze(
         Master seed of every stochastic step.
     force
         Replace a run of another scenario, or report files of unknown origin.
-    console
-        Where progress bars go (``None``: no progress bars).
+    progress
+        Called with every :class:`~detente.pipeline.progress.ProgressEvent` (``None``:
+        progress is not reported).
     command
         The command line to print as "Reproduce" (default: built from the options).
 
@@ -273,140 +229,125 @@ def analyze(
     path = Path(path)
     out_dir = Path(out_dir)
     started = dt.datetime.now(dt.UTC)
-    progress = (
-        Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
+    stages = Stages(STAGES, progress, before=_pause)
+    with stages.stage("load") as step:
+        raw = path.read_bytes() if path.is_file() else b""
+        scenario = load_scenario(path)
+        check_output_dir(out_dir, scenario.id, force=force)
+        digest = hashlib.sha256(raw).hexdigest()
+        step("loaded")
+    with stages.stage("data", total=3) as step:
+        data = capabilities.load_data_layer()
+        scenario = _resolve(scenario, data, path)
+        step("resolved")
+        cap_section, cap_findings = capabilities.capabilities_section(scenario, data)
+        step("capabilities")
+        claim_section, claim_findings = claims.claims_section(scenario, data)
+        step("claims")
+    with stages.stage("forecasts") as step:
+        step.set_total(engines.negotiation_steps(draws))
+        neg = engines.run_negotiation(scenario, draws=draws, seed=seed, step=step)
+    with stages.stage("strategy", total=2) as step:
+        lab = engines.run_strategy(scenario, n_scenarios=scenarios, seed=seed, step=step)
+    with stages.stage("report", total=3) as step:
+        sections = [case_section(scenario), cap_section, claim_section]
+        neg_section = negotiation.negotiation_section(neg, scenario)
+        sections.append(neg_section)
+        sections.append(strategy.strategy_section(lab))
+        step("sections")
+        found: list[Finding] = [*cap_findings, *claim_findings]
+        if neg.unavailable is None:
+            table = forecast_table(neg, scenario)
+            found += findings.forecast_findings(table, scenario)
+            found += findings.swing_findings(neg.swings, scenario)
+        found += findings.strategy_findings(lab)
+        figure_ids = {f.id for s in sections for f in s.figures()}
+        found = [f for f in findings.rank_findings(found) if f.figure_id in figure_ids]
+        sections.append(
+            Section(
+                id="findings",
+                title="6. Findings",
+                intro=[
+                    "Plain sentences generated from the numbers above, most important "
+                    "first; each links to the chart it rests on."
+                ],
+            )
         )
-        if console is not None
-        else None
-    )
-    stages = _Stages(progress)
-    cm = progress if progress is not None else _null()
-    with cm:
-        with stages.stage("load") as step:
-            raw = path.read_bytes() if path.is_file() else b""
-            scenario = load_scenario(path)
-            check_output_dir(out_dir, scenario.id, force=force)
-            digest = hashlib.sha256(raw).hexdigest()
-            step("loaded")
-        with stages.stage("data", total=3) as step:
-            data = capabilities.load_data_layer()
-            scenario = _resolve(scenario, data, path)
-            step("resolved")
-            cap_section, cap_findings = capabilities.capabilities_section(scenario, data)
-            step("capabilities")
-            claim_section, claim_findings = claims.claims_section(scenario, data)
-            step("claims")
-        with stages.stage("forecasts") as step:
-            step.set_total(engines.negotiation_steps(draws))
-            neg = engines.run_negotiation(scenario, draws=draws, seed=seed, step=step)
-        with stages.stage("strategy", total=2) as step:
-            lab = engines.run_strategy(scenario, n_scenarios=scenarios, seed=seed, step=step)
-        with stages.stage("report", total=3) as step:
-            sections = [case_section(scenario), cap_section, claim_section]
-            neg_section = negotiation.negotiation_section(neg, scenario)
-            sections.append(neg_section)
-            sections.append(strategy.strategy_section(lab))
-            step("sections")
-            found: list[Finding] = [*cap_findings, *claim_findings]
-            if neg.unavailable is None:
-                table = forecast_table(neg, scenario)
-                found += findings.forecast_findings(table, scenario)
-                found += findings.swing_findings(neg.swings, scenario)
-            found += findings.strategy_findings(lab)
-            figure_ids = {f.id for s in sections for f in s.figures()}
-            found = [f for f in findings.rank_findings(found) if f.figure_id in figure_ids]
-            sections.append(
-                Section(
-                    id="findings",
-                    title="6. Findings",
-                    intro=[
-                        "Plain sentences generated from the numbers above, most important "
-                        "first; each links to the chart it rests on."
-                    ],
-                )
+        generated = started.strftime("%Y-%m-%d %H:%M UTC")
+        data_versions = _data_versions(data)
+        cmd = command or (
+            f"detente analyze {path} -o {out_dir} --draws {draws} --scenarios "
+            f"{scenarios} --seed {seed}"
+        )
+        meta = ReportMeta(
+            title=scenario.name,
+            question=scenario.question,
+            description=scenario.description,
+            scenario_id=scenario.id,
+            scenario_hash=digest,
+            generated=generated,
+            version=__version__,
+            seed=seed,
+            draws=draws,
+            scenarios=scenarios,
+            command=cmd,
+            data_versions=list(data_versions.values()),
+        )
+        html_text = render_html(meta, sections, found)
+        step("html")
+        summary_text = render_summary(meta, sections, found)
+        step("summary")
+    with stages.stage("store") as step:
+        # the time to the microsecond: two runs of one file within a second differ
+        run_id = f"{scenario.id}-{started.strftime('%Y%m%dT%H%M%S.%f')}-{digest[:8]}"
+        with staged_folder(out_dir) as tmp:
+            (tmp / REPORT_NAME).write_text(html_text, encoding="utf-8")
+            (tmp / SUMMARY_NAME).write_text(summary_text, encoding="utf-8")
+            finished = dt.datetime.now(dt.UTC)
+            timings = dict(stages.timings)
+            run_row = {
+                "run_id": run_id,
+                "scenario_id": scenario.id,
+                "scenario_name": scenario.name,
+                "scenario_hash": digest,
+                "scenario_text": raw.decode("utf-8", errors="replace"),
+                "scenario_toml": _toml(scenario),
+                "input_file": str(path),
+                "started": started.isoformat(),
+                "finished": finished.isoformat(),
+                "seed": int(seed),
+                "draws": int(draws),
+                "scenarios": int(scenarios),
+                "version": __version__,
+                "data_versions": data_versions,
+                "options": {
+                    "draws": draws,
+                    "scenarios": scenarios,
+                    "seed": seed,
+                    "force": force,
+                    "command": cmd,
+                },
+            }
+            write_store(
+                tmp / STORE_NAME,
+                run=run_row,
+                timings=timings,
+                inputs=inputs_frames(scenario),
+                sections=sections,
+                findings=found,
             )
-            generated = started.strftime("%Y-%m-%d %H:%M UTC")
-            data_versions = _data_versions(data)
-            cmd = command or (
-                f"detente analyze {path} -o {out_dir} --draws {draws} --scenarios "
-                f"{scenarios} --seed {seed}"
-            )
-            meta = ReportMeta(
-                title=scenario.name,
-                question=scenario.question,
-                description=scenario.description,
-                scenario_id=scenario.id,
-                scenario_hash=digest,
-                generated=generated,
-                version=__version__,
-                seed=seed,
-                draws=draws,
-                scenarios=scenarios,
-                command=cmd,
-                data_versions=list(data_versions.values()),
-            )
-            html_text = render_html(meta, sections, found)
-            step("html")
-            summary_text = render_summary(meta, sections, found)
-            step("summary")
-        with stages.stage("store") as step:
-            out_dir.parent.mkdir(parents=True, exist_ok=True)
-            _clean_stale(out_dir)
-            tmp = Path(
-                tempfile.mkdtemp(
-                    prefix=f".{out_dir.name}{TMP_MARK}{os.getpid()}-", dir=out_dir.parent
-                )
-            )
+            _write_manifest(tmp, run_id, scenario.id)
+            _pause("swap")
             try:
-                (tmp / REPORT_NAME).write_text(html_text, encoding="utf-8")
-                (tmp / SUMMARY_NAME).write_text(summary_text, encoding="utf-8")
-                finished = dt.datetime.now(dt.UTC)
-                timings = dict(stages.timings)
-                run_row = {
-                    "run_id": f"{scenario.id}-{started.strftime('%Y%m%dT%H%M%S')}-{digest[:8]}",
-                    "scenario_id": scenario.id,
-                    "scenario_name": scenario.name,
-                    "scenario_hash": digest,
-                    "scenario_text": raw.decode("utf-8", errors="replace"),
-                    "scenario_toml": _toml(scenario),
-                    "input_file": str(path),
-                    "started": started.isoformat(),
-                    "finished": finished.isoformat(),
-                    "seed": int(seed),
-                    "draws": int(draws),
-                    "scenarios": int(scenarios),
-                    "version": __version__,
-                    "data_versions": data_versions,
-                    "options": {
-                        "draws": draws,
-                        "scenarios": scenarios,
-                        "seed": seed,
-                        "force": force,
-                        "command": cmd,
-                    },
-                }
-                write_store(
-                    tmp / STORE_NAME,
-                    run=run_row,
-                    timings=timings,
-                    inputs=inputs_frames(scenario),
-                    sections=sections,
-                    findings=found,
-                )
-                _pause("swap")
-                out_dir.mkdir(parents=True, exist_ok=True)
-                for name in OUTPUTS:
-                    os.replace(tmp / name, out_dir / name)
-                step("written")
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+                publish_folder(tmp, out_dir, replaceable=_REPLACEABLE)
+            except ForeignEntriesError as err:  # something was put there meanwhile
+                raise InputError(
+                    f"the folder now holds entries that are not part of a detente run "
+                    f"({', '.join(err.names[:5])}), so the run was not published",
+                    file=out_dir,
+                    fix="choose a new or empty folder for the report.",
+                ) from None
+            step("written")
     timings = dict(stages.timings)
     return AnalyzeResult(
         out_dir=out_dir,
@@ -429,6 +370,14 @@ def _toml(scenario: Scenario) -> str:
         return json.dumps({"error": f"{type(err).__name__}: {err}"})
 
 
-@contextmanager
-def _null() -> Iterator[None]:
-    yield None
+def _write_manifest(folder: Path, run_id: str, scenario_id: str) -> None:
+    """Write ``run.json``: the run's id and the SHA-256 of each of its files."""
+    files = {}
+    for name in OUTPUTS:
+        if name == MANIFEST_NAME:
+            continue
+        files[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    atomic_write_json(
+        folder / MANIFEST_NAME,
+        {"run_id": run_id, "scenario_id": scenario_id, "version": __version__, "files": files},
+    )
