@@ -44,6 +44,7 @@ from rich.progress import (
 )
 
 from detente.errors import EnvironmentFailure, InputError
+from detente.limits import check_memory
 from detente.explore.model import Combine, ExperimentDesign, Model
 from detente.explore.parameters import Categorical, Integer
 from detente.explore.sampling import chunk_seed, sample_chunk
@@ -666,8 +667,20 @@ def perform_experiments(
         )
     n_s = 1 if design.combine is Combine.ZIP else len(design.strategies)
     n_sc = design.n_scenarios
-    outcomes = {o: np.empty((n_s, n_sc)) for o in model.outcome_names}
     n_kept = min(keep_inputs, n_sc)
+    # the outcome matrices and the kept inputs stay in memory; the chunks in flight too
+    chunk = min(design.chunk_size, n_sc) * n_s
+    n_inputs = len(model.uncertainties) + len(model.levers)
+    check_memory(
+        8.0 * (n_s * n_sc * len(model.outcome_names) + n_kept * n_inputs)
+        + 8.0 * chunk * (n_inputs + len(model.outcome_names)) * 8
+        + 2**20,
+        what="the strategy lab",
+        size=f"{n_sc:,} futures x {n_s} strategies x {len(model.outcome_names)} outcomes",
+        fix="use fewer futures (--scenarios).",
+        field="--scenarios",
+    )
+    outcomes = {o: np.empty((n_s, n_sc)) for o in model.outcome_names}
     kept: dict[str, npt.NDArray[Any]] = {}
     sink = _ParquetSink(Path(out)) if out is not None else None
     where = "in-process"
