@@ -44,10 +44,10 @@ from rich.progress import (
 )
 
 from detente.errors import EnvironmentFailure, InputError
-from detente.limits import check_memory
 from detente.explore.model import Combine, ExperimentDesign, Model
 from detente.explore.parameters import Categorical, Integer
 from detente.explore.sampling import chunk_seed, sample_chunk
+from detente.limits import check_memory
 
 __all__ = ["ChunkResult", "Results", "evaluate_chunk", "noise_generator", "perform_experiments"]
 
