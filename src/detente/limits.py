@@ -66,6 +66,7 @@ COUNTS: dict[str, Count] = {
     "--seed": Count(0, 2**63 - 1, "--seed 1"),
     "--cv": Count(2, 1_000, "--cv 5"),
     "--top": Count(1, 1_000_000, "--top 5"),
+    "--year": Count(0, 9_999, "--year 2024"),
 }
 
 

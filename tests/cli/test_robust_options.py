@@ -279,3 +279,31 @@ def test_a_truncated_run_store_is_named_in_every_command_that_reads_it(
     f = small_scenario(tmp_path / "s.toml")
     _refused(["analyze", str(f), "-o", str(broken), "--draws", "0", "--scenarios", "10", "-q"],
              str(broken), "--force")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["data", "show", "nato.defence_share_gdp", "--year", HUGE],
+        ["data", "gap", "--year", HUGE],
+        ["data", "coalition", "NATO-Europe", "-i", "nato.military_personnel", "--year", HUGE],
+        ["data", "alignment", "TUR", "GRC", "--year", HUGE],
+    ],
+)
+def test_data_years_out_of_range_are_refused(argv: list[str]) -> None:
+    _refused(argv, "--year", "between 0 and 9,999")
+
+
+def test_a_gap_target_that_is_not_a_number_is_refused() -> None:
+    _refused(["data", "gap", "--target", "nan"], "--target")
+
+
+def test_an_input_over_the_size_limit_is_refused_naming_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = tmp_path / "big.toml"
+    f.write_bytes(EXAMPLE.read_bytes() + b"\n# padding\n" * 200_000)  # about 2.3 MB
+    monkeypatch.setenv("DETENTE_MAX_INPUT_MB", "1")
+    _refused(["validate", str(f)], str(f), "limit of 1 MiB", "DETENTE_MAX_INPUT_MB")
+    monkeypatch.setenv("DETENTE_MAX_INPUT_MB", "8")
+    assert _run(["validate", str(f)])[0] == 0

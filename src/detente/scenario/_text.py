@@ -25,8 +25,9 @@ __all__ = [
 
 #: Largest scenario file read, in MiB (``DETENTE_MAX_INPUT_MB`` overrides it).  The
 #: largest real inputs (DEU III, KTAB's 160-actor runs) are well under 1 MiB, and a
-#: scenario of 10,000 actors on 6 issues in TOML is about 10 MiB.
-MAX_INPUT_MB = 64
+#: scenario of 10,000 actors on 6 issues in TOML is about 5 MiB; a 16 MiB TOML file
+#: takes about 15 s to parse.
+MAX_INPUT_MB = 16
 
 
 @dataclass(frozen=True)
