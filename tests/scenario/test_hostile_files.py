@@ -404,3 +404,29 @@ def test_a_scenario_that_reads_converts_to_every_format_and_reads_back(
         out.write_text(dumps(s, fmt), encoding="utf-8")
         back = load_scenarios(out)
         assert [st.position for st in back[0].stances] == [20, 80], fmt
+
+
+# -- sizes ---------------------------------------------------------------------------------
+
+
+def test_a_ktab_csv_declaring_huge_counts_is_refused_at_line_1(tmp_path: Path) -> None:
+    f = tmp_path / "wide.csv"
+    n = 400_000  # a 9 MB file used to take minutes and 1.7 GB before any answer
+    head = ",".join(["Actor", "Desc", "Power", *(f"D{d},S{d}" for d in range(n))])
+    rows = [f"T,x,2,{n}", head, *(",".join([a, "x", "1", *(["5,0"] * n)]) for a in "AB")]
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    t0 = time.perf_counter()
+    err = _refused(f, "400,000 issues", "at most 1,000")
+    assert err.problems[0].line == 1
+    assert time.perf_counter() - t0 < 10
+
+
+def test_too_many_issues_are_refused_in_toml_and_xml(tmp_path: Path) -> None:
+    f = tmp_path / "many.toml"
+    issues = "".join(f'[[issues]]\nid = "i{j}"\n' for j in range(1_001))
+    f.write_text(TOML + issues, encoding="utf-8")
+    _refused(f, "1,002 issues", "at most 1,000")
+    g = tmp_path / "many.xml"
+    dims = "".join(f"<dName>d{j}</dName>" for j in range(1_001))
+    g.write_text(_xml_body().replace("<dName>d</dName>", dims), encoding="utf-8")
+    _refused(g, "1,001 issues")

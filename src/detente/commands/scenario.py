@@ -99,6 +99,19 @@ def _issue_table(s: Scenario) -> Table:
     return table
 
 
+#: Warnings printed by ``validate`` and ``show`` before the rest are counted.
+MAX_WARNINGS = 20
+
+
+def _print_warnings(warnings: list[str], indent: str) -> None:
+    for w in warnings[:MAX_WARNINGS]:
+        console.print(Text(f"{indent}warning: {w}", style="yellow"))
+    if len(warnings) > MAX_WARNINGS:
+        console.print(
+            Text(f"{indent}... and {len(warnings) - MAX_WARNINGS:,} more warnings", style="yellow")
+        )
+
+
 def _summary(s: Scenario) -> str:
     unresolved = s.unresolved_actors
     extra = f", {len(unresolved)} capability reference(s) unresolved" if unresolved else ""
@@ -130,12 +143,11 @@ def validate(
             console.print(
                 Text(f"✓ {f}: {len(scenarios)} scenarios, {n_act} actor entries", style="green")
             )
-        for s in scenarios[:1]:
-            for w in s.meta.get("warnings", []):
-                console.print(Text(f"  warning: {w}", style="yellow"))
+        warnings = list(scenarios[0].meta.get("warnings", []))
         if len(scenarios) == 1:
-            for w in scenario_warnings(scenarios[0]):
-                console.print(Text(f"  warning: {w}", style="yellow"))
+            warnings += scenario_warnings(scenarios[0])
+        _print_warnings(warnings, "  ")
+        if len(scenarios) == 1:
             for name in unknown_model_tables(scenarios[0]):
                 console.print(
                     Text(
@@ -193,8 +205,7 @@ def show(
         console.print(_issue_table(s))
     if any(a.resolved is not None for a in s.actors):
         console.print(_capability_table(s, rows))
-    for w in [*s.meta.get("warnings", []), *scenario_warnings(s)]:
-        console.print(Text(f"warning: {w}", style="yellow"))
+    _print_warnings([*s.meta.get("warnings", []), *scenario_warnings(s)], "")
 
 
 def convert(

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from detente.errors import Problem, ScenarioError
-from detente.scenario.model import Scenario, SemanticError
+from detente.scenario.model import Scenario, SemanticError, size_problem
 
 __all__ = [
     "GENERIC_FIX",
@@ -245,6 +245,21 @@ def build_scenario(
     ScenarioError
         With every problem found, each located as precisely as possible.
     """
+    actors, issues = data.get("actors"), data.get("issues")
+    if isinstance(actors, list) and isinstance(issues, list):
+        why = size_problem(len(actors), len(issues))
+        if why is not None:
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"the scenario has {why}",
+                        str(file) if file is not None else None,
+                        None,
+                        "issues" if "issues" in why else "actors",
+                        "split the scenario, or check that the file is the one you meant.",
+                    )
+                ]
+            )
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as err:

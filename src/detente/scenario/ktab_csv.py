@@ -27,7 +27,7 @@ from typing import Any
 
 from detente.errors import InputError, Problem
 from detente.scenario._build import build_scenario, same_names, unique_ids
-from detente.scenario.model import ActorKind, Scenario
+from detente.scenario.model import ActorKind, Scenario, size_problem
 
 __all__ = ["check_ktab_budget", "dumps_ktab_csv", "ktab_names", "loads_ktab_csv"]
 
@@ -161,6 +161,14 @@ def loads_ktab_csv(text: str, *, file: str | Path | None = None) -> Scenario:
             )
         counts.append(int(cell))
     n_act, n_dim = counts
+    why = size_problem(n_act, n_dim)
+    if why is not None:
+        raise InputError(
+            f"line 1 declares {why}",
+            file=fname,
+            line=1,
+            fix="check the numbers of actors and dimensions on line 1, or split the scenario.",
+        )
     if n_dim < 1:
         raise InputError(
             "the number of dimensions is 0", file=fname, line=1, fix="declare at least one."

@@ -44,7 +44,7 @@ from detente.errors import InputError
 from detente.scenario._build import build_scenario, same_names, unique_ids
 from detente.scenario._text import utf8_declaration
 from detente.scenario.ktab_csv import check_ktab_budget, ktab_names
-from detente.scenario.model import ActorKind, Scenario
+from detente.scenario.model import ActorKind, Scenario, size_problem
 
 __all__ = ["KTAB_PARAMETERS", "dumps_ktab_xml", "loads_ktab_xml"]
 
@@ -298,6 +298,16 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
         _need(dims_el, "dName", fname)
     dim_names = [_text(d, fname) for d in d_nodes]
     n_dim = len(dim_names)
+    why = size_problem(
+        len(actors_el.all("Actor")) if (actors_el := root.first("Actors")) else 0, n_dim
+    )
+    if why is not None:
+        raise InputError(
+            f"the file has {why}",
+            file=fname,
+            line=dims_el.line,
+            fix="split the scenario, or check that the file is the one you meant.",
+        )
 
     actors_el = _need(root, "Actors", fname)
     a_nodes = actors_el.all("Actor")

@@ -35,6 +35,8 @@ from detente.errors import Problem
 __all__ = [
     "CAPABILITY_MAX",
     "CAPABILITY_MIN",
+    "MAX_ACTORS",
+    "MAX_ISSUES",
     "SALIENCE_FLOOR",
     "Accommodation",
     "Actor",
@@ -52,6 +54,7 @@ __all__ = [
     "invalid",
     "scenario_problems",
     "scenario_warnings",
+    "size_problem",
 ]
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -72,6 +75,22 @@ Id = Annotated[str, Field(min_length=1, max_length=80)]
 #: outside it overflow or vanish in floating point.
 CAPABILITY_MIN = 1e-30
 CAPABILITY_MAX = 1e30
+
+#: Most issues (dimensions) and actors a scenario may have.  Far above any real
+#: negotiation; they stop a hostile file (a header of a million columns) from taking
+#: minutes and gigabytes before anything can be said about it.
+MAX_ISSUES = 1_000
+MAX_ACTORS = 100_000
+
+
+def size_problem(n_actors: int, n_issues: int) -> str | None:
+    """Why a scenario of this size is refused, or ``None`` if it is not."""
+    if n_issues > MAX_ISSUES:
+        return f"{n_issues:,} issues (dimensions); detente reads at most {MAX_ISSUES:,}"
+    if n_actors > MAX_ACTORS:
+        return f"{n_actors:,} actors; detente reads at most {MAX_ACTORS:,}"
+    return None
+
 
 #: A positive salience below this share of ``salience_max`` is negligible: the models'
 #: arithmetic loses it (and SMP divides by sums of such weights).  Use 0 instead.
