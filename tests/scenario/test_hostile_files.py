@@ -430,3 +430,13 @@ def test_too_many_issues_are_refused_in_toml_and_xml(tmp_path: Path) -> None:
     dims = "".join(f"<dName>d{j}</dName>" for j in range(1_001))
     g.write_text(_xml_body().replace("<dName>d</dName>", dims), encoding="utf-8")
     _refused(g, "1,001 issues")
+
+
+def test_a_deu_table_of_too_many_rows_is_refused_at_the_first_extra_row(tmp_path: Path) -> None:
+    from detente.scenario.deu import MAX_ROWS
+
+    f = tmp_path / "long.tsv"
+    rows = [f'"p{n}"\t"x"\t"p{n}i1"\t10\t20\t50\t50\t0\t40' for n in range(MAX_ROWS + 5)]
+    f.write_text("prnr\tprname\tisnr\tpcom\tpde\tscom\tsde\trp\tout\n" + "\n".join(rows) + "\n")
+    err = _refused(f, f"more than {MAX_ROWS:,} issue rows")
+    assert err.problems[0].line == MAX_ROWS + 2

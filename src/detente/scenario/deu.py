@@ -88,6 +88,9 @@ _META_COLS = (
 _PROPOSAL_COLS = tuple(c for c in _META_COLS if c not in ("isnrnmc", "isnr"))
 _REQUIRED = ("prnr", "isnr", "out")
 
+#: Most issue rows read from one table (each becomes a scenario).
+MAX_ROWS = 10_000
+
 
 def looks_like_deu(text: str) -> bool:
     """True if the first line is a DEU header (has ``prnr`` and ``isnr``; ``out`` too,
@@ -281,6 +284,14 @@ def loads_deu(
                     cap_row[code] = v
             continue
         rows.append((n, cells))
+        if len(rows) > MAX_ROWS:
+            raise InputError(
+                f"the table has more than {MAX_ROWS:,} issue rows; detente reads at most "
+                f"{MAX_ROWS:,} (the DEU datasets have a few hundred)",
+                file=fname,
+                line=n,
+                fix="split the table into several files.",
+            )
     if not rows:
         raise InputError("the table has no issue rows", file=fname, fix="add one row per issue.")
 
