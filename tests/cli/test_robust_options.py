@@ -307,3 +307,33 @@ def test_an_input_over_the_size_limit_is_refused_naming_the_limit(
     _refused(["validate", str(f)], str(f), "limit of 1 MiB", "DETENTE_MAX_INPUT_MB")
     monkeypatch.setenv("DETENTE_MAX_INPUT_MB", "8")
     assert _run(["validate", str(f)])[0] == 0
+
+
+def test_a_draws_worker_killed_by_the_system_is_an_environment_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the kernel's OOM killer ends a worker: exit 3 with what to do, not "a bug"
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    import detente.bargaining.draws as draws
+
+    class DyingPool:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def __enter__(self) -> DyingPool:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def submit(self, *args: object, **kwargs: object) -> Future[object]:
+            fut: Future[object] = Future()
+            fut.set_exception(BrokenProcessPool("A process in the process pool was terminated"))
+            return fut
+
+    monkeypatch.setattr(draws, "ProcessPoolExecutor", DyingPool)
+    code, text = _run(["forecast", E, "-m", "mean", "--draws", "3000", "--workers", "2"])
+    assert code == 3, text
+    assert "worker process died" in text and "fewer --workers" in text
