@@ -440,3 +440,51 @@ def test_a_deu_table_of_too_many_rows_is_refused_at_the_first_extra_row(tmp_path
     f.write_text("prnr\tprname\tisnr\tpcom\tpde\tscom\tsde\trp\tout\n" + "\n".join(rows) + "\n")
     err = _refused(f, f"more than {MAX_ROWS:,} issue rows")
     assert err.problems[0].line == MAX_ROWS + 2
+
+
+# -- lookups: indexed once, still right after copies and edits ------------------------
+
+
+def test_indexed_lookups_follow_copies_and_edits(tmp_path: Path) -> None:
+    f = tmp_path / "s.toml"
+    f.write_text(TOML, encoding="utf-8")
+    s = load_scenario(f)
+    assert s.actor("A").name == "Alpha" and s.stance("B", "x").position == 80
+    assert s.stance("A", "nope") is None and s.source("s").citation == "NATO"
+    with pytest.raises(KeyError):
+        s.actor("Z")
+    # a copy with other actors answers with its own
+    other = s.model_copy(update={"actors": [a.model_copy(update={"name": "Z"}) for a in s.actors]})
+    assert other.actor("A").name == "Z" and s.actor("A").name == "Alpha"
+    # a list replaced, an entry appended, an entry found but edited: all seen
+    s.stances = [s.stances[0].model_copy(update={"issue": "y"}), s.stances[1]]
+    assert s.stance("A", "x") is None and s.stance("A", "y") is not None
+    s.stances.append(s.stances[1].model_copy(update={"actor": "C"}))
+    assert s.stance("C", "x") is not None
+    s.stances[1] = s.stances[1].model_copy(update={"position": 33.0})
+    assert s.stance("B", "x").position == 33.0
+    # equality and copies are unaffected by the index
+    again = load_scenario(f)
+    assert again == load_scenario(f)
+    again.actor("A")
+    assert again == load_scenario(f)
+
+
+def test_warnings_and_problems_of_a_large_scenario_stay_short() -> None:
+    from detente.scenario import Scenario, scenario_warnings
+
+    n = 3_000
+    data = {
+        "id": "big",
+        "actors": [{"id": f"A{a}", "capability": 1} for a in range(n)],
+        "issues": [{"id": "x"}],
+        "stances": [
+            {"actor": f"A{a}", "issue": "x", "position": 1, "salience": 0} for a in range(n)
+        ],
+    }
+    s = Scenario.model_validate(data)
+    assert len(scenario_warnings(s)) == n + 1
+    data["stances"].append({"actor": "NOPE", "issue": "x", "position": 1, "salience": 0})
+    with pytest.raises(Exception, match="and 2,988 more") as info:
+        Scenario.model_validate(data)
+    assert len(str(info.value)) < 2_000  # not 3,000 ids in the fix

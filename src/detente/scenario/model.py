@@ -669,12 +669,15 @@ class Scenario(_Model):
         """Issue ids in file order."""
         return [i.id for i in self.issues]
 
-    def _table(self, name: str) -> dict[Any, Any]:
+    def _table(self, name: str, *, fresh: bool = False) -> dict[Any, tuple[int, Any]]:
         """A dict index of ``actors``, ``issues``, ``sources`` or ``stances``.
 
         Built once per list and kept while that list object and its length stay the
         same, so that lookups inside loops over actors stay linear overall.  The
         first entry wins on repeated keys, as a search in file order would find.
+        Lists are replaced, not edited, throughout detente (pydantic's ``model_copy``
+        and the readers build new lists); an entry found is checked against the list
+        and the index rebuilt if it moved or changed.
         """
         items = getattr(self, name)
         cached = _LOOKUPS.get(id(self))
@@ -683,48 +686,51 @@ class Scenario(_Model):
             _LOOKUPS[id(self)] = cached
         tables = cached[0]
         entry = tables.get(name)
-        if entry is None or entry[0] is not items or entry[1] != len(items):
-            table: dict[Any, Any] = {}
-            for item in items:
+        if fresh or entry is None or entry[0] is not items or entry[1] != len(items):
+            table: dict[Any, tuple[int, Any]] = {}
+            for n, item in enumerate(items):
                 key = (item.actor, item.issue) if name == "stances" else item.id
-                table.setdefault(key, item)
+                table.setdefault(key, (n, item))
             entry = (items, len(items), table)
             tables[name] = entry
         return entry[2]
 
+    def _find(self, name: str, key: Any) -> Any:
+        """The entry with ``key`` in list ``name``, or ``None``."""
+        hit = self._table(name).get(key)
+        if hit is not None:
+            n, item = hit
+            items = getattr(self, name)
+            found = (item.actor, item.issue) if name == "stances" else item.id
+            if n < len(items) and items[n] is item and found == key:
+                return item
+            hit = self._table(name, fresh=True).get(key)  # edited in place: look again
+        return None if hit is None else hit[1]
+
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id (``KeyError`` if there is none)."""
-        a = self._table("actors").get(actor_id)
-        if a is None or a.id != actor_id:  # absent, or an entry replaced in place
-            return _first(self.actors, lambda x: x.id == actor_id, actor_id)
+        a = self._find("actors", actor_id)
+        if a is None:
+            raise KeyError(actor_id)
         return a
 
     def issue(self, issue_id: str) -> Issue:
         """The issue with this id (``KeyError`` if there is none)."""
-        i = self._table("issues").get(issue_id)
-        if i is None or i.id != issue_id:
-            return _first(self.issues, lambda x: x.id == issue_id, issue_id)
+        i = self._find("issues", issue_id)
+        if i is None:
+            raise KeyError(issue_id)
         return i
 
     def source(self, source_id: str) -> Source:
         """The source with this id (``KeyError`` if there is none)."""
-        src = self._table("sources").get(source_id)
-        if src is None or src.id != source_id:
-            return _first(self.sources, lambda x: x.id == source_id, source_id)
+        src = self._find("sources", source_id)
+        if src is None:
+            raise KeyError(source_id)
         return src
 
     def stance(self, actor_id: str, issue_id: str) -> Stance | None:
         """The stance of an actor on an issue, or ``None``."""
-        st = self._table("stances").get((actor_id, issue_id))
-        if st is not None and (st.actor, st.issue) != (actor_id, issue_id):
-            self._forget()  # an entry was replaced in place: look again
-            st = self._table("stances").get((actor_id, issue_id))
-        return st
-
-    def _forget(self) -> None:
-        cached = _LOOKUPS.get(id(self))
-        if cached is not None:
-            cached[0].clear()
+        return self._find("stances", (actor_id, issue_id))
 
     @property
     def unresolved_actors(self) -> list[str]:
@@ -747,13 +753,6 @@ _LOOKUPS: dict[int, tuple[dict[str, Any], weakref.ref[Any]]] = {}
 
 def _drop_lookups(key: int, _ref: object) -> None:
     _LOOKUPS.pop(key, None)
-
-
-def _first(items: list[Any], match: Any, key: str) -> Any:
-    for item in items:
-        if match(item):
-            return item
-    raise KeyError(key)
 
 
 class SemanticError(ValueError):
