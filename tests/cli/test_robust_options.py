@@ -161,14 +161,14 @@ def test_a_write_that_fails_late_names_the_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the disk fills, or permissions change, between the check and the write
-    import detente.commands.forecast as cmd
+    import detente._atomic as atomic
 
     target = tmp_path / "late.json"
 
     def refuse(path: object, text: str, **_: object) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(cmd, "atomic_write_text", refuse)
+    monkeypatch.setattr(atomic, "atomic_write_text", refuse)
     _refused(["forecast", E, "-m", "mean", "--json", str(target)], str(target), "permission denied")
 
 
