@@ -337,3 +337,19 @@ def test_a_draws_worker_killed_by_the_system_is_an_environment_failure(
     code, text = _run(["forecast", E, "-m", "mean", "--draws", "3000", "--workers", "2"])
     assert code == 3, text
     assert "worker process died" in text and "fewer --workers" in text
+
+
+def test_a_draft_from_deeply_nested_html_is_refused_and_errors_name_the_article(
+    tmp_path: Path,
+) -> None:
+    # 100,000 nested <div> used to run for hours (marking blocks is depth x blocks)
+    f = tmp_path / "deep.html"
+    f.write_text("<html><body>" + "<div>" * 100_000 + "Türkiye spent 2% of GDP in 2024."
+                 + "</div>" * 100_000 + "</body></html>")  # fmt: skip
+    _refused(["draft", str(f), "-o", str(tmp_path / "d.toml")], str(f), "nesting too deep")
+    g = tmp_path / "empty.md"
+    g.write_text("> > > > \n- - -\n", encoding="utf-8")
+    _refused(["draft", str(g), "-o", str(tmp_path / "e.toml")], str(g), "no text")
+    sloppy = tmp_path / "sloppy.html"  # unclosed paragraphs nest, but are read
+    sloppy.write_text("<html><body>" + "<p>Türkiye spent 2% of GDP in 2024." * 600)
+    assert _run(["draft", str(sloppy), "-o", str(tmp_path / "s.toml")])[0] == 0
