@@ -71,9 +71,9 @@ def check_path(path: Path) -> None:
         )
     if path.is_dir():
         raise InputError(
-            "this is a directory, not a scenario file",
+            "this is a directory, not a file",
             file=path,
-            fix="give the path of a file (.toml, KTAB .csv or .xml, or a DEU table).",
+            fix="give the path of a file (a scenario: .toml, KTAB .csv or .xml, or a DEU table).",
         )
     if not path.is_file():
         raise InputError(
@@ -112,7 +112,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         if size > limit:
             raise InputError(
                 f"the file is {size / 2**20:.1f} MiB, over detente's limit of "
-                f"{limit / 2**20:g} MiB for a scenario file",
+                f"{limit / 2**20:g} MiB for an input file",
                 file=p,
                 fix="check that this is the scenario you meant; to read it anyway, raise "
                 "the limit with the environment variable DETENTE_MAX_INPUT_MB.",
@@ -125,7 +125,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         ) from None
     if len(raw) > limit:  # grew while we read it
         raise InputError(
-            f"the file is over detente's limit of {limit / 2**20:g} MiB for a scenario file",
+            f"the file is over detente's limit of {limit / 2**20:g} MiB for an input file",
             file=p,
             fix="raise the limit with the environment variable DETENTE_MAX_INPUT_MB.",
         )
