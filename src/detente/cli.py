@@ -3,7 +3,12 @@
 Each command group lives in :mod:`detente.commands` and registers itself in
 :func:`build_app`.  This module owns the one rule every command follows: a user's
 mistake (:class:`detente.errors.InputError`) is reported as a located message with exit
-code 2 and never as a traceback; anything else is an internal error with exit code 1.
+code 2 and never as a traceback; a failure outside detente and its input
+(:class:`detente.errors.EnvironmentFailure`, e.g. a Dask cluster that lost its workers)
+gets exit code 3 and what to do; anything else is an internal error with exit code 1.
+
+Exit codes: 0 success, 1 internal error (a bug), 2 bad input, 3 environment failure,
+130 interrupted.
 
 ``--help`` and ``--version`` answer at once: the command modules import the library
 inside their commands (see :mod:`detente.commands._help`), and ``detente --version``
@@ -102,7 +107,7 @@ def __getattr__(name: str) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 bad input)."""
+    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 bad input, 3 environment)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--version"]:
         # the fast path: the one answer that needs neither typer nor the command tree
