@@ -61,6 +61,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _check_years(years: list[int] | None) -> None:
+    """Refuse a ``--year`` no dataset can hold (before any query)."""
+    from detente.limits import check_count
+
+    for y in years or ():
+        check_count("--year", y)
+
+
 def _print_frame(df: Any, fmt: OutputFormat, title: str | None = None) -> None:
     """Print a DataFrame as a rich table, CSV or JSON (records; NaN as null)."""
     if fmt is OutputFormat.csv:
@@ -158,6 +166,7 @@ def show_cmd(
     fmt: OutputFormat = _FMT,
 ) -> None:
     """Show one indicator by country and year, optionally filtered."""
+    _check_years(year)
     from detente.data import indicator as get_indicator
     from detente.data import list_indicators
 
@@ -193,35 +202,12 @@ def show_cmd(
 
 @data_app.command("check-claims")
 def check_claims_cmd(fmt: OutputFormat = _FMT) -> None:
-    """Check the seed article's numeric claims against the data: a verdict table."""
+    """Check the flagship example's claims against the data (= `detente claims check` on it)."""
+    from detente.commands.claims import ClaimsFormat, print_checks
     from detente.data import check_claims
 
-    checks = check_claims()
-    if fmt is OutputFormat.json:
-        typer.echo(json.dumps([c.as_dict() for c in checks], indent=1, ensure_ascii=False))
-        return
-    if fmt is OutputFormat.csv:
-        import pandas as pd
-
-        df = pd.DataFrame([c.as_dict() for c in checks]).drop(columns="values")
-        typer.echo(df.to_csv(index=False), nl=False)
-        return
-    table = Table(title="The seed article's claims, checked", title_justify="left", show_lines=True)
-    table.add_column("claim", ratio=3)
-    table.add_column("figures from the data", ratio=5)
-    table.add_column("verdict", ratio=2)
-    table.add_column("source", ratio=3)
-    colours = {"holds": "green", "partly holds": "yellow", "does not hold": "red"}
-    for c in checks:
-        table.add_row(
-            Text(c.claim),
-            Text(c.figures),
-            Text.assemble(
-                (c.verdict, f"bold {colours.get(c.verdict, 'cyan')}"), "\n", c.explanation
-            ),
-            Text(c.source),
-        )
-    console.print(table)
+    checks = check_claims()  # the example's [[claims]]
+    print_checks(checks, ClaimsFormat(fmt.value), "The seed article's claims, checked")
 
 
 @data_app.command("gap")
@@ -232,6 +218,13 @@ def gap_cmd(
     fmt: OutputFormat = _FMT,
 ) -> None:
     """Each ally's gap to NATO's 2% guideline, in percentage points and US$."""
+    _check_years([year])
+    if not math.isfinite(target) or target < 0:
+        raise InputError(
+            f"--target must be a finite percentage of GDP, not {target}",
+            field="--target",
+            fix="use e.g. --target 2.",
+        )
     from detente.data import nato_gap
     from detente.data.derived import countries_of
 
@@ -257,6 +250,7 @@ def coalition_cmd(
     fmt: OutputFormat = _FMT,
 ) -> None:
     """Combined capability of a set of countries: sum and share of an indicator."""
+    _check_years(None if year is None else [year])
     from detente.data import coalition
 
     names = _split(countries) or []
@@ -287,6 +281,7 @@ def alignment_cmd(
     fmt: OutputFormat = _FMT,
 ) -> None:
     """UNGA alignment of two countries: ideal-point distance and vote agreement."""
+    _check_years(year)
     from detente.data import alignment
 
     df = alignment(a, b, year or None)
@@ -361,6 +356,10 @@ def build_cmd(
             field="--out",
             fix="pass --out FOLDER for the built Parquet files.",
         )
+    if out is not None:
+        from detente._paths import check_writable_folder
+
+        check_writable_folder(out)
     for p in (sipri_milex, sipri_arms):
         if p is not None and not p.is_file():
             raise InputError("file not found", file=p, fix="pass the path of your SIPRI file.")

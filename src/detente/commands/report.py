@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from detente.commands._common import about_file, console, console_err
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SCENARIOS", "register"]
 
@@ -59,9 +61,15 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     ) -> None:
         """Run the whole analysis: report.html, summary.md and results.duckdb in OUT."""
+        from detente._paths import check_writable_folder
         from detente.commands._progress import progress_bars
+        from detente.limits import check_count
         from detente.report.analyze import STAGES, analyze
 
+        check_count("--draws", draws)
+        check_count("--scenarios", scenarios, low=0)  # 0 skips the strategy lab
+        check_count("--seed", seed)
+        check_writable_folder(out)
         with about_file(file), progress_bars(None if quiet else console_err, STAGES) as bars:
             result = analyze(
                 file, out, draws=draws, scenarios=scenarios, seed=seed, force=force, progress=bars

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -16,16 +17,9 @@ from detente.commands._common import (
     unknown_model_tables,
 )
 from detente.errors import InputError
-from detente.scenario import (
-    DataRef,
-    Format,
-    Scenario,
-    detect_format,
-    load_scenario,
-    load_scenarios,
-    scenario_warnings,
-    write_scenarios,
-)
+
+if TYPE_CHECKING:
+    from detente.scenario import Format, Scenario
 
 __all__ = ["register"]
 
@@ -46,6 +40,8 @@ def _fmt(x: float) -> str:
 
 def capability_text(scenario: Scenario, actor_id: str) -> Text:
     """How an actor's capability is shown: the number, or its data reference."""
+    from detente.scenario import DataRef
+
     a = scenario.actor(actor_id)
     if isinstance(a.capability, DataRef):
         ref = a.capability.describe()
@@ -55,14 +51,19 @@ def capability_text(scenario: Scenario, actor_id: str) -> Text:
     return Text(_fmt(a.capability))
 
 
-def _scenario_table(s: Scenario) -> Table:
+#: Actors shown by ``detente show`` unless ``--all`` is given: a table of thousands of
+#: rows helps nobody on a screen, and takes rich seconds per thousand rows to draw.
+SHOW_ROWS = 200
+
+
+def _scenario_table(s: Scenario, rows: int | None = None) -> Table:
     table = Table(title=f"{s.name}  [{s.id}]", title_justify="left", show_lines=False)
     table.add_column("actor", style="bold", no_wrap=True)
     table.add_column("kind")
     table.add_column("capability", justify="right")
     for i in s.issues:
         table.add_column(f"{i.id}\npos / sal", justify="right")
-    for a in s.actors:
+    for a in s.actors[:rows]:
         cells: list[str | Text] = [Text(a.id), a.kind.value, capability_text(s, a.id)]
         for i in s.issues:
             st = s.stance(a.id, i.id)
@@ -94,6 +95,19 @@ def _issue_table(s: Scenario) -> Table:
     return table
 
 
+#: Warnings printed by ``validate`` and ``show`` before the rest are counted.
+MAX_WARNINGS = 20
+
+
+def _print_warnings(warnings: list[str], indent: str) -> None:
+    for w in warnings[:MAX_WARNINGS]:
+        console.print(Text(f"{indent}warning: {w}", style="yellow"))
+    if len(warnings) > MAX_WARNINGS:
+        console.print(
+            Text(f"{indent}... and {len(warnings) - MAX_WARNINGS:,} more warnings", style="yellow")
+        )
+
+
 def _summary(s: Scenario) -> str:
     unresolved = s.unresolved_actors
     extra = f", {len(unresolved)} capability reference(s) unresolved" if unresolved else ""
@@ -107,11 +121,18 @@ def validate(
     format: str | None = _FORMAT,
 ) -> None:
     """Check scenario files; report every problem with its file, line and fix."""
+    from detente.scenario import load_scenarios, scenario_warnings
+
     failed: list[InputError] = []
     for f in files:
         try:
             scenarios = load_scenarios(f, format=format)
             tables = [p for s in scenarios for p in table_problems(s, f)]
+            if len(scenarios) == 1 and scenarios[0].claims:
+                # claims that could not be checked (unknown indicator, unit, country)
+                from detente.data.claims import claims_problems_in_data
+
+                tables += claims_problems_in_data(scenarios[0], file=f)
             if tables:
                 raise InputError(tables)
         except InputError as err:
@@ -125,12 +146,11 @@ def validate(
             console.print(
                 Text(f"✓ {f}: {len(scenarios)} scenarios, {n_act} actor entries", style="green")
             )
-        for s in scenarios[:1]:
-            for w in s.meta.get("warnings", []):
-                console.print(Text(f"  warning: {w}", style="yellow"))
+        warnings = list(scenarios[0].meta.get("warnings", []))
         if len(scenarios) == 1:
-            for w in scenario_warnings(scenarios[0]):
-                console.print(Text(f"  warning: {w}", style="yellow"))
+            warnings += scenario_warnings(scenarios[0])
+        _print_warnings(warnings, "  ")
+        if len(scenarios) == 1:
             for name in unknown_model_tables(scenarios[0]):
                 console.print(
                     Text(
@@ -148,8 +168,13 @@ def show(
     file: Path = _FILE,
     format: str | None = _FORMAT,
     scenario: str | None = _SCENARIO,
+    all_rows: bool = typer.Option(
+        False, "--all", help=f"Show every actor (by default the first {SHOW_ROWS})."
+    ),
 ) -> None:
     """Show a scenario: actors × issues with positions, saliences and capabilities."""
+    from detente.scenario import load_scenario, load_scenarios, scenario_warnings
+
     scenarios = load_scenarios(file, format=format)
     if scenario is None and len(scenarios) > 1:
         table = Table(title=f"{file}: {len(scenarios)} scenarios", title_justify="left")
@@ -176,13 +201,16 @@ def show(
     s = _resolve_data(s, file)
     if s.question:
         console.print(Text(s.question, style="italic"))
-    console.print(_scenario_table(s))
+    rows = None if all_rows else SHOW_ROWS
+    console.print(_scenario_table(s, rows))
+    hidden = len(s.actors) - SHOW_ROWS
+    if rows is not None and hidden > 0:
+        console.print(f"... and {hidden:,} more actors (--all shows every one)")
     if any(i.anchors or i.label != i.id for i in s.issues):
         console.print(_issue_table(s))
     if any(a.resolved is not None for a in s.actors):
-        console.print(_capability_table(s))
-    for w in [*s.meta.get("warnings", []), *scenario_warnings(s)]:
-        console.print(Text(f"warning: {w}", style="yellow"))
+        console.print(_capability_table(s, rows))
+    _print_warnings([*s.meta.get("warnings", []), *scenario_warnings(s)], "")
 
 
 def convert(
@@ -196,6 +224,8 @@ def convert(
     scenario: str | None = _SCENARIO,
 ) -> None:
     """Convert a scenario file to another format."""
+    from detente.scenario import Format, load_scenario, load_scenarios, write_scenarios
+
     try:
         target = Format(to.lower())
     except ValueError:
@@ -233,18 +263,14 @@ def convert(
         )
 
 
-#: The usual extension of each format.
-_USUAL_SUFFIX = {
-    Format.TOML: ".toml",
-    Format.KTAB_CSV: ".csv",
-    Format.KTAB_XML: ".xml",
-    Format.DEU: ".tsv",
-    Format.DECIDE: ".csv",
-}
+#: The usual extension of each format (keyed by :class:`detente.scenario.Format` value).
+_USUAL_SUFFIX = {"toml": ".toml", "ktab-csv": ".csv", "ktab-xml": ".xml", "deu": ".tsv", "decide": ".csv"}
 
 
 def _note_suffix(output: Path, target: Format) -> None:
     """Say so when detente would not read ``output`` back as ``target`` without --format."""
+    from detente.scenario import detect_format
+
     try:
         same = detect_format(output) is target
     except InputError:
@@ -269,12 +295,12 @@ def _resolve_data(s: Scenario, file: Path) -> Scenario:
     return resolve_capabilities(s, file=file)
 
 
-def _capability_table(s: Scenario) -> Table:
+def _capability_table(s: Scenario, rows: int | None = None) -> Table:
     """Where each data-referenced capability came from: value, year, unit, source."""
     table = Table(title="capabilities from data", title_justify="left")
     for col in ("actor", "value", "indicator", "year", "unit", "source", "note"):
         table.add_column(col, justify="right" if col in ("value", "year") else "left")
-    for a in s.actors:
+    for a in s.actors[:rows]:
         r = a.resolved
         if r is None:
             continue

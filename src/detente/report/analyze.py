@@ -43,6 +43,7 @@ from detente._atomic import (
 from detente._version import __version__
 from detente.errors import InputError
 from detente.pipeline import engines
+from detente.pipeline.accuracy import accuracy_table
 from detente.pipeline.progress import ProgressFn, Stages
 from detente.pipeline.results import forecast_table
 from detente.report import capabilities, claims, findings, negotiation, strategy
@@ -259,6 +260,7 @@ def analyze(
         if neg.unavailable is None:
             table = forecast_table(neg, scenario)
             found += findings.forecast_findings(table, scenario)
+            found += findings.accuracy_findings(accuracy_table(neg))
             found += findings.swing_findings(neg.swings, scenario)
         found += findings.strategy_findings(lab)
         figure_ids = {f.id for s in sections for f in s.figures()}

@@ -48,6 +48,17 @@ Layout (every section but ``[scenario]``, ``[[actors]]``, ``[[issues]]`` and
 
     [partnership]               # the strategy-lab model's parameters
 
+    [[claims]]                  # the argument's numeric claims (detente.scenario.claims)
+    text = "Seven European members of NATO have not even reached the threshold of 2%."
+    source = "article"
+    indicator = "nato.defence_share_gdp"
+    countries = ["NATO-Europe"]
+    relation = "count"
+    count = 7
+    condition = "<"
+    value = 2
+    unit = "percent"
+
 The reader reports every problem with its line number; the writer produces a file the
 reader turns back into the same :class:`Scenario`.
 """
@@ -65,9 +76,10 @@ from typing import Any
 
 from detente.errors import InputError, Problem
 from detente.scenario._build import build_scenario
+from detente.scenario.claims import Claim
 from detente.scenario.model import DataRef, Scenario, Uncertainty
 
-__all__ = ["dumps_toml", "field_locator", "loads_toml"]
+__all__ = ["MAX_NESTING", "claim_lines", "dumps_toml", "field_locator", "loads_toml", "parse_toml"]
 
 _SCENARIO_KEYS = (
     "id",
@@ -78,8 +90,18 @@ _SCENARIO_KEYS = (
     "salience_budget",
     "seed",
 )
-_LIST_SECTIONS = ("sources", "actors", "issues", "stances", "accommodation")
+_LIST_SECTIONS = ("sources", "actors", "issues", "stances", "accommodation", "claims")
 _TABLE_SECTIONS = ("scenario", "models", "partnership", "meta")
+
+#: Deepest nesting of arrays and tables accepted.  A scenario nests four or five
+#: levels deep ([partnership.uncertainties.x] = { range = [...] }); much deeper input
+#: is a mistake or an attack, and would exhaust the stack of the TOML parser.
+MAX_NESTING = 32
+
+#: Tokens that open or close a level, and what must be skipped to find them.
+_NEST_TOKEN = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]|\n'
+)
 
 _HEADER_AOT = re.compile(r"^\s*\[\[\s*([^\]]+?)\s*\]\]\s*(#.*)?$")
 _HEADER_TAB = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
@@ -101,6 +123,9 @@ def _toml_index(text: str) -> dict[str, int]:
         m = _HEADER_AOT.match(line)
         if m:
             name = m.group(1).strip()
+            head, _, rest = name.partition(".")
+            if rest and head in counts:  # [[claims.cited]] inside the current [[claims]]
+                name = f"{head}[{counts[head] - 1}].{rest.strip()}"
             counts[name] = counts.get(name, 0) + 1
             current = f"{name}[{counts[name] - 1}]"
             index.setdefault(current, n)
@@ -124,6 +149,51 @@ def _toml_index(text: str) -> dict[str, int]:
                 if rest.count(quote) % 2 == 1:
                     in_multiline = quote
     return index
+
+
+def _deep_line(text: str, limit: int) -> int | None:
+    """The line where brackets and braces first nest deeper than ``limit``, if any."""
+    depth, line = 0, 1
+    for m in _NEST_TOKEN.finditer(text):
+        tok = m.group()
+        if tok == "\n":
+            line += 1
+        elif tok in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif tok in "]}":
+            depth = max(depth - 1, 0)
+        else:
+            line += tok.count("\n")
+    return None
+
+
+def _too_deep(doc: Any, limit: int) -> str | None:
+    """The path of a value nested deeper than ``limit`` levels in a parsed document."""
+    stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > limit:
+            return path
+        if isinstance(value, dict):
+            for k, v in value.items():
+                stack.append((v, f"{path}.{k}" if path else str(k), depth + 1))
+        elif isinstance(value, list):
+            for n, v in enumerate(value):
+                stack.append((v, f"{path}[{n}]", depth + 1))
+    return None
+
+
+def _nesting_error(file: str | Path | None, line: int | None, field: str | None) -> InputError:
+    return InputError(
+        f"nesting too deep: arrays and tables may nest at most {MAX_NESTING} levels",
+        file=file,
+        line=line,
+        field=field,
+        fix="a scenario needs a few levels at most (see docs/formats.md); remove the "
+        "extra brackets, braces or dotted-key parts.",
+    )
 
 
 def field_locator(text: str) -> Callable[[str], int | None]:
@@ -161,6 +231,37 @@ def field_locator(text: str) -> Callable[[str], int | None]:
     return locate
 
 
+def parse_toml(text: str, *, file: str | Path | None = None) -> dict[str, Any]:
+    """Parse a TOML document, refusing nesting deeper than :data:`MAX_NESTING`.
+
+    Raises
+    ------
+    InputError
+        TOML syntax errors (with line and column) and too deep nesting (with line).
+    """
+    deep = _deep_line(text, MAX_NESTING)
+    if deep is not None:
+        raise _nesting_error(file, deep, None)
+    try:
+        doc = tomllib.loads(text)
+    except RecursionError:  # a nesting the bracket scan missed
+        raise _nesting_error(file, _deep_line(text, MAX_NESTING), None) from None
+    except tomllib.TOMLDecodeError as err:
+        msg = str(err)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        line = int(m.group(1)) if m else None
+        raise InputError(
+            f"TOML syntax error: {msg}",
+            file=file,
+            line=line,
+            fix="check quotes, brackets and '=' on that line (see docs/formats.md).",
+        ) from None
+    deep_path = _too_deep(doc, MAX_NESTING)
+    if deep_path is not None:  # dotted keys and headers nest without brackets
+        raise _nesting_error(file, field_locator(text)(deep_path), deep_path)
+    return doc
+
+
 def loads_toml(text: str, *, file: str | Path | None = None) -> Scenario:
     """Parse a TOML scenario.
 
@@ -180,18 +281,7 @@ def loads_toml(text: str, *, file: str | Path | None = None) -> Scenario:
     InputError
         TOML syntax errors (with line and column) and every scenario problem, located.
     """
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        msg = str(err)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        line = int(m.group(1)) if m else None
-        raise InputError(
-            f"TOML syntax error: {msg}",
-            file=file,
-            line=line,
-            fix="check quotes, brackets and '=' on that line (see docs/formats.md).",
-        ) from None
+    doc = parse_toml(text, file=file)
     locate = field_locator(text)
     data: dict[str, Any] = {}
     problems = []
@@ -414,6 +504,8 @@ def dumps_toml(scenario: Scenario) -> str:
                 _kv("towards", acc.towards),
                 _kv("adjust", acc.adjust),
             ]
+    for c in s.claims:
+        lines += ["", *_claim_lines(c)]
     for name, params in s.models.items():
         lines += ["", f"[models.{_key(name)}]"]
         lines += [_kv(k, v) for k, v in params.items()]
@@ -437,4 +529,42 @@ def _table(path: str, table: Mapping[str, Any]) -> list[str]:
             out.append(_kv(k, v))
     for k, v in subs:
         out += ["", *_table(f"{path}.{_key(k)}", v)]
+    return out
+
+
+def claim_lines(claim: Claim) -> list[str]:
+    """A ``[[claims]]`` entry as TOML lines (fields at their defaults left out).
+
+    Parameters
+    ----------
+    claim
+        The claim.
+
+    Returns
+    -------
+    list of str
+        The header, one line per field, then one ``[[claims.cited]]`` table per cited
+        figure.
+    """
+    return _claim_lines(claim)
+
+
+def _claim_lines(c: Claim) -> list[str]:
+    out = ["[[claims]]"]
+    fields = c.model_dump(exclude_defaults=True, exclude={"cited", "context"})
+    for key in type(c).model_fields:
+        if key in fields:
+            value = fields[key]
+            out.append(_kv(key, list(value) if isinstance(value, tuple) else value))
+    if c.context:
+        refs = [r.model_dump(exclude_defaults=True) for r in c.context]
+        out.append(
+            _kv(
+                "context",
+                [{k: list(v) if isinstance(v, tuple) else v for k, v in r.items()} for r in refs],
+            )
+        )
+    for f in c.cited:
+        out += ["", "[[claims.cited]]"]
+        out += [_kv(k, v) for k, v in f.model_dump(exclude_defaults=True).items()]
     return out
