@@ -43,7 +43,11 @@ SHARED = Path(os.environ.get("DETENTE_SHARED", REPO.parent / "shared"))
 DECIDE = SHARED / "reference" / "decide"
 R15 = REPO / "tests" / "bargaining" / "exchange" / "decide_random" / "r15"
 CASES = [
-    ("sample_data", DECIDE / "sample_data" / "sample_data.txt", DECIDE / "sample_data" / "equal_det"),
+    (
+        "sample_data",
+        DECIDE / "sample_data" / "sample_data.txt",
+        DECIDE / "sample_data" / "equal_det",
+    ),
     ("copenhagen", DECIDE / "copenhagen" / "copenhagen.csv", DECIDE / "copenhagen" / "equal_det"),
     ("cop21", DECIDE / "cop21" / "cop21.csv", DECIDE / "cop21" / "equal_det"),
     ("r15 (25 x 6)", R15 / "r15.csv", R15),
@@ -66,7 +70,10 @@ def model_only(repeat: int) -> None:
     from detente.scenario import load_scenario
 
     print("1. model only, in process (default settings; best / median of runs)")
-    print(f"   {'case':14s} {'decide s':>9s} {'wall ms':>15s} {'cpu ms':>15s} {'x decide':>16s}  knife-edges")
+    print(
+        f"   {'case':14s} {'decide s':>9s} {'wall ms':>15s} {'cpu ms':>15s} "
+        f"{'x decide':>16s}  knife-edges"
+    )
     for name, path, ref in CASES:
         if not path.exists():
             print(f"   {name:14s} skipped ({path} absent)")

@@ -55,17 +55,14 @@ def block() -> str:
     nbs1 = f.diagnostics["nbs_voting"][0]
     lines += [
         "",
-        "Each issue's predicted outcome (capability x salience weighted mean of the "
-        "positions):",
+        "Each issue's predicted outcome (capability x salience weighted mean of the positions):",
         "",
         "| issue | input positions | after round 1 | after 10 rounds (forecast) |",
         "|---|---|---|---|",
     ]
     for j, iid in enumerate(f.issue_ids):
         label = issues[iid].label
-        lines.append(
-            f"| `{iid}` ({label}) | {nbs0[j]:.1f} | {nbs1[j]:.1f} | {f.outcome[j]:.1f} |"
-        )
+        lines.append(f"| `{iid}` ({label}) | {nbs0[j]:.1f} | {nbs1[j]:.1f} | {f.outcome[j]:.1f} |")
     lines += [
         "",
         f"{f.diagnostics['knife_edges']} knife-edges met, {f.diagnostics['settled']} "

@@ -42,7 +42,9 @@ def generate(seed: int, actors: int, issues: int, missing: float, delimiter: str
     rng = random.Random(seed)
     q = "'" if delimiter == "\t" else ""
     names = [f"A{i + 1:02d}" for i in range(actors)]
-    lines = [delimiter.join([f"{q}#A{q}", f"{q}{a}{q}", f"{q}Actor {a}{q}", f"{q}{q}"]) for a in names]
+    lines = [
+        delimiter.join([f"{q}#A{q}", f"{q}{a}{q}", f"{q}Actor {a}{q}", f"{q}{q}"]) for a in names
+    ]
     scales = []
     for j in range(issues):
         pid = f"P{j + 1}"
@@ -62,7 +64,14 @@ def generate(seed: int, actors: int, issues: int, missing: float, delimiter: str
             power = base[a] if rng.random() < 0.8 else rng.choice(POWERS)
             lines.append(
                 delimiter.join(
-                    [f"{q}#D{q}", f"{q}{a}{q}", f"{q}{pid}{q}", _num(round(pos, 6)), _num(sal), _num(power)]
+                    [
+                        f"{q}#D{q}",
+                        f"{q}{a}{q}",
+                        f"{q}{pid}{q}",
+                        _num(round(pos, 6)),
+                        _num(sal),
+                        _num(power),
+                    ]
                 )
             )
     return "\n".join(lines) + "\n"
@@ -73,7 +82,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, required=True)
     ap.add_argument("--actors", type=int, default=8)
     ap.add_argument("--issues", type=int, default=4)
-    ap.add_argument("--missing", type=float, default=0.05, help="share of actor-issue rows left out")
+    ap.add_argument(
+        "--missing", type=float, default=0.05, help="share of actor-issue rows left out"
+    )
     ap.add_argument("--delimiter", choices=("tab", "semicolon"), default="semicolon")
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args()

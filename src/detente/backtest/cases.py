@@ -27,6 +27,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -134,7 +135,7 @@ def _canonical(arr: ScenarioArrays) -> ScenarioArrays:
     )
 
 
-def _per_actor_extras(arr: ScenarioArrays, rows: np.ndarray) -> dict[str, np.ndarray | None]:
+def _per_actor_extras(arr: ScenarioArrays, rows: np.ndarray) -> dict[str, Any]:
     """The optional per-actor arrays (per-stance capabilities, file order of the stances)
     for the actors ``rows`` (indices or a mask)."""
     return {

@@ -264,7 +264,13 @@ def convert(
 
 
 #: The usual extension of each format (keyed by :class:`detente.scenario.Format` value).
-_USUAL_SUFFIX = {"toml": ".toml", "ktab-csv": ".csv", "ktab-xml": ".xml", "deu": ".tsv", "decide": ".csv"}
+_USUAL_SUFFIX = {
+    "toml": ".toml",
+    "ktab-csv": ".csv",
+    "ktab-xml": ".xml",
+    "deu": ".tsv",
+    "decide": ".csv",
+}
 
 
 def _note_suffix(output: Path, target: Format) -> None:

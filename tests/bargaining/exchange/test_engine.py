@@ -30,10 +30,17 @@ def problems(draw: st.DrawFn) -> Problem:
     grid = st.sampled_from([0.0, 10.0, 25.0, 50.0, 50.0, 75.0, 90.0, 100.0])
     pos = np.array([[draw(grid) for _ in range(k)] for _ in range(n)])
     sal = np.array(
-        [[draw(st.sampled_from([0.1, 0.2, 0.5, 0.5, 0.8, 1.0])) for _ in range(k)] for _ in range(n)]
+        [
+            [draw(st.sampled_from([0.1, 0.2, 0.5, 0.5, 0.8, 1.0])) for _ in range(k)]
+            for _ in range(n)
+        ]
     )
-    cap = np.array([[draw(st.sampled_from([1.0, 1.0, 2.0, 3.0])) for _ in range(k)] for _ in range(n)])
-    has = np.array([[draw(st.booleans()) or draw(st.booleans()) for _ in range(k)] for _ in range(n)])
+    cap = np.array(
+        [[draw(st.sampled_from([1.0, 1.0, 2.0, 3.0])) for _ in range(k)] for _ in range(n)]
+    )
+    has = np.array(
+        [[draw(st.booleans()) or draw(st.booleans()) for _ in range(k)] for _ in range(n)]
+    )
     lower = np.zeros(k)
     upper = np.full(k, 100.0)
     if draw(st.booleans()):

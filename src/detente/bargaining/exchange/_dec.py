@@ -28,9 +28,15 @@ gives the same digits), which is the number a decide input file holds.
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
+from typing import Any
 
 import numpy as np
-from numba import njit
+from numba import njit as _numba_njit
+
+#: numba's decorator, untyped here: its stubs do not list the private ``_nrt`` option
+#: (which keeps numba's reference-counting runtime out of these allocation-free kernels)
+njit: Any = _numba_njit
+
 
 B = 10_000_000
 #: length of the scratch array every operation takes (``uint64``)

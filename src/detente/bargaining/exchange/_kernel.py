@@ -40,11 +40,17 @@ replicate), so batches split over threads give the same numbers as one thread.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-from numba import njit
+from numba import njit as _numba_njit
 
 from detente.bargaining.exchange import _dec as D
 from detente.bargaining.exchange._dec import FW_LONG, SW_LONG
+
+#: numba's decorator, untyped here: its stubs do not list the private ``_nrt`` option
+#: (which keeps numba's reference-counting runtime out of these allocation-free kernels)
+njit: Any = _numba_njit
 
 # integer fields of a candidate side (IX)
 _ACT, _SUP, _DEM = 0, 1, 2
@@ -719,8 +725,9 @@ def _ecalc(
 
     ``pe``/``te`` ``(2, 6)``: each side's position and target; ``usrc[ui]`` ``(2, n)``:
     each side's updates (sources, -1 none); ``hn``... ``hhi``: each side's earlier moves
-    (float aggregates), or ``hx``/``hxn`` with ``use_hx`` (exact); ``bits_in`` >= 0 replays an executed exchange with the branches
-    it took (bit 1/2: the outcome cap on side 0/1; validity and gain are skipped).
+    (float aggregates), or ``hx``/``hxn`` with ``use_hx`` (exact); ``bits_in`` >= 0 replays
+    an executed exchange with the branches it took (bit 1/2: the outcome cap on side 0/1;
+    validity and gain are skipped).
     Writes ``oe`` ``(5, 6)``: y0, y1, move0, move1, gain; ``of`` ``(2, 6)``: per side
     move, y, gain, nbs0, nbs1, gain before the outcome cap as floats.  Returns (valid,
     bits, fell back).
@@ -734,7 +741,6 @@ def _ecalc(
     sIs = _ld(Se, a0, q)
     sId = _ld(Se, a0, dem[0])
     sJs = _ld(Se, a1, p)
-    sJd = _ld(Se, a1, dem[1])
     DI = _ld1(De, q)
     DJ = _ld1(De, p)
     dI = D.dabs(D.sub(t0, pos0, w))
@@ -806,7 +812,6 @@ def _ecalc(
             bj = sup[b]
             ssb = _ld(Se, act[b], bj)
             sdb = _ld(Se, act[b], dem[b])
-            sda = _ld(Se, act[a], dem[a])
             r_b = D.mul(_eratio(act[a], act[b], j, bj, Se, RT, RTOK, w), r_a, w)
             mb = D.dabs(D.div(D.mul(r_b, _ld1(De, bj), w), _ld(CSe, act[b], bj), w))
             ma = delta
@@ -1152,10 +1157,8 @@ def _state_at(e, L0, t, want_hist, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nor
             if old >= 0:
                 ov = _ld(LY, old >> 1, old & 1)
                 yv = _ld(LY, L, mover)
-                if D.cmp(_ld(Xe, ma, dd), ov) <= 0:
-                    keep = D.cmp(ov, yv) < 0
-                else:
-                    keep = D.cmp(ov, yv) > 0
+                below = D.cmp(_ld(Xe, ma, dd), ov) <= 0
+                keep = D.cmp(ov, yv) < 0 if below else D.cmp(ov, yv) > 0
                 if not keep:
                     usrc[1, slot, ma] = ysrc
             else:
@@ -1315,7 +1318,8 @@ def _gain_at(e, t, L0, IX, EVT, EVG, EVGE, EVOK, EVN, LG_I, LY, Xe, Se, Ce, CSe,
             if EVOK[e, h]:
                 return 2, EVG[e, h]
             return 1, EVG[e, h]
-    _state_at(e, L0, t, np.bool_(False), IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
+    _state_at(e, L0, t, np.bool_(False), IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf,
+              denomf,
               stale, ws)  # fmt: skip
     _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, stale, ws, oe2, of2)
     for q in range(6):
@@ -1350,7 +1354,8 @@ def _exact_gain_at(e, t, L0, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf,
         RT,
         RTOK,
     ) = ws
-    _state_at(e, L0, t, np.bool_(False), IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
+    _state_at(e, L0, t, np.bool_(False), IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf,
+              denomf,
               stale, ws)  # fmt: skip
     _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, stale, ws, oe2, of2)
     for q in range(6):
@@ -1363,7 +1368,7 @@ def _grow(A, need):
     if need <= A.shape[0]:
         return A
     cap = max(need, 2 * A.shape[0])
-    B = np.zeros((cap,) + A.shape[1:], dtype=A.dtype)
+    B = np.zeros((cap, *A.shape[1:]), dtype=A.dtype)
     B[: A.shape[0]] = A
     return B
 
@@ -1467,7 +1472,7 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
         tstack,
         stamp,
         nearl,
-    ) = CA  # noqa: RUF059
+    ) = CA
     (
         RS,
         XW,
@@ -1485,9 +1490,9 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
         s_list,
         d_list,
         fill,
-    ) = RO  # noqa: RUF059
-    LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF = LG  # noqa: RUF059
-    X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw = EX  # noqa: RUF059
+    ) = RO
+    LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF = LG
+    X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw = EX
     (
         s,
         c,
@@ -1508,7 +1513,7 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
         cand_round,
         record,
         chk,
-    ) = IN  # noqa: RUF059
+    ) = IN
     (
         start_out,
         voting_out,
@@ -1523,7 +1528,7 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
         cand_seq,
         rec_i,
         rec_f,
-    ) = OU  # noqa: RUF059
+    ) = OU
     nkeys = n * k
     R_OFF[r] = n_log
     nd = np.int64(0)
@@ -1568,7 +1573,7 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
                 else:
                     edge[E_FLOAT] += 1
     # the candidates, in decide's order
-    m = np.int64(0)
+    m = 0
     for p_ in range(k):
         for q_ in range(p_ + 1, k):
             for a in range(n):
@@ -1593,7 +1598,8 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
                             _kinds(edge, K_RATIO)
                             if exact_ok:
                                 exact_ok = _activate(
-                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord,
+                                    X0e, Se, Ce,
                                     CSe, Ae, Pe, De, Xe, wsp, negfw,
                                 )  # fmt: skip
                             if exact_ok:
@@ -1647,14 +1653,16 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
                             _kinds(edge, near)
                             if exact_ok:
                                 exact_ok = _activate(
-                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord,
+                                    X0e, Se, Ce,
                                     CSe, Ae, Pe, De, Xe, wsp, negfw,
                                 )  # fmt: skip
                             if exact_ok:
                                 _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
                                       Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
                                       wf, denom, stale, ws, edge)  # fmt: skip
-                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
+                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK,
+                                        UT, US,
                                         SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order,
                                         nord, x, wf, denom, stale, ws, edge)  # fmt: skip
                                 _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
@@ -1700,7 +1708,7 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
     # a tournament tree over the candidates: each node holds the highest gain of the
     # valid candidates below it (-1: none)
     P = 1
-    while P < m:
+    while m > P:
         P *= 2
     for e in range(m):
         stamp[e] = -1
@@ -1899,15 +1907,13 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
                         if UT[e, slot, ma] == SER[e]:
                             old = UV[e, slot, ma]
                             st0 = F[best, mover, F_START]
-                            if st0 <= old:
-                                keep_old = old < y
-                            else:
-                                keep_old = old > y
+                            keep_old = old < y if st0 <= old else old > y
                             if chk and (abs(st0 - old) <= 2 * PERR or abs(old - y) <= 2 * PERR):
                                 _kinds(edge, K_RULE)
                                 if exact_ok:
                                     exact_ok = _activate(
-                                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                        SY, cown, csal, ccap, clo, chi, csmax, active, order,
+                                        nord, X0e, Se, Ce,
                                         CSe, Ae, Pe, De, Xe, wsp, negfw,
                                     )  # fmt: skip
                                 if exact_ok:
@@ -1954,7 +1960,8 @@ def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX,
                         _kinds(edge, near)
                         if exact_ok:
                             exact_ok = _activate(
-                                SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e,
+                                Se, Ce,
                                 CSe, Ae, Pe, De, Xe, wsp, negfw,
                             )  # fmt: skip
                         if exact_ok:
@@ -2295,7 +2302,7 @@ def run_many(X0, S_, C_, ACT, order, nord, rounds, stale, p, fix_sign, seeds, pa
         n_log = np.int64(0)
         n_rec = np.int64(0)
         n_cand = np.int64(0)
-        exact_ok = chk and not chk
+        exact_ok = False
         for r in range(rounds):
             n_log, n_rec, serial, n_cand, exact_ok = _round(
                 r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LGT, EX, IN, OU

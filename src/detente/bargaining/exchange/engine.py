@@ -173,7 +173,7 @@ def _exact_inputs(prob: Problem) -> tuple[Any, ...]:
     bound)."""
     cached = prob.__dict__.get("_exact_inputs")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     has = prob.has
     own = np.where(has, prob.own, 0.0)
     raw = prob.raw_s if prob.raw_s.size else prob.s
@@ -500,7 +500,7 @@ def _run_many(
         return outcome, final, edges
     rex = variant == "random_rate" and p > 0
     gen = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    seeds = gen.integers(0, 2**63, size=r).astype(np.uint64) if rex else np.zeros(r, np.uint64)
+    seeds = np.asarray(gen.integers(0, 2**63, size=r) if rex else np.zeros(r), dtype=np.uint64)
     active = np.ascontiguousarray(template.has[None] & (s > 0) & (c > 0))
     nord = (template.sum_order >= 0).sum(axis=1).astype(np.int64)
     pairs = np.ones((n, n), dtype=np.bool_)
