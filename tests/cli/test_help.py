@@ -430,13 +430,13 @@ def test_version_loads_neither_typer_nor_the_commands() -> None:
 
 
 def test_help_names_match_the_library() -> None:
-    from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS
+    from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS, JOINT
     from detente.bargaining import list_models
     from detente.commands import _help
 
     assert list(_help.BARGAINING_MODELS) == list_models()
     assert tuple(DEFAULT_MODELS) == _help.BACKTEST_DEFAULT_MODELS
-    assert (*BASELINES, *BARGAINING) == _help.BACKTEST_MODELS
+    assert (*BASELINES, *BARGAINING, *JOINT) == _help.BACKTEST_MODELS
 
 
 def test_forecast_help_lists_every_model(

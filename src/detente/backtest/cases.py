@@ -27,6 +27,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -130,7 +131,17 @@ def _canonical(arr: ScenarioArrays) -> ScenarioArrays:
         saliences=arr.saliences[idx],
         capabilities=arr.capabilities[idx],
         has_stance=arr.has_stance[idx],
+        **_per_actor_extras(arr, idx),
     )
+
+
+def _per_actor_extras(arr: ScenarioArrays, rows: np.ndarray) -> dict[str, Any]:
+    """The optional per-actor arrays (per-stance capabilities, file order of the stances)
+    for the actors ``rows`` (indices or a mask)."""
+    return {
+        name: None if getattr(arr, name) is None else getattr(arr, name)[rows].copy()
+        for name in ("stance_capabilities", "stance_index")
+    }
 
 
 def _text(value: object) -> str:
@@ -196,6 +207,7 @@ def load_cases(path: str | Path, skipped: list[SkippedIssue] | None = None) -> l
             saliences=arr.saliences[keep].copy(),
             capabilities=arr.capabilities[keep].copy(),
             has_stance=arr.has_stance[keep].copy(),
+            **_per_actor_extras(arr, keep),
         )
         proposal = s.meta.get("proposal", {})
         issue = s.issues[0]

@@ -29,6 +29,15 @@ compilation time on first use).
 The Nash bargaining solution needs the reference point as its disagreement point, so
 it has no forecast on issues without one.  Every model sees the actors with a position
 and a positive salience (:mod:`detente.backtest.cases`).
+
+The exchange model (``exchange``, :mod:`detente.bargaining.exchange`) trades positions
+*across* issues, so it runs on each proposal's issues together (:data:`JOINT`): one
+scenario per proposal, the union of the actors that take part on any of its issues,
+each issue's own actors and scales; its forecast of an issue is that issue's outcome
+after the model's 10 rounds.  A proposal with a single issue has no exchange to make,
+so there it gives the capability x salience weighted mean.  It is not in the default
+table (:data:`DEFAULT_MODELS`, whose every model has its figures in the shipped
+``measured_accuracy.json``): ``detente backtest -m exchange`` scores it.
 """
 
 from __future__ import annotations
@@ -43,18 +52,21 @@ import pandas as pd
 from detente.backtest.cases import DecisionCase
 from detente.bargaining import forecast_batch, get_model, resolve_params
 from detente.errors import InputError
+from detente.scenario import ScenarioArrays
 
 __all__ = [
     "BARGAINING",
     "BASELINES",
     "COMPUTATION_PARAMS",
     "DEFAULT_MODELS",
+    "JOINT",
     "MODEL_SPECS",
     "backtest_name",
     "case_forecasts",
 ]
 
 Forecaster = Callable[[DecisionCase], float]
+JointForecaster = Callable[[Sequence[DecisionCase]], list[float]]
 
 
 def _model(name: str, **params: Any) -> Forecaster:
@@ -103,6 +115,55 @@ BARGAINING: dict[str, Forecaster] = {
     for name, (model, params) in MODEL_SPECS.items()
     if model not in _BASELINE_MODELS
 }
+
+
+def _proposal_arrays(cases: Sequence[DecisionCase]) -> ScenarioArrays:
+    """One proposal's issues as one scenario (the actors of any of its issues, in the
+    order they first appear; each issue's own scale)."""
+    ids: list[str] = []
+    for c in cases:
+        ids.extend(a for a in c.arrays.actor_ids if a not in ids)
+    row = {a: i for i, a in enumerate(ids)}
+    n, k = len(ids), len(cases)
+    pos = np.full((n, k), np.nan)
+    sal = np.zeros((n, k))
+    has = np.zeros((n, k), dtype=bool)
+    cap = np.zeros(n)
+    for j, c in enumerate(cases):
+        arr = c.arrays
+        for i, a in enumerate(arr.actor_ids):
+            r = row[a]
+            pos[r, j] = arr.positions[i, 0]
+            sal[r, j] = arr.saliences[i, 0]
+            has[r, j] = arr.has_stance[i, 0]
+            cap[r] = arr.capabilities[i]
+    first = cases[0].arrays
+    return ScenarioArrays(
+        actor_ids=tuple(ids),
+        issue_ids=tuple(c.issue for c in cases),
+        positions=pos,
+        saliences=sal,
+        capabilities=cap,
+        lower=np.array([c.arrays.lower[0] for c in cases]),
+        upper=np.array([c.arrays.upper[0] for c in cases]),
+        status_quo=np.array([c.arrays.status_quo[0] for c in cases]),
+        has_stance=has,
+        salience_max=first.salience_max,
+    )
+
+
+def _exchange(cases: Sequence[DecisionCase]) -> list[float]:
+    """The exchange model on one proposal's issues together."""
+    live = [c for c in cases if c.n_actors > 0]
+    out = {c.issue: math.nan for c in cases}
+    if live:
+        fc = forecast_batch(_proposal_arrays(live), "exchange", None, seed=None)
+        out.update({c.issue: float(v) for c, v in zip(live, fc.outcome[0], strict=True)})
+    return [out[c.issue] for c in cases]
+
+
+#: Models that forecast all issues of a proposal at once (``cases`` -> one forecast each).
+JOINT: dict[str, JointForecaster] = {"exchange": _exchange}
 
 
 def backtest_name(model: str, params: Mapping[str, Any] | None = None) -> str | None:
@@ -180,16 +241,26 @@ def case_forecasts(
         For an unknown model name.
     """
     table = {**BASELINES, **BARGAINING}
-    unknown = [m for m in models if m not in table]
+    unknown = [m for m in models if m not in table and m not in JOINT]
     if unknown:
         raise InputError(
             f"unknown back-test model(s) {unknown}",
             field="models",
-            fix=f"use {', '.join(table)}.",
+            fix=f"use {', '.join([*table, *JOINT])}.",
         )
     out = np.full((len(cases), len(models)), np.nan)
     failures: dict[str, list[str]] = {}
     for j, m in enumerate(models):
+        if m in JOINT:
+            groups: dict[str, list[int]] = {}
+            for i, case in enumerate(cases):
+                groups.setdefault(case.proposal, []).append(i)
+            for prop, idx in groups.items():
+                try:
+                    out[idx, j] = JOINT[m]([cases[i] for i in idx])
+                except InputError as err:
+                    failures.setdefault(m, []).append(f"{prop}: {err}")
+            continue
         fn = table[m]
         for i, case in enumerate(cases):
             try:

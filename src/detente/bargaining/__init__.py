@@ -5,7 +5,8 @@
 call.  Models register a :class:`ModelSpec` (see :mod:`detente.bargaining.base`); the
 built-in ones are the weighted mean (``mean``), the weighted median (``median``), the
 asymmetric Nash bargaining solution (``nbs``), Bueno de Mesquita's expected-utility
-model (``eum``) and KTAB's Spatial Model of Politics (``smp``).
+model (``eum``), KTAB's Spatial Model of Politics (``smp``) and the exchange model
+(``exchange``, Stokman & Van Oosten 1994, as decide computes it).
 
 Uncertainty: :func:`sample_inputs` draws a scenario's inputs from the uncertainties it
 states, :func:`forecast_draws` runs models over the draws (chunked, optionally in worker
@@ -30,6 +31,7 @@ from detente.bargaining.base import (
 from detente.bargaining.draws import DrawForecasts, Threshold, forecast_draws, summarize
 from detente.bargaining.sensitivity import ForecastSensitivity, forecast_sobol
 from detente.bargaining.smp import model as _smp_model  # noqa: F401  (registers "smp")
+from detente.bargaining.exchange import model as _exchange_model  # noqa: F401  (registers "exchange")
 from detente.bargaining.sweeps import sweep
 from detente.bargaining.uncertainty import UncertainInput, sample_inputs, uncertain_inputs
 

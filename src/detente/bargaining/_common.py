@@ -31,11 +31,12 @@ def actor_weights(inputs: BatchInputs, scheme: str) -> FloatArray:
         The batched scenario.
     scheme
         ``capability_salience`` (c·s), ``salience`` (s), ``capability`` (c) or
-        ``equal`` (1).  Saliences are used as fractions of ``salience_max``.
+        ``equal`` (1).  Saliences are used as fractions of ``salience_max``; a
+        stance's own capability replaces its actor's on that issue.
     """
     has = inputs.has_stance[None, :, :]
     sal = np.where(has, inputs.saliences / inputs.salience_max, 0.0)
-    cap = inputs.capabilities[:, :, None]
+    cap = inputs.capability_matrix()
     if scheme == "capability_salience":
         w = cap * sal
     elif scheme == "salience":

@@ -226,6 +226,12 @@ class BatchInputs:
         Top of the salience scale.
     actor_ids, issue_ids
         Axis labels.
+    stance_capabilities
+        ``(n, k)`` a stance's own capability (decide's per-issue power) where it gives
+        one, NaN elsewhere, or ``None``.  It is a fixed number: the actor's capability
+        draws apply to the issues where the actor uses its own capability.
+    stance_index
+        ``(n, k)`` each stance's rank in its file (-1 where none), or ``None``.
     """
 
     positions: FloatArray
@@ -238,6 +244,8 @@ class BatchInputs:
     salience_max: float
     actor_ids: tuple[str, ...]
     issue_ids: tuple[str, ...]
+    stance_capabilities: FloatArray | None = None
+    stance_index: IntArray | None = None
 
     def __post_init__(self) -> None:
         r, n, k = self.positions.shape
@@ -253,8 +261,24 @@ class BatchInputs:
                 problems.append(f"{name} has shape {getattr(self, name).shape}, not {(k,)}")
         if len(self.actor_ids) != n or len(self.issue_ids) != k:
             problems.append("actor_ids/issue_ids do not match the array shapes")
+        for name in ("stance_capabilities", "stance_index"):
+            extra = getattr(self, name)
+            if extra is not None and extra.shape != (n, k):
+                problems.append(f"{name} has shape {extra.shape}, not {(n, k)}")
         if problems:
             raise InputError("; ".join(problems), field="BatchInputs")
+
+    def capability_matrix(self) -> FloatArray:
+        """``(R, n, k)`` each actor's capability on each issue in each replicate.
+
+        The actor's (drawn) capability, replaced by a stance's own capability where it
+        gives one.
+        """
+        base = np.broadcast_to(self.capabilities[:, :, None], self.positions.shape)
+        if self.stance_capabilities is None:
+            return base
+        own = self.stance_capabilities[None]
+        return np.where(np.isnan(own), base, own)
 
     @property
     def n_replicates(self) -> int:
@@ -333,6 +357,8 @@ class BatchInputs:
             salience_max=float(arrays.salience_max),
             actor_ids=tuple(arrays.actor_ids),
             issue_ids=tuple(arrays.issue_ids),
+            stance_capabilities=arrays.stance_capabilities,
+            stance_index=arrays.stance_index,
         )
 
     def replicate(self, index: int) -> ScenarioArrays:
@@ -348,6 +374,8 @@ class BatchInputs:
             status_quo=self.status_quo.copy(),
             has_stance=self.has_stance.copy(),
             salience_max=self.salience_max,
+            stance_capabilities=self.stance_capabilities,
+            stance_index=self.stance_index,
         )
 
 

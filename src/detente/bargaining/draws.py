@@ -102,6 +102,8 @@ def _chunk(inputs: BatchInputs, start: int, stop: int) -> BatchInputs:
         salience_max=inputs.salience_max,
         actor_ids=inputs.actor_ids,
         issue_ids=inputs.issue_ids,
+        stance_capabilities=inputs.stance_capabilities,
+        stance_index=inputs.stance_index,
     )
 
 

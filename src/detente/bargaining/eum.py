@@ -551,7 +551,7 @@ def _rows(inputs: BatchInputs) -> tuple[FloatArray, FloatArray, FloatArray, Bool
     r, n, k = inputs.positions.shape
     x = inputs.positions.transpose(0, 2, 1).reshape(r * k, n)
     s = (inputs.saliences / inputs.salience_max).transpose(0, 2, 1).reshape(r * k, n)
-    c = np.repeat(inputs.capabilities[:, None, :], k, axis=1).reshape(r * k, n)
+    c = inputs.capability_matrix().transpose(0, 2, 1).reshape(r * k, n)
     active = np.broadcast_to(inputs.has_stance.T[None], (r, k, n)).reshape(r * k, n)
     return x, c, s, active & np.isfinite(x)
 

@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 #: The bargaining models, in registration order (:func:`detente.bargaining.list_models`).
-BARGAINING_MODELS: tuple[str, ...] = ("mean", "median", "nbs", "eum", "smp")
+BARGAINING_MODELS: tuple[str, ...] = ("mean", "median", "nbs", "eum", "smp", "exchange")
 
 #: The back-test's default models (:data:`detente.backtest.forecasts.DEFAULT_MODELS`).
 BACKTEST_DEFAULT_MODELS: tuple[str, ...] = (
@@ -44,7 +44,7 @@ BACKTEST_DEFAULT_MODELS: tuple[str, ...] = (
 )
 
 #: Every back-test model: the baselines, then the bargaining models
-#: (:data:`detente.backtest.forecasts.BASELINES`, then ``BARGAINING``).
+#: (:data:`detente.backtest.forecasts.BASELINES`, then ``BARGAINING``, then ``JOINT``).
 BACKTEST_MODELS: tuple[str, ...] = (
     "mean_capability_salience",
     "mean_salience",
@@ -56,6 +56,7 @@ BACKTEST_MODELS: tuple[str, ...] = (
     "nbs",
     "eum",
     "smp",
+    "exchange",
 )
 
 #: Set on a command or parameter once its help texts are escaped, so that a command

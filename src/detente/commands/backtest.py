@@ -48,9 +48,9 @@ def result_table(res: BacktestResult, title: str) -> Table:
 
 def _models(items: list[str] | None) -> list[str]:
     """Back-test model names from ``--model`` values (validated)."""
-    from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS
+    from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS, JOINT
 
-    table = {**BASELINES, **BARGAINING}
+    table = {**BASELINES, **BARGAINING, **JOINT}
     names: list[str] = []
     for item in items or []:
         for part in item.split(","):
@@ -91,7 +91,7 @@ def _backtest_cmd(
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
 ) -> None:
-    """Score every model (baselines, nbs, eum, smp, ensemble) on decided EU issues."""
+    """Score every model (baselines, nbs, eum, smp, exchange, ensemble) on decided EU issues."""
     from detente._atomic import atomic_write_text
     from detente.backtest.run import backtest, cross_validate
     from detente.limits import check_count

@@ -194,13 +194,23 @@ def forecast_json(
 
 
 def trajectory_frame(scenario: Scenario, results: dict[str, Forecast]) -> pd.DataFrame:
-    """Tidy ``model,turn,actor,dimension,position`` rows of every chosen model."""
+    """Tidy ``model,turn,actor,dimension,position`` rows of every chosen model.
+
+    The exchange model's rows are decide's ``model,round,actor,issue,start,voting``
+    (positions at the start of each round and its voting positions); alone, it gives
+    just those columns, beside other models the union of both layouts.
+    """
     import pandas as pd
 
     from detente.bargaining import scenario_arrays
 
     initial = scenario_arrays(scenario).positions
-    frames = [f.to_trajectory_frame(initial=initial) for f in results.values()]
+    frames = [
+        f.diagnostics["positions"]
+        if "positions" in f.diagnostics
+        else f.to_trajectory_frame(initial=initial)
+        for f in results.values()
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -223,6 +233,11 @@ def _forecast_cmd(
     trajectory: Path | None = typer.Option(
         None, "--trajectory", help="Write positions by turn (model,turn,actor,dimension,position)."
     ),
+    exchanges: Path | None = typer.Option(
+        None,
+        "--exchanges",
+        help="Exchange model: write the executed exchanges in decide's exchanges.csv columns.",
+    ),
     json_out: Path | None = typer.Option(None, "--json", help="Write the forecasts as JSON."),
     explain_actor: str | None = typer.Option(
         None,
@@ -230,7 +245,7 @@ def _forecast_cmd(
         help="Expected-utility or SMP model: explain one actor's moves round by round.",
     ),
     format: str | None = typer.Option(
-        None, "--format", help="Input format: toml, ktab-csv, ktab-xml, deu."
+        None, "--format", help="Input format: toml, ktab-csv, ktab-xml, deu, decide."
     ),
     scenario_id: str | None = typer.Option(
         None, "--scenario", help="For files holding several scenarios (DEU): the one to use."
@@ -277,7 +292,13 @@ def _forecast_cmd(
             field="--explain",
             fix="add --model eum or --model smp.",
         )
-    check_output_paths([trajectory, json_out], force=force, inputs=[file])
+    if exchanges is not None and "exchange" not in models:
+        raise InputError(
+            "--exchanges needs the exchange model",
+            field="--exchanges",
+            fix="add --model exchange.",
+        )
+    check_output_paths([trajectory, exchanges, json_out], force=force, inputs=[file])
     scenario = load_for_models(file, format=format, scenario_id=scenario_id)
     tables = table_problems(scenario, file, models=models, partnership=False)
     if tables:
@@ -328,6 +349,11 @@ def _forecast_cmd(
     if trajectory is not None:
         atomic_write_text(trajectory, trajectory_frame(scenario, results).to_csv(index=False))
         console.print(f"wrote {trajectory}")
+    if exchanges is not None:
+        table = results["exchange"].events
+        assert table is not None
+        atomic_write_text(exchanges, table.to_csv(index=False))
+        console.print(f"wrote {exchanges}")
     if json_out is not None:
         atomic_write_text(json_out, forecast_json(scenario, results, draw_doc))
         console.print(f"wrote {json_out}")

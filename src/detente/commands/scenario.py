@@ -27,7 +27,7 @@ _FILE = typer.Argument(..., help="Scenario file (.toml, KTAB .csv/.xml, or a DEU
 _FORMAT = typer.Option(
     None,
     "--format",
-    help="Input format if it cannot be told from the file: toml, ktab-csv, ktab-xml, deu.",
+    help="Input format if it cannot be told from the file: toml, ktab-csv, ktab-xml, deu, decide.",
 )
 _SCENARIO = typer.Option(
     None, "--scenario", help="For files holding several scenarios (DEU): the one to use."
@@ -215,7 +215,9 @@ def show(
 
 def convert(
     file: Path = _FILE,
-    to: str = typer.Option(..., "--to", help="Output format: toml, ktab-csv, ktab-xml, deu."),
+    to: str = typer.Option(
+        ..., "--to", help="Output format: toml, ktab-csv, ktab-xml, deu, decide."
+    ),
     output: Path = typer.Option(..., "-o", "--output", help="Output file."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
     format: str | None = _FORMAT,
@@ -262,7 +264,13 @@ def convert(
 
 
 #: The usual extension of each format (keyed by :class:`detente.scenario.Format` value).
-_USUAL_SUFFIX = {"toml": ".toml", "ktab-csv": ".csv", "ktab-xml": ".xml", "deu": ".tsv"}
+_USUAL_SUFFIX = {
+    "toml": ".toml",
+    "ktab-csv": ".csv",
+    "ktab-xml": ".xml",
+    "deu": ".tsv",
+    "decide": ".csv",
+}
 
 
 def _note_suffix(output: Path, target: Format) -> None:

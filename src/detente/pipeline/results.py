@@ -37,8 +37,10 @@ __all__ = [
     "trajectory_table",
 ]
 
-#: Models whose rounds are drawn (when they ran and kept a trajectory).
-ITERATIVE = ("smp", "eum")
+#: Models whose rounds are drawn (when they ran and kept a trajectory).  The exchange
+#: model's trajectory holds the input positions, then the voting positions at the end of
+#: each of its rounds.
+ITERATIVE = ("smp", "eum", "exchange")
 
 
 class ForecastLike(Protocol):

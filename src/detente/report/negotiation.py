@@ -159,12 +159,19 @@ def _issue_panel(
         actor_colours = charts.colour_scale(
             [a.id for a in scenario.actors], [a.colour for a in scenario.actors]
         )
+        shown = set(traj["model"])
         smp_note = (
             " The spatial model moves every issue at once; its panel shows the positions on "
             "this issue."
-            if res.label("smp") in set(traj["model"])
+            if res.label("smp") in shown
             else ""
         )
+        if res.label("exchange") in shown:
+            smp_note += (
+                " The exchange model's panel shows the voting positions at the end of each of "
+                "its rounds (its forecast is the weighted mean of the last ones); each round "
+                "starts from positions pulled partly back towards the previous start."
+            )
         figs.append(
             Figure(
                 id=f"trajectory_{tok}",
@@ -185,8 +192,9 @@ def _issue_panel(
         )
     else:
         notes.append(
-            "No round-by-round trajectory: neither the spatial model (smp) nor the "
-            "expected-utility model (eum) ran on this issue in this build."
+            "No round-by-round trajectory: neither the spatial model (smp), the "
+            "expected-utility model (eum) nor the exchange model ran on this issue in this "
+            "build."
         )
     ch = challenge_table(res, issue.id)
     if len(ch):

@@ -44,6 +44,14 @@ class ScenarioArrays:
         ``(n_actors, n_issues)`` True where the actor has a stance.
     salience_max
         The top of the salience scale.
+    outcome
+        ``(n_issues,)`` observed outcomes (back-tests), NaN where none.
+    stance_capabilities
+        ``(n_actors, n_issues)`` a stance's own capability where it gives one (decide's
+        per-issue power), NaN elsewhere; ``None`` when no stance gives one.
+    stance_index
+        ``(n_actors, n_issues)`` the stance's rank in the file (-1 where none); decide
+        sums over actors in this order.
     """
 
     actor_ids: tuple[str, ...]
@@ -57,6 +65,8 @@ class ScenarioArrays:
     has_stance: BoolArray
     salience_max: float = 100.0
     outcome: FloatArray = field(default_factory=lambda: np.zeros(0))
+    stance_capabilities: FloatArray | None = None
+    stance_index: NDArray[np.int64] | None = None
 
     @property
     def n_actors(self) -> int:
@@ -80,6 +90,17 @@ class ScenarioArrays:
     def from_unit(self, x: FloatArray) -> FloatArray:
         """Map values on [0, 1] back to each issue's own scale (last axis = issue)."""
         return np.asarray(x) * self.span + self.lower
+
+    def capability_matrix(self) -> FloatArray:
+        """``(n_actors, n_issues)`` each actor's capability on each issue.
+
+        The actor's capability, replaced by a stance's own capability where it gives
+        one.
+        """
+        base = np.broadcast_to(self.capabilities[:, None], self.positions.shape)
+        if self.stance_capabilities is None:
+            return base.copy()
+        return np.where(np.isnan(self.stance_capabilities), base, self.stance_capabilities)
 
     def salience_fraction(self) -> FloatArray:
         """Saliences divided by ``salience_max`` (so in [0, 1])."""
@@ -124,11 +145,16 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
     pos = np.full((n, k), np.nan)
     sal = np.zeros((n, k))
     has = np.zeros((n, k), dtype=bool)
-    for st in scenario.stances:
+    own = np.full((n, k), np.nan)
+    rank = np.full((n, k), -1, dtype=np.int64)
+    for t, st in enumerate(scenario.stances):
         r, c = a_idx[st.actor], i_idx[st.issue]
         pos[r, c] = st.position
         sal[r, c] = st.salience
         has[r, c] = True
+        rank[r, c] = t
+        if st.capability is not None:
+            own[r, c] = st.capability
     caps = np.array([a.capability_value for a in scenario.actors], dtype=np.float64)
     lower = np.array([i.scale.min for i in scenario.issues], dtype=np.float64)
     upper = np.array([i.scale.max for i in scenario.issues], dtype=np.float64)
@@ -151,4 +177,6 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
         has_stance=has,
         salience_max=scenario.salience_max,
         outcome=out,
+        stance_capabilities=own if np.isfinite(own).any() else None,
+        stance_index=rank,
     )

@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from detente.errors import InputError, Problem
 from detente.scenario._build import build_scenario
+from detente.scenario.ktab_csv import check_one_capability
 from detente.scenario.model import ActorKind, Scenario
 
 __all__ = ["DEU_ACTORS", "dumps_deu", "loads_deu", "looks_like_deu"]
@@ -482,6 +483,7 @@ def dumps_deu(scenarios: Sequence[Scenario]) -> str:
     code_for: dict[str, str] = {}
     by_id = {v[0]: k for k, v in DEU_ACTORS.items()}
     for s in scenarios:
+        check_one_capability(s, "a DEU table")
         known = s.meta.get("actor_codes", {}) if s.meta.get("format") == _FORMAT else {}
         for a in s.actors:
             if a.id in code_for:

@@ -7,9 +7,11 @@ format          extension                notes
 ``ktab-csv``    ``.csv``                 KTAB ``smpc --csv`` input
 ``ktab-xml``    ``.xml``                 KTAB ``smpc --xml`` input (smpSchema.xsd)
 ``deu``         ``.csv``/``.tsv``/``.tab``  DEU tables: one scenario per issue or proposal
+``decide``      ``.csv``/``.txt``/any    decide's input (``#A``/``#P``/``#M``/``#D`` rows)
 ==============  =======================  ===========================================
 
-A ``.csv`` file is DEU when its header has the DEU columns, else KTAB CSV.  KTAB and
+A ``.csv`` or ``.txt`` file is decide's when its rows start with decide's keys, DEU
+when its header has the DEU columns, else KTAB CSV.  KTAB and
 DEU files that are not UTF-8 (old KTAB files are Latin-1) are decoded as
 Windows-1252 and a warning is recorded in ``scenario.meta["warnings"]``; TOML must be
 UTF-8, as the TOML standard requires.
@@ -31,6 +33,7 @@ from detente.scenario._text import (
     read_text,
     read_xml_text,
 )
+from detente.scenario.decide_format import dumps_decide, loads_decide, looks_like_decide
 from detente.scenario.deu import dumps_deu, loads_deu, looks_like_deu
 from detente.scenario.ktab_csv import dumps_ktab_csv, loads_ktab_csv
 from detente.scenario.ktab_xml import dumps_ktab_xml, loads_ktab_xml
@@ -58,6 +61,7 @@ class Format(StrEnum):
     KTAB_CSV = "ktab-csv"
     KTAB_XML = "ktab-xml"
     DEU = "deu"
+    DECIDE = "decide"
 
 
 _EXT = {
@@ -96,6 +100,8 @@ def detect_format(path: PathLike, text: str | None = None) -> Format:
     if ext in (".csv", ".txt") or text is not None:
         if text is None:
             text = read_text(p).text
+        if looks_like_decide(text):
+            return Format.DECIDE
         if looks_like_deu(text):
             return Format.DEU
         stripped = text.lstrip()
@@ -108,7 +114,7 @@ def detect_format(path: PathLike, text: str | None = None) -> Format:
     raise InputError(
         f"cannot tell the format of a {ext + ' file' if ext else 'file without an extension'}",
         file=p,
-        fix="use .toml, .csv (KTAB or DEU), .xml (KTAB), or pass --format.",
+        fix="use .toml, .csv (KTAB, DEU or decide), .xml (KTAB), or pass --format.",
     )
 
 
@@ -173,6 +179,8 @@ def load_scenarios(
         return [_with_warnings(s, warnings) for s in scenarios]
     if fmt is Format.TOML:
         return [loads_toml(text, file=p)]
+    if fmt is Format.DECIDE:
+        return [_with_warnings(loads_decide(text, file=p), warnings)]
     if fmt is Format.KTAB_CSV:
         if looks_like_deu(text):
             raise InputError("this is a DEU table, not a KTAB CSV", file=p, fix="use --format deu.")
@@ -278,6 +286,8 @@ def dumps(scenario: Scenario | Sequence[Scenario], format: str | Format) -> str:
         return dumps_toml(one)
     if fmt is Format.KTAB_CSV:
         return dumps_ktab_csv(one)
+    if fmt is Format.DECIDE:
+        return dumps_decide(one)
     return dumps_ktab_xml(one)
 
 
@@ -301,7 +311,7 @@ def write_scenarios(
         raise InputError(
             f"cannot tell the output format from {p.suffix or 'no extension'}",
             file=p,
-            fix="pass --to toml|ktab-csv|ktab-xml|deu.",
+            fix="pass --to toml|ktab-csv|ktab-xml|deu|decide.",
         )
     if p.is_dir():
         raise InputError("the output path is a directory", file=p, fix="give a file name.")

@@ -29,7 +29,13 @@ from detente.errors import InputError, Problem
 from detente.scenario._build import build_scenario, same_names, unique_ids
 from detente.scenario.model import ActorKind, Scenario, size_problem
 
-__all__ = ["check_ktab_budget", "dumps_ktab_csv", "ktab_names", "loads_ktab_csv"]
+__all__ = [
+    "check_ktab_budget",
+    "check_one_capability",
+    "dumps_ktab_csv",
+    "ktab_names",
+    "loads_ktab_csv",
+]
 
 _FORMAT = "ktab-csv"
 
@@ -372,6 +378,32 @@ def _fmt(x: float) -> str:
     return repr(float(x))
 
 
+def check_one_capability(scenario: Scenario, what: str) -> None:
+    """Refuse a scenario whose stances carry their own capability (per-issue power).
+
+    Parameters
+    ----------
+    scenario
+        The scenario to write.
+    what
+        The format's name, for the message.
+
+    Raises
+    ------
+    InputError
+        Naming the first such stance.
+    """
+    for n, st in enumerate(scenario.stances):
+        if st.capability is not None:
+            raise InputError(
+                f"stance {st.actor!r} on {st.issue!r} has its own capability "
+                f"({st.capability:g}); {what} holds one capability per actor",
+                field=f"stances[{n}].capability",
+                fix="write TOML or decide's format, which keep per-issue power, or remove "
+                "the stance capabilities.",
+            )
+
+
 def ktab_names(pairs: list[tuple[str, str]]) -> dict[str, str]:
     """The name to write for each id in a KTAB file, which knows things by name only.
 
@@ -441,6 +473,7 @@ def dumps_ktab_csv(scenario: Scenario) -> str:
         KTAB's budget of 100 per actor.
     """
     s = scenario
+    check_one_capability(s, "KTAB CSV")
     unresolved = s.unresolved_actors
     if unresolved:
         raise InputError(

@@ -43,7 +43,7 @@ from defusedxml.expatreader import create_parser
 from detente.errors import InputError
 from detente.scenario._build import build_scenario, same_names, unique_ids
 from detente.scenario._text import utf8_declaration
-from detente.scenario.ktab_csv import check_ktab_budget, ktab_names
+from detente.scenario.ktab_csv import check_ktab_budget, check_one_capability, ktab_names
 from detente.scenario.model import ActorKind, Scenario, size_problem
 
 __all__ = ["KTAB_PARAMETERS", "dumps_ktab_xml", "loads_ktab_xml"]
@@ -458,6 +458,7 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
         KTAB's budget of 100 per actor.
     """
     s = scenario
+    check_one_capability(s, "KTAB XML")
     if s.unresolved_actors:
         raise InputError(
             f"KTAB XML needs numeric capabilities; {', '.join(s.unresolved_actors)} take "

@@ -483,16 +483,45 @@ class Issue(_Model):
 
 
 class Stance(_Model):
-    """An actor's position on an issue and how much the issue matters to it."""
+    """An actor's position on an issue and how much the issue matters to it.
+
+    ``capability``, when given, is the actor's power on this issue only (decide's
+    per-issue power); it overrides the actor's capability there.  0 means no say on
+    the issue.
+    """
 
     actor: str
     issue: str
     position: float = Field(allow_inf_nan=False)
     salience: float = Field(allow_inf_nan=False)
+    capability: float | None = None
     uncertainty: Uncertainty | None = None
     salience_uncertainty: Uncertainty | None = None
     note: str = ""
     source: str | None = None
+
+    @field_validator("capability", mode="before")
+    @classmethod
+    def _stance_cap(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        if isinstance(v, str) or not isinstance(v, int | float):
+            raise invalid(
+                "a stance's capability must be a number",
+                "write a number without quotes (the actor's power on this issue), or leave "
+                "it out to use the actor's capability.",
+            )
+        value = float(v)
+        if value == 0.0:
+            return value
+        why = capability_problem(value)
+        if why is not None:
+            raise invalid(
+                why.replace("capability", "stance capability", 1),
+                "give 0 (no say on this issue) or a positive number in the same units as "
+                "the actors' capabilities, or leave it out.",
+            )
+        return value
 
     @field_validator("salience")
     @classmethod

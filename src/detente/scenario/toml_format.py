@@ -484,6 +484,8 @@ def dumps_toml(scenario: Scenario) -> str:
             _kv("position", st.position),
             _kv("salience", st.salience),
         ]
+        if st.capability is not None:
+            lines.append(_kv("capability", st.capability))
         if st.uncertainty is not None:
             lines.append(_kv("uncertainty", _uncertainty(st.uncertainty)))
         if st.salience_uncertainty is not None:

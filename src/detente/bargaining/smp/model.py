@@ -337,7 +337,13 @@ def run_arrays(
     run, notes, outcome
         The run, remarks for the user, and the expected final position per issue on
         [0, 1] (see the module docstring).
+
+    Raises
+    ------
+    InputError
+        If a stance gives its own capability (KTAB's SMP has one per actor).
     """
+    refuse_stance_capabilities(arrays.stance_capabilities, arrays.actor_ids, arrays.issue_ids)
     prm = _params_of(values) if params is None else params
     pos, sal, cap, notes = _unit_inputs(
         arrays.positions,
@@ -565,7 +571,32 @@ def _point(arrays: ScenarioArrays, values: dict[str, Any], seed: SeedLike) -> Fo
     )
 
 
+def refuse_stance_capabilities(
+    own: FloatArray | None, actor_ids: tuple[str, ...], issue_ids: tuple[str, ...]
+) -> None:
+    """Refuse per-issue capabilities: KTAB's SMP gives each actor one capability.
+
+    Raises
+    ------
+    InputError
+        Naming the first stance that gives its own capability.
+    """
+    if own is None or not np.isfinite(own).any():
+        return
+    a, j = (int(v[0]) for v in np.nonzero(np.isfinite(own)))
+    raise InputError(
+        f"the SMP model takes one capability per actor, but the stance of {actor_ids[a]!r} "
+        f"on {issue_ids[j]!r} gives its own capability ({own[a, j]:g}); KTAB's SMP, which "
+        "this model reproduces, has no per-issue power",
+        field=f"stances ({actor_ids[a]}, {issue_ids[j]}).capability",
+        fix="remove the stance capabilities (the actor's capability is then used on every "
+        "issue), or use a model that takes per-issue power: mean, median, nbs, eum or "
+        "exchange.",
+    )
+
+
 def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> BatchForecast:
+    refuse_stance_capabilities(inputs.stance_capabilities, inputs.actor_ids, inputs.issue_ids)
     r, n, k = inputs.positions.shape
     prm = _params_of(values)
     stochastic = prm.StateTransitions is StateTransitions.STOCHASTIC
