@@ -625,6 +625,7 @@ def run(
     cand_v,
     cand_seq,
     edge,
+    pair_ok,
 ):
     """Run ``rounds`` rounds of the model from positions ``x0`` (0-100).
 
@@ -633,6 +634,8 @@ def run(
     executed exchange.  With ``cand_round >= 1`` the candidates of that round, as first
     calculated, go to ``cand_i``/``cand_f`` and their execution order to ``cand_seq``.
     Returns the number of candidates recorded.  ``edge[0]`` counts knife-edges.
+    ``pair_ok`` ``(n, n)``: only pairs of actors marked True may exchange (the deal
+    finder's ``--between``; all True for the model itself).
     """
     n, k = x0.shape
     denom = np.zeros(k)
@@ -689,7 +692,7 @@ def run(
                         if grp[a0] != g1:
                             continue
                         for b0 in range(n):
-                            if grp[b0] != g2:
+                            if grp[b0] != g2 or not pair_ok[a0, b0]:
                                 continue
                             a = a0
                             b = b0

@@ -85,12 +85,21 @@ def _candidate_frame(prob: Problem, buf: dict[str, Any], n_cand: int) -> pd.Data
     return pd.DataFrame(cols)
 
 
-def _round_of(prob: Problem, round: int, values: dict[str, Any], seed: Any) -> ExchangeRound:
+def _round_of(
+    prob: Problem, round: int, values: dict[str, Any], seed: Any, pairs: Any = None
+) -> ExchangeRound:
     rex = values.get("variant", "equal_gain") == "random_rate"
     p = float(values.get("p", 0.5)) if rex else 0.0
     rules = values.get("rules", "decide")
     buf, n_cand, n_rec = _kernel_run(
-        prob, round, p, rules, _seed64(seed) if rex else 0, record=True, cand_round=round
+        prob,
+        round,
+        p,
+        rules,
+        _seed64(seed) if rex else 0,
+        record=True,
+        cand_round=round,
+        pair_ok=pairs,
     )
     cands = _candidate_frame(prob, buf, n_cand)
     ex = _frame_from_records(prob, buf["rec_i"][:n_rec], buf["rec_f"][:n_rec])
@@ -114,7 +123,12 @@ def _round_of(prob: Problem, round: int, values: dict[str, Any], seed: Any) -> E
 
 
 def exchange_round(
-    arrays: ScenarioArrays | Any, round: int = 1, *, seed: Any = None, **params: Any
+    arrays: ScenarioArrays | Any,
+    round: int = 1,
+    *,
+    seed: Any = None,
+    pairs: Any = None,
+    **params: Any,
 ) -> ExchangeRound:
     """The candidate and executed exchanges of one round, and the package.
 
@@ -126,6 +140,9 @@ def exchange_round(
         Which round (1 = from the input positions).
     seed
         Seed for REX draws (``variant="random_rate"``).
+    pairs
+        ``(n, n)`` bool, symmetric: only the pairs of actors marked True may exchange
+        (the deal finder's ``--between``); ``None``: every pair, as the model does.
     **params
         The exchange model's parameters (``variant``, ``p``, ``rules``).
 
@@ -138,7 +155,11 @@ def exchange_round(
     if round < 1:
         raise ValueError("round must be 1 or more")
     prob = problem_from_arrays(scenario_arrays(arrays))
-    return _round_of(prob, round, params, seed)
+    if pairs is not None:
+        pairs = np.ascontiguousarray(pairs, dtype=np.bool_)
+        if pairs.shape != (prob.n_actors, prob.n_actors):
+            raise ValueError(f"pairs must have shape {(prob.n_actors,) * 2}, not {pairs.shape}")
+    return _round_of(prob, round, params, seed, pairs)
 
 
 def exchange_round_batch(

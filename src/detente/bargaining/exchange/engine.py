@@ -152,8 +152,11 @@ def _kernel_run(
     *,
     record: bool = True,
     cand_round: int = 0,
+    pair_ok: NDArray[np.bool_] | None = None,
 ) -> tuple[dict[str, Any], int, int]:
     buf = _alloc(prob, rounds, record)
+    n = prob.n_actors
+    pairs = np.ones((n, n), dtype=np.bool_) if pair_ok is None else pair_ok
     x0 = np.where(prob.has, prob.x, 0.0)
     nord = (prob.sum_order >= 0).sum(axis=1).astype(np.int64)
     rng = np.array([seed64], dtype=np.uint64)
@@ -185,6 +188,7 @@ def _kernel_run(
         buf["cand_v"],
         buf["cand_seq"],
         buf["edge"],
+        pairs,
     )
     return buf, int(n_cand), int(n_rec)
 
