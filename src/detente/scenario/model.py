@@ -620,6 +620,10 @@ class Scenario(_Model):
     partnership
         Parameters of the partnership strategy model, validated by
         :mod:`detente.partnership`.
+    deals
+        Settings of the deal finder (``between = [A, B]``: the two sides whose
+        exchanges ``detente deals`` and the report look for), validated by
+        :mod:`detente.bargaining.deals`.
     meta
         Format-specific details kept for faithful round trips.
     """
@@ -638,6 +642,7 @@ class Scenario(_Model):
     seed: int | None = Field(default=None, ge=0, lt=2**64)
     accommodation: list[Accommodation] | None = None
     partnership: dict[str, Any] | None = None
+    deals: dict[str, Any] | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -48,6 +48,9 @@ Layout (every section but ``[scenario]``, ``[[actors]]``, ``[[issues]]`` and
 
     [partnership]               # the strategy-lab model's parameters
 
+    [deals]                     # the deal finder's two sides
+    between = ["Europe", "TUR"]
+
 The reader reports every problem with its line number; the writer produces a file the
 reader turns back into the same :class:`Scenario`.
 """
@@ -79,7 +82,7 @@ _SCENARIO_KEYS = (
     "seed",
 )
 _LIST_SECTIONS = ("sources", "actors", "issues", "stances", "accommodation")
-_TABLE_SECTIONS = ("scenario", "models", "partnership", "meta")
+_TABLE_SECTIONS = ("scenario", "models", "partnership", "deals", "meta")
 
 _HEADER_AOT = re.compile(r"^\s*\[\[\s*([^\]]+?)\s*\]\]\s*(#.*)?$")
 _HEADER_TAB = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
@@ -417,7 +420,7 @@ def dumps_toml(scenario: Scenario) -> str:
     for name, params in s.models.items():
         lines += ["", f"[models.{_key(name)}]"]
         lines += [_kv(k, v) for k, v in params.items()]
-    for section in ("partnership", "meta"):
+    for section in ("partnership", "deals", "meta"):
         table = getattr(s, section)
         if table:
             lines += ["", *_table(section, table)]
