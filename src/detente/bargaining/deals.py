@@ -775,34 +775,36 @@ def robust_deals(
     gen = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     seeds = gen.integers(0, 2**63, size=r_n).tolist() if p > 0 else [0] * r_n
     has = np.asarray(inputs.has_stance, dtype=bool)
-    step = prob.step
-    own = np.where(has[None], inputs.positions, np.nan)
-    xs = (own - prob.lower) * step
-    ss = np.where(has[None], inputs.saliences, 0.0) / inputs.salience_max
-    cs = np.where(has[None], inputs.capability_matrix(), 0.0)
-    raw = np.where(has[None], inputs.saliences, 0.0)
     smax = float(inputs.salience_max)
-    d_n = len(found.deals)
-    order = np.argsort(found._keys)
-    sorted_keys = found._keys[order]
-    holds_v = np.zeros((r_n, d_n), dtype=np.bool_)
+    caps = inputs.capability_matrix()
+    keys = found._keys
+    d_n = len(keys)
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    # each deal's actors and issues: i supplies q, j supplies p
+    i_a, i_q = keys // (k * n * k), (keys // (n * k)) % k
+    j_a, j_p = (keys // k) % n, keys % k
+    # per draw and deal: offered and mutually beneficial, executed, each side's gain
+    holds = np.zeros((r_n, d_n), dtype=np.bool_)
     done = np.zeros((r_n, d_n), dtype=np.bool_)
-    mv = np.full((r_n, d_n, 2, 2), np.nan)  # draw, deal, side (i, j), (from, to) on 0-100
-    nbs0 = np.zeros((r_n, k))
-    nbs1 = np.zeros((r_n, k))
+    g_i = np.full((r_n, d_n), np.nan)
+    g_j = np.full((r_n, d_n), np.nan)
+    per_actor = np.zeros((r_n, n))  # each actor's gain from the draw's package
     edges = np.zeros(r_n, dtype=np.bool_)
 
     def work(lo: int, hi: int) -> None:
         for r in range(lo, hi):
-            pr = dataclasses.replace(
-                prob, x=xs[r], s=ss[r], c=cs[r], own=own[r], raw_s=raw[r], salience_max=smax
-            )
+            own = np.where(has, inputs.positions[r], np.nan)
+            raw = np.where(has, inputs.saliences[r], 0.0)
+            x, s = (own - prob.lower) * prob.step, raw / smax
+            c = np.where(has, caps[r], 0.0)
+            pr = dataclasses.replace(prob, x=x, s=s, c=c, own=own, raw_s=raw, salience_max=smax)
             buf, m, _ = _kernel_run(
                 pr, 1, p, rules, int(seeds[r]), record=False, cand_round=1, pair_ok=pairs
             )
             edges[r] = buf["edge"][0] > 0
-            nbs0[r] = buf["nbs0"][0]
-            nbs1[r] = buf["nbs1"][0]
+            o0, o1 = buf["nbs0"][0], buf["nbs1"][0]
+            per_actor[r] = _gain(x, s, o0[None, :], o1[None, :]).sum(axis=1)
             if not d_n or not m:
                 continue
             ix = buf["cand_i"][:m]
@@ -812,11 +814,18 @@ def robust_deals(
             if not e.size:
                 continue
             dd = order[at[e]]
-            holds_v[r, dd] = buf["cand_v"][e] == 1
+            cf = buf["cand_f"][e]
+            w = s * c
+            denom = w.sum(axis=0)
+            ia, iq, ja, jp = i_a[dd], i_q[dd], j_a[dd], j_p[dd]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sh_i = (cf[:, 0, K.F_Y] - cf[:, 0, K.F_POS]) * w[ia, iq] / denom[iq]
+                sh_j = (cf[:, 1, K.F_Y] - cf[:, 1, K.F_POS]) * w[ja, jp] / denom[jp]
+            gi = _lin(x[ia, iq], s[ia, iq], o0[iq], sh_i) + _lin(x[ia, jp], s[ia, jp], o0[jp], sh_j)
+            gj = _lin(x[ja, iq], s[ja, iq], o0[iq], sh_i) + _lin(x[ja, jp], s[ja, jp], o0[jp], sh_j)
+            g_i[r, dd], g_j[r, dd] = gi, gj
+            holds[r, dd] = (buf["cand_v"][e] == 1) & (gi > GAIN_EPS) & (gj > GAIN_EPS)
             done[r, dd] = buf["cand_seq"][e] > 0
-            cf = buf["cand_f"]
-            mv[r, dd, :, 0] = cf[e, :, K.F_POS]
-            mv[r, dd, :, 1] = cf[e, :, K.F_Y]
 
     # the compiled engine releases the GIL: draws in chunks on threads (each writes
     # its own rows), the same numbers as one thread
@@ -826,28 +835,6 @@ def robust_deals(
             list(pool.map(lambda ab: work(*ab), pairwise(cuts)))
     else:
         work(0, r_n)
-    # offer gains of each deal in each draw (vectorised over draws x deals)
-    keys = found._keys
-    i_a = keys // (k * n * k)
-    i_q = (keys // (n * k)) % k
-    j_a = (keys // k) % n
-    j_p = keys % k
-    w = ss * cs
-    denom = w.sum(axis=1)  # (R, k)
-    rr = np.arange(r_n)[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sh_i = (mv[:, :, 0, 1] - mv[:, :, 0, 0]) * w[rr, i_a, i_q] / denom[rr, i_q]
-        sh_j = (mv[:, :, 1, 1] - mv[:, :, 1, 0]) * w[rr, j_a, j_p] / denom[rr, j_p]
-    oq, op = nbs0[rr, i_q], nbs0[rr, j_p]
-
-    def g(act: Any) -> FloatArray:
-        return np.asarray(
-            _lin(xs[rr, act, i_q], ss[rr, act, i_q], oq, sh_i)
-            + _lin(xs[rr, act, j_p], ss[rr, act, j_p], op, sh_j)
-        )
-
-    g_i, g_j = g(i_a), g(j_a)
-    holds = holds_v & (g_i > GAIN_EPS) & (g_j > GAIN_EPS)
     flip = found._flip[None, :]
     g_a = np.where(flip, g_j, g_i)
     g_b = np.where(flip, g_i, g_j)
@@ -865,7 +852,6 @@ def robust_deals(
     deals = pd.DataFrame(cols, columns=list(ROBUST_COLUMNS))
 
     # the package of each draw, judged by the point package's sides
-    per_actor = _gain(xs, ss, nbs0[:, None, :], nbs1[:, None, :]).sum(axis=2)  # (R, n)
     sg = found.side_gains
     idx = {a: t for t, a in enumerate(prob.actor_ids)}
     side_draws = (
