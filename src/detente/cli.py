@@ -16,6 +16,7 @@ import typer
 from detente._version import __version__
 from detente.commands import backtest as _backtest
 from detente.commands import data as _data
+from detente.commands import deals as _deals
 from detente.commands import explore as _explore
 from detente.commands import forecast as _forecast
 from detente.commands import report as _report
@@ -55,6 +56,7 @@ _forecast.register(app)
 _report.register(app)
 _uncertainty.register(app)
 _backtest.register(app)
+_deals.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
