@@ -244,3 +244,14 @@ def test_example_between_europe_and_turkey(tmp_path: Path, capsys) -> None:
     assert doc["between"]["sides"][1] == {"name": "Türkiye", "members": ["TUR"]}
     assert len(doc["deals"]) == 8
     assert "RUS outbids for TUR" in out
+
+
+def test_validate_checks_the_deals_table(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "s.toml"
+    f.write_text(SMALL + '\n[deals]\nbetween = ["West", "Esat"]\n', encoding="utf-8")
+    code, _out, err = _run(capsys, "validate", f)
+    assert code == 2
+    assert "deals.between" in err and "'East'" in err
+    f.write_text(SMALL + '\n[deals]\nbetween = ["West", "East"]\n', encoding="utf-8")
+    code, _out, err = _run(capsys, "validate", f)
+    assert code == 0, err
