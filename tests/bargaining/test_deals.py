@@ -263,6 +263,7 @@ def test_properties_of_every_search(case: tuple[Scenario, int], restrict: bool) 
     d = found.deals
     # every listed deal is mutually beneficial
     assert (d["a_gain"] > 0).all() and (d["b_gain"] > 0).all()
+    assert d["mutual"].all()
     # ... with the model's own (equal) gain for both sides
     rnd = exchange_round(s, pairs=None if sides is None else _mask(s, sides))
     assert np.allclose(np.sort(d["a_gain"]), np.sort(rnd.executed["gain"]), rtol=1e-9, atol=1e-12)
@@ -294,6 +295,22 @@ def test_properties_of_every_search(case: tuple[Scenario, int], restrict: bool) 
         assert r.rival not in {deal.a_actor, deal.b_actor}
         assert r.outbid == (r.margin > 1e-12)
         assert r.margin == pytest.approx(r.rival_gain - r.offer_gain)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_cases())
+def test_random_rates_gains_from_the_moves(case: tuple[Scenario, int]) -> None:
+    """REX: the same seed gives the same deals; gains are those of the actual moves."""
+    s, seed = case
+    one = find_deals(s, seed=seed, variant="random_rate", p=0.5)
+    two = find_deals(s, seed=seed, variant="random_rate", p=0.5)
+    assert one.deals.equals(two.deals)
+    d = one.deals
+    assert (d["mutual"] == ((d["a_gain"] > 1e-12) & (d["b_gain"] > 1e-12))).all()
+    with np.errstate(invalid="ignore"):
+        after = _apply(one, s)
+    ok = np.isfinite(after)
+    assert np.allclose(one.package["outcome_after"].to_numpy()[ok], after[ok], atol=1e-9)
 
 
 def _mask(s: Scenario, sides: Any) -> np.ndarray:

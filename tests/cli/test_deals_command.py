@@ -111,7 +111,8 @@ def test_small_case_table_json_and_csv(small: Path, tmp_path: Path, capsys) -> N
     }
     assert doc["between"] is None and doc["draws"] == 50 and doc["seed"] == 3
     (deal,) = doc["deals"]
-    assert set(deal) == {"deal", "a", "b", "robust", "rivals"}
+    assert set(deal) == {"deal", "mutual", "a", "b", "robust", "rivals"}
+    assert deal["mutual"] is True
     assert set(deal["a"]) == {
         "actor",
         "issue",

@@ -130,6 +130,7 @@ DEAL_COLUMNS = (
     "b_to",
     "b_shift",
     "b_gain",
+    "mutual",
 )
 _Q_NAMES = tuple(f"p{round(q * 100):02d}" for q in QUANTILES)
 #: Columns of :attr:`Robustness.deals`.
@@ -351,7 +352,10 @@ class DealSet:
         ``a_actor`` moves on ``a_issue`` from ``a_from`` to ``a_to`` (the issue's own
         scale), shifting its forecast by ``a_shift``; ``b_`` likewise; ``a_gain`` and
         ``b_gain`` are the two sides' gains (utility points: forecast shifts on 0-100
-        times saliences on 0-1).  With sides, ``a_actor`` is on the first side.
+        times saliences on 0-1), computed from the moves; ``mutual``: both are
+        positive (always so under the equal-gain rule; decide's random exchange rates
+        can execute an exchange whose moves leave one side worse off).  With sides,
+        ``a_actor`` is on the first side.
     package
         One row per issue: ``issue``, ``outcome_before``, ``outcome_after``, ``shift``
         (own scale) and ``deals`` (how many deals move it).
@@ -502,6 +506,7 @@ def find_deals(
             "b_to": ex["j_to"].to_numpy(dtype=np.float64),
             "b_shift": sh_b / prob.step[bp],
             "b_gain": gain_j,
+            "mutual": (gain_i > GAIN_EPS) & (gain_j > GAIN_EPS),
         },
         columns=list(DEAL_COLUMNS),
     )
@@ -555,7 +560,7 @@ def find_deals(
 def _orient(table: pd.DataFrame, flip: BoolArray) -> pd.DataFrame:
     """Swap the ``a_`` and ``b_`` columns of the rows in ``flip``."""
     out = table.copy()
-    names = [c[2:] for c in DEAL_COLUMNS if c.startswith("a_")]
+    names = [c[2:] for c in DEAL_COLUMNS if c.startswith("a_")]  # "mutual" is symmetric
     for name in names:
         a, b = table[f"a_{name}"].to_numpy(), table[f"b_{name}"].to_numpy()
         out[f"a_{name}"] = np.where(flip, b, a)

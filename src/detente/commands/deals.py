@@ -88,7 +88,8 @@ def _deals_table(res: DealsResults) -> Table:
             str(r["deal"]),
             _move(r, "a"),
             _move(r, "b"),
-            f"{a} {_num(r['a_gain'], '.3f')}\n{b} {_num(r['b_gain'], '.3f')}",
+            Text(f"{a} {_num(r['a_gain'], '.3f')}\n{b} {_num(r['b_gain'], '.3f')}")
+            + (Text("") if r["mutual"] else Text("\nnot mutual", style="yellow")),
             f"{r['a_issue']} {_num(r['a_shift'], '+.3g')}\n"
             f"{r['b_issue']} {_num(r['b_shift'], '+.3g')}",
         ]

@@ -228,6 +228,13 @@ def run_deals(
             "in its first round: no two actors stand on opposite sides of the forecasts of "
             "two issues with different priorities."
         )
+    lose = int((~deals["mutual"].astype(bool)).sum()) if len(deals) else 0
+    if lose:
+        res.notes.append(
+            f"{lose} of the executed exchanges leave a side worse off by their actual moves: "
+            "decide's random exchange rates (variant random_rate) set the moves without "
+            "re-checking both gains; they are kept in the package, marked not mutual."
+        )
     if draws > 0:
         inputs = sample_inputs(scenario, draws, seed)
         rob = D.robust_deals(found, inputs, seed=seed)
@@ -306,7 +313,7 @@ def deals_json(res: DealsResults) -> dict[str, Any]:
     deals = []
     for row in _records(res.deals):
         no = row["deal"]
-        entry: dict[str, Any] = {"deal": no}
+        entry: dict[str, Any] = {"deal": no, "mutual": bool(row["mutual"])}
         for tag in ("a", "b"):
             entry[tag] = {
                 "actor": row[f"{tag}_actor"],

@@ -2,9 +2,10 @@
 
 Stages: load the scenario, resolve its capabilities from data, capability panels and
 claims, negotiation forecasts (with sensitivity and draws), the deal finder (with the
-same draws), the strategy lab, then the report, the summary and the run store.  Progress is reported as
-:class:`~detente.pipeline.progress.ProgressEvent` objects to a function the caller
-gives (the CLI draws progress bars; the app forwards them to the page).
+same draws), the strategy lab, then the report, the summary and the run store.
+Progress is reported as :class:`~detente.pipeline.progress.ProgressEvent` objects to a
+function the caller gives (the CLI draws progress bars; the app forwards them to the
+page).
 
 A run is published as a whole.  Everything is written into a hidden folder beside the
 output folder and swapped with it in one step (:func:`detente._atomic.publish_folder`),
