@@ -445,3 +445,45 @@ def test_example_rival_bid_from_moscow(example: Scenario) -> None:
     moscow = out[(out["rival"] == "RUS") & (out["partner"] == "TUR")].iloc[0]
     assert moscow["partner_gets"] == "economy"
     assert moscow["margin"] > 0
+
+
+def test_example_numbers_of_the_model_card(example: Scenario) -> None:
+    """The worked example in docs/models/exchange.md (``--draws 1000 --seed 1``).
+
+    Shares are counts of draws: they may move by a draw or two (0.002) where the float
+    engine settles a near-tie differently on another numpy or numba build.
+    """
+    from detente.pipeline.deals import run_deals
+
+    res = run_deals(example, draws=1000, seed=1)
+    robust = res.robust
+    assert robust is not None
+    holds = robust.set_index("deal")["holds"]
+    assert holds[1] == pytest.approx(0.49, abs=0.002)
+    assert holds[2] == pytest.approx(0.809, abs=0.002)
+    assert holds[3] == pytest.approx(0.998, abs=0.002)
+    assert list(robust.loc[robust["point_only"], "deal"]) == [1, 6, 8]
+    sides = res.side_gains.set_index("side")
+    assert sides.loc["Europe", "gain"] == pytest.approx(-0.814, abs=5e-4)
+    assert sides.loc["TUR", "gain"] == pytest.approx(0.974, abs=5e-4)
+    assert sides.loc["Europe", "gains"] == pytest.approx(0.40, abs=0.005)
+    assert sides.loc["TUR", "gains"] == 1.0
+    assert sides.loc["Europe", "gain_p05"] == pytest.approx(-10.2, abs=0.1)
+    assert sides.loc["Europe", "gain_p95"] == pytest.approx(6.4, abs=0.1)
+    assert res.overlap == pytest.approx(0.46, abs=0.005)
+    gains = res.gains.set_index("actor")["gain"].round(2).to_dict()
+    assert {a: gains[a] for a in ("EU", "FRA", "ITA")} == {"EU": -0.52, "FRA": -1.18, "ITA": -1.13}
+    assert all(gains[a] > 0 for a in ("DEU", "GBR", "GRC", "POL"))
+    out = res.rivals[res.rivals["outbid"]].set_index("deal")
+    assert out.loc[3, "rival"] == "RUS" and out.loc[3, "partner"] == "TUR"
+    assert out.loc[3, "margin"] == pytest.approx(0.009, abs=5e-4)
+    assert out.loc[7, "rival"] == "UKR" and out.loc[7, "margin"] == pytest.approx(0.078, abs=5e-4)
+    shifts = res.package.set_index("issue")["shift"].round(2).to_dict()
+    assert shifts == {
+        "troops": -0.08,
+        "economy": 2.04,
+        "pkk_ypg": 2.17,
+        "accession": -2.0,
+        "refugees": -0.76,
+        "arms": -1.43,
+    }
