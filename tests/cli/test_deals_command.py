@@ -104,7 +104,9 @@ def test_small_case_table_json_and_csv(small: Path, tmp_path: Path, capsys) -> N
     doc = json.loads(j.read_text())
     assert doc["schema"] == "detente.deals/1"
     assert doc["scenario"] == "small"
-    assert doc["model"] == {
+    model = doc["model"]
+    assert model["arithmetic"] in {"float", "decimal"}  # A's full move binds exactly: a near-tie
+    assert {k: v for k, v in model.items() if k != "arithmetic"} == {
         "name": "exchange",
         "round": 1,
         "params": {"variant": "equal_gain", "p": 0.5, "rules": "decide"},

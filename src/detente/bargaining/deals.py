@@ -370,6 +370,13 @@ class DealSet:
         rival bids.
     params
         The exchange model's parameters used.
+    arithmetic
+        ``"decimal"`` when the deals were redone in decide's own arithmetic because
+        the float engine met a near-tie there (the unrestricted equal-gain search, as
+        the model does), else ``"float"``.
+    knife_edges
+        Near-ties the float engine met in the search (decide's 28-digit Decimal could
+        order them differently).
     """
 
     actor_ids: tuple[str, ...]
@@ -380,6 +387,8 @@ class DealSet:
     gains: pd.DataFrame
     offers: pd.DataFrame
     params: dict[str, Any] = field(default_factory=dict)
+    arithmetic: str = "float"
+    knife_edges: int = 0
     _problem: Any = None
     _keys: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _flip: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
@@ -468,8 +477,7 @@ def find_deals(
     inp = _inputs_of(prob)
     a_idx = {a: t for t, a in enumerate(prob.actor_ids)}
     i_idx = {d: t for t, d in enumerate(prob.issue_ids)}
-
-    ex = found.executed
+    ex, arithmetic, edges = _executed(prob, found.executed, pairs, kw)
     ai = ex["i_actor"].map(a_idx).to_numpy(dtype=np.int64)
     aq = ex["i_supply_issue"].map(i_idx).to_numpy(dtype=np.int64)
     bj = ex["j_actor"].map(a_idx).to_numpy(dtype=np.int64)
@@ -483,8 +491,7 @@ def find_deals(
     shifts = np.zeros((d, k))
     np.add.at(shifts, (np.arange(d), aq), sh_a)
     np.add.at(shifts, (np.arange(d), bp), sh_b)
-    o_start = np.asarray(found.package["outcome_before"], dtype=np.float64)
-    o_start = (o_start - prob.lower) * prob.step
+    o_start = _forecast(inp, prob)
 
     def side_gain(act: Any) -> FloatArray:
         g = _lin(inp.x[act, aq], inp.s[act, aq], o_start[aq], sh_a)
@@ -496,14 +503,14 @@ def find_deals(
             "deal": np.arange(1, d + 1, dtype=np.int64),
             "a_actor": ex["i_actor"].astype(str).to_numpy(),
             "a_issue": ex["i_supply_issue"].astype(str).to_numpy(),
-            "a_from": ex["i_from"].to_numpy(dtype=np.float64),
-            "a_to": ex["i_to"].to_numpy(dtype=np.float64),
+            "a_from": _own(prob, ex["i_start"], aq),
+            "a_to": _own(prob, ex["i_voting"], aq),
             "a_shift": sh_a / prob.step[aq],
             "a_gain": gain_i,
             "b_actor": ex["j_actor"].astype(str).to_numpy(),
             "b_issue": ex["j_supply_issue"].astype(str).to_numpy(),
-            "b_from": ex["j_from"].to_numpy(dtype=np.float64),
-            "b_to": ex["j_to"].to_numpy(dtype=np.float64),
+            "b_from": _own(prob, ex["j_start"], bp),
+            "b_to": _own(prob, ex["j_voting"], bp),
             "b_shift": sh_b / prob.step[bp],
             "b_gain": gain_j,
             "mutual": (gain_i > GAIN_EPS) & (gain_j > GAIN_EPS),
@@ -551,10 +558,51 @@ def find_deals(
         gains=gains,
         offers=_offers(everyone.candidates, prob, inp, o_start, a_idx, i_idx),
         params=dict(kw),
+        arithmetic=arithmetic,
+        knife_edges=edges,
         _problem=prob,
         _keys=keys,
         _flip=flip,
     )
+
+
+def _own(prob: Any, values: Any, issues: Any) -> FloatArray:
+    """Values on 0-100 of the given issues back on their own scales."""
+    v = np.asarray(values, dtype=np.float64)
+    return np.asarray(v / prob.step[issues] + prob.lower[issues])
+
+
+def _forecast(inp: _Inputs, prob: Any) -> FloatArray:
+    """Each issue's forecast at the start of the round (0-100)."""
+    w = np.where(prob.has, inp.s * inp.c, 0.0)
+    num = (np.where(prob.has, inp.x, 0.0) * w).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = num / inp.denom
+    return np.asarray(np.where(inp.denom > 0, out, 0.0))
+
+
+def _executed(
+    prob: Any, executed: pd.DataFrame, pairs: BoolArray | None, kw: Mapping[str, Any]
+) -> tuple[pd.DataFrame, str, int]:
+    """The round's executed exchanges, in decide's arithmetic where it matters.
+
+    The float engine's exchanges, unless it met a near-tie in an unrestricted
+    equal-gain search: then the round is redone in decide's Decimal arithmetic
+    (:func:`~detente.bargaining.exchange.run_exchange`, ``arithmetic="auto"``), so the
+    deals are decide's.  decide's engine has no pair mask and random rates draw from
+    another stream, so a restricted or REX search stays in float (with its count of
+    near-ties).
+    """
+    from detente.bargaining.exchange import run_exchange
+    from detente.bargaining.exchange.engine import _kernel_run
+
+    p, rules = _params(kw)
+    buf, _, _ = _kernel_run(prob, 1, p, rules, 0, record=False, pair_ok=pairs)
+    edges = int(buf["edge"][0])
+    if edges == 0 or pairs is not None or p > 0:
+        return executed, "float", edges
+    run = run_exchange(prob, rounds=1, rules=rules, arithmetic="auto")
+    return run.exchanges, run.arithmetic, edges
 
 
 def _orient(table: pd.DataFrame, flip: BoolArray) -> pd.DataFrame:

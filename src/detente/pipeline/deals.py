@@ -49,6 +49,8 @@ class DealsResults:
         Where the sides came from: ``"--between"``, ``"[deals]"`` or ``""``.
     params
         The exchange model's parameters used (``variant``, ``p``, ``rules``).
+    arithmetic
+        ``"float"``, or ``"decimal"`` when the deals were redone in decide's arithmetic.
     draws, seed
         Draws of the inputs (0: none) and the seed.
     deals
@@ -81,6 +83,7 @@ class DealsResults:
     sides: D.Sides | None
     sides_from: str
     params: dict[str, Any]
+    arithmetic: str
     draws: int
     seed: int
     deals: pd.DataFrame
@@ -211,6 +214,7 @@ def run_deals(
         sides=sides,
         sides_from=origin,
         params=values,
+        arithmetic=found.arithmetic,
         draws=int(draws),
         seed=int(seed),
         deals=deals,
@@ -227,6 +231,18 @@ def run_deals(
             f"The exchange model finds no mutually beneficial exchange {res.describe_sides()} "
             "in its first round: no two actors stand on opposite sides of the forecasts of "
             "two issues with different priorities."
+        )
+    if found.arithmetic == "decimal":
+        res.notes.append(
+            f"The float engine met {found.knife_edges} near-tie(s) in this round; the deals "
+            "were redone in decide's 28-digit Decimal arithmetic, as the model does."
+        )
+    elif found.knife_edges:
+        why = "a restricted search" if sides is not None else "random exchange rates"
+        res.notes.append(
+            f"The float engine met {found.knife_edges} near-tie(s) in this round that "
+            f"decide's 28-digit Decimal arithmetic could order differently ({why} runs in "
+            "float only)."
         )
     lose = int((~deals["mutual"].astype(bool)).sum()) if len(deals) else 0
     if lose:
@@ -348,7 +364,12 @@ def deals_json(res: DealsResults) -> dict[str, Any]:
     return {
         "schema": JSON_SCHEMA,
         "scenario": res.scenario_id,
-        "model": {"name": "exchange", "round": 1, "params": dict(res.params)},
+        "model": {
+            "name": "exchange",
+            "round": 1,
+            "params": dict(res.params),
+            "arithmetic": res.arithmetic,
+        },
         "between": sides,
         "draws": res.draws,
         "seed": res.seed,
