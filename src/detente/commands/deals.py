@@ -232,10 +232,10 @@ def _deals_cmd(
         None,
         "--between",
         help="Only exchanges across two sides: A B, each an actor id or a group of actors "
-        "(default: the scenario's [deals] table, else every pair).",
+        "(default: the scenario's deals table, else every pair).",
     ),
     all_pairs: bool = typer.Option(
-        False, "--all-pairs", help="Every pair of actors, ignoring the scenario's [deals] table."
+        False, "--all-pairs", help="Every pair of actors, ignoring the scenario's deals table."
     ),
     draws: int = typer.Option(
         0, "--draws", help="Re-run the search over N draws of the stated input uncertainty."
