@@ -3,8 +3,8 @@
 Target: under 60 s on 2 cores for ``detente backtest --cv 5`` on the DEU III development
 split (245 decided issues): reading the file, every baseline and bargaining model on
 every issue (Nash bargaining, EUM and SMP one issue at a time; EUM on its numpy core),
-and the ensemble fitted five times (each fit calibrating its interval on the residuals
-of an inner grouped 5-fold cross-validation: six conditional-logit fits).
+and the ensemble fitted five times (each fit choosing its penalty, compromise weight and
+interval by an inner grouped 5-fold cross-validation: 41 conditional-logit fits).
 
 The first run in a fresh installation also compiles SMP's numba kernel (about 19 s of
 CPU, cached on disk afterwards); ``--cold`` measures that case by pointing

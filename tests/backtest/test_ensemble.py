@@ -3,11 +3,13 @@ conditional logit, and what the fitted forecaster learns and promises."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,10 +17,15 @@ from hypothesis import strategies as st
 from detente.backtest.cases import load_cases
 from detente.backtest.ensemble import (
     CANDIDATE_FEATURES,
-    PENALTY,
+    COMPROMISE_WEIGHTS,
+    INTERVAL_TAILS,
+    LOGIT_FEATURES,
+    PENALTIES,
     CandidateDistribution,
     Ensemble,
     _ConditionalLogit,
+    _Rows,
+    _shrunk,
     _softmax_by_case,
     candidate_table,
 )
@@ -236,7 +243,9 @@ def test_ensemble_learns_a_simple_rule_and_keeps_its_promises(tmp_path: Path) ->
     fc_tr, _ = case_forecasts(train, models)
     fc_te, _ = case_forecasts(test, models)
     ens = Ensemble().fit(train, fc_tr)
-    assert ens.C == PENALTY and ens.tail == pytest.approx(0.2) and ens.q is not None
+    assert ens.penalty in PENALTIES and ens.tail in INTERVAL_TAILS and ens.q is not None
+    # the candidates pay here, so the ensemble does not hide behind the compromise
+    assert ens.compromise_weight is not None and ens.compromise_weight < 0.5
     out = ens.predict(test, fc_te)
     y = np.array([c.outcome for c in test])
     base = np.abs(fc_te["mean_capability_salience"].to_numpy() - y).mean()
@@ -253,8 +262,16 @@ def test_ensemble_learns_a_simple_rule_and_keeps_its_promises(tmp_path: Path) ->
 def test_ensemble_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="between 0 and 1"):
         Ensemble(nominal=1.2)
-    with pytest.raises(InputError, match="penalty"):
-        Ensemble(penalty=0.0)
+    with pytest.raises(InputError, match="penalties"):
+        Ensemble(penalties=[0.01, 0.0])
+    with pytest.raises(InputError, match="penalties"):
+        Ensemble(penalties=[])
+    with pytest.raises(InputError, match="compromise weights"):
+        Ensemble(compromise_weights=[0.0, 1.5])
+    with pytest.raises(InputError, match="interval tails"):
+        Ensemble(interval_tails=[0.7])
+    with pytest.raises(InputError, match="unknown ensemble feature"):
+        Ensemble(features=["is_ep", "colour"])
     with pytest.raises(InputError, match="2 folds"):
         Ensemble(folds=1)
     rng = np.random.default_rng(0)
@@ -264,3 +281,143 @@ def test_ensemble_errors(tmp_path: Path) -> None:
         Ensemble().predict(cases, fc)
     with pytest.raises(InputError, match="two proposals"):
         Ensemble().fit(cases, fc)
+    # two proposals, one with a single issue: a fold would learn from one issue
+    rows = _rule_rows(rng, 2)[1:]
+    cases = load_cases(write_deu(tmp_path / "two.csv", rows, (1, 1, 1, 1, 1)))
+    fc, _ = case_forecasts(cases, _with_features(["mean_capability_salience"]))
+    with pytest.raises(InputError, match="too few decided issues to choose"):
+        Ensemble().fit(cases, fc)
+
+
+def _mean_rows(rng: np.random.Generator, n_props: int) -> list[dict[str, Any]]:
+    """Issues whose outcome is the capability × salience weighted mean (ACTORS, CAPS_EQ)."""
+    grid = np.array([0, 20, 40, 60, 80, 100])
+    rows = []
+    for k in range(n_props):
+        for j in range(2):
+            pos = {a: int(rng.choice(grid)) for a in ACTORS}
+            sal = {a: int(rng.integers(10, 100)) for a in ACTORS}
+            w = np.array([sal[a] for a in ACTORS], dtype=float)
+            mean = float(np.array([pos[a] for a in ACTORS]) @ w / w.sum())
+            rows.append({"prnr": f"d{k}", "isnr": f"d{k}i{j}", "pos": pos, "sal": sal, "out": mean})
+    return rows
+
+
+def test_training_issues_settled_by_the_compromise_make_it_the_compromise(
+    tmp_path: Path,
+) -> None:
+    """Where the candidates never beat the compromise, the choice made inside the
+    training issues is the compromise model itself (weight 1), and the forecasts are
+    the weighted mean."""
+    rng = np.random.default_rng(11)
+    caps = (1, 1, 1, 1, 1)
+    train = load_cases(write_deu(tmp_path / "train.csv", _mean_rows(rng, 30), caps))
+    test = load_cases(write_deu(tmp_path / "test.csv", _mean_rows(rng, 10), caps))
+    models = _with_features(["mean_capability_salience"])
+    fc_tr, _ = case_forecasts(train, models)
+    fc_te, _ = case_forecasts(test, models)
+    ens = Ensemble().fit(train, fc_tr)
+    assert ens.compromise_weight == 1.0
+    out = ens.predict(test, fc_te)
+    mean = fc_te["mean_capability_salience"].to_numpy()
+    assert out.point == pytest.approx(mean, abs=1e-6)
+    # the selection table: every (penalty, weight) pair once, the chosen one the best,
+    # and among equals the simplest (most weight on the compromise, strongest penalty)
+    sel = ens.selection
+    assert sel is not None and len(sel) == len(PENALTIES) * len(COMPROMISE_WEIGHTS)
+    assert int(sel["chosen"].sum()) == 1
+    chosen = sel[sel["chosen"]].iloc[0]
+    assert chosen["oof_mae"] <= sel["oof_mae"].min() + 1e-9
+    assert chosen["penalty"] == min(PENALTIES)
+
+
+def test_selection_breaks_ties_toward_the_simpler_forecaster(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    caps = (4.1, 4.1, 4.1, 2.8, 2.09)
+    cases = load_cases(write_deu(tmp_path / "train.csv", _rule_rows(rng, 30), caps))
+    fc, _ = case_forecasts(cases, _with_features(["mean_capability_salience"]))
+    ens = Ensemble().fit(cases, fc)
+    sel = ens.selection
+    assert sel is not None
+    best = sel["oof_mae"].min()
+    tied = sel[sel["oof_mae"] <= best + 1e-10]
+    top = tied.sort_values(["compromise_weight", "penalty"], ascending=[False, True]).iloc[0]
+    assert (ens.penalty, ens.compromise_weight) == (top["penalty"], top["compromise_weight"])
+
+
+def test_shrinkage_toward_the_compromise_by_hand() -> None:
+    table = {
+        "case": np.array([0, 0, 0, 1, 1]),
+        "x": np.array([0.1, 0.4, 0.9, 0.2, 0.7]),
+        "target": np.zeros(5),
+        "is_compromise": np.array([0.0, 1.0, 0.0, 0.0, 0.0]),  # issue 1 has none
+    }
+    frame = pd.DataFrame({**table, "is_ep": np.zeros(5)})
+    rows = _Rows.of(frame, 2, ["is_ep"])
+    p = np.array([0.5, 0.3, 0.2, 0.6, 0.4])
+    d = _shrunk(p, rows, 0.25)
+    assert d.p == pytest.approx([0.375, 0.475, 0.15, 0.6, 0.4])
+    assert _shrunk(p, rows, 0.0).p == pytest.approx(p)
+    one = _shrunk(p, rows, 1.0)
+    assert one.p[:3] == pytest.approx([0, 1, 0]) and one.quantile(0.5)[0] == 0.4
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 6), min_size=1, max_size=6),
+    seed=st.integers(0, 2**32 - 1),
+    alpha=st.floats(0.5001, 1.0),
+)
+def test_more_than_half_on_the_compromise_forecasts_it(
+    sizes: list[int], seed: int, alpha: float
+) -> None:
+    """The median of (1 - a) p + a [compromise] is the compromise once a > 1/2."""
+    rng = np.random.default_rng(seed)
+    case = np.repeat(np.arange(len(sizes)), sizes)
+    x = rng.random(case.size)
+    comp = np.zeros(case.size)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    comp[starts + rng.integers(0, sizes)] = 1.0
+    frame = pd.DataFrame({"case": case, "x": x, "target": 0.0, "is_compromise": comp, "f": 0.0})
+    rows = _Rows.of(frame, len(sizes), ["f"])
+    p = _softmax_by_case(case, rng.normal(size=case.size) * 3, len(sizes))
+    med = _shrunk(p, rows, alpha).quantile(0.5)
+    assert med == pytest.approx(x[comp == 1.0])
+
+
+def test_out_of_fold_probabilities_never_see_their_own_outcome(tmp_path: Path) -> None:
+    """An issue's out-of-fold distribution is fitted without it: changing its outcome
+    (its target) changes the other issues' distributions, never its own."""
+    rng = np.random.default_rng(5)
+    cases = load_cases(
+        write_deu(tmp_path / "t.csv", _rule_rows(rng, 12), (4.1, 4.1, 4.1, 2.8, 2.09))
+    )
+    fc, _ = case_forecasts(cases, _with_features(["mean_capability_salience"]))
+    ens = Ensemble(penalties=[0.05])
+    rows = _Rows.of(candidate_table(cases, fc), len(cases), LOGIT_FEATURES)
+    groups = np.array([c.proposal for c in cases])
+    before = ens._out_of_fold(rows, groups)[0.05]
+    mine = rows.case == 0
+    target = rows.target.copy()
+    target[mine] = target[mine][::-1]  # another nearest candidate for issue 0
+    assert not np.array_equal(target, rows.target)
+    after = ens._out_of_fold(dataclasses.replace(rows, target=target), groups)[0.05]
+    assert np.array_equal(before[mine], after[mine])
+    assert not np.array_equal(before[~mine], after[~mine])
+
+
+def test_the_order_of_the_training_issues_does_not_matter(tmp_path: Path) -> None:
+    rng = np.random.default_rng(9)
+    caps = (4.1, 4.1, 4.1, 2.8, 2.09)
+    cases = load_cases(write_deu(tmp_path / "t.csv", _rule_rows(rng, 25), caps))
+    test = load_cases(write_deu(tmp_path / "u.csv", _rule_rows(rng, 8), caps))
+    models = _with_features(["mean_capability_salience"])
+    fc, _ = case_forecasts(cases, models)
+    fc_te, _ = case_forecasts(test, models)
+    a = Ensemble().fit(cases, fc)
+    b = Ensemble().fit(cases[::-1], fc.iloc[::-1])
+    assert (a.penalty, a.compromise_weight, a.tail) == (b.penalty, b.compromise_weight, b.tail)
+    assert a.q == pytest.approx(b.q, abs=1e-9)
+    pa, pb = a.predict(test, fc_te), b.predict(test, fc_te)
+    assert pa.point == pytest.approx(pb.point, abs=1e-9)
+    assert pa.lower == pytest.approx(pb.lower, abs=1e-7)

@@ -340,7 +340,7 @@ def test_what_validates_also_forecasts(
         assert str(f) in err and "Fix:" in err
     else:
         doc = json.loads(out_json.read_text())
-        assert set(doc["models"]) == {"mean", "median", "nbs", "eum", "smp"}
+        assert set(doc["models"]) == {"mean", "median", "nbs", "eum", "smp", "exchange"}
 
 
 # -- a genuine internal error stays exit 1 ---------------------------------------------
@@ -349,12 +349,13 @@ def test_what_validates_also_forecasts(
 def test_a_bug_is_exit_1_with_a_short_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import detente.commands.scenario as scenario_commands
+    import detente.scenario
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(scenario_commands, "load_scenarios", broken)
+    # the command imports the reader when it runs (the CLI imports no library up front)
+    monkeypatch.setattr(detente.scenario, "load_scenarios", broken)
     code, _, err = _run(capsys, "validate", _file(tmp_path, GOOD))
     assert code == 1
     assert "internal error: RuntimeError: boom" in err

@@ -122,14 +122,23 @@ def _canonical(arr: ScenarioArrays) -> ScenarioArrays:
     )
     if order == list(range(len(arr.actor_ids))):
         return arr
-    idx = np.array(order, dtype=np.int64)
+    return _actor_rows(arr, np.array(order, dtype=np.int64))
+
+
+def _actor_rows(arr: ScenarioArrays, rows: np.ndarray) -> ScenarioArrays:
+    """``arr`` with the actors ``rows`` (indices or a mask), every per-actor field."""
+    keep = np.arange(len(arr.actor_ids))[rows]
+    own = arr.stance_capabilities
+    rank = arr.stance_index
     return dataclasses.replace(
         arr,
-        actor_ids=tuple(arr.actor_ids[i] for i in order),
-        positions=arr.positions[idx],
-        saliences=arr.saliences[idx],
-        capabilities=arr.capabilities[idx],
-        has_stance=arr.has_stance[idx],
+        actor_ids=tuple(arr.actor_ids[i] for i in keep),
+        positions=arr.positions[keep].copy(),
+        saliences=arr.saliences[keep].copy(),
+        capabilities=arr.capabilities[keep].copy(),
+        has_stance=arr.has_stance[keep].copy(),
+        stance_capabilities=None if own is None else own[keep].copy(),
+        stance_index=None if rank is None else rank[keep].copy(),
     )
 
 
@@ -189,14 +198,7 @@ def load_cases(path: str | Path, skipped: list[SkippedIssue] | None = None) -> l
     for s in scenarios:
         arr = _canonical(to_arrays(s))
         keep = (arr.has_stance[:, 0] & (arr.saliences[:, 0] > 0)).astype(bool)
-        sub = dataclasses.replace(
-            arr,
-            actor_ids=tuple(a for a, k in zip(arr.actor_ids, keep, strict=True) if k),
-            positions=arr.positions[keep].copy(),
-            saliences=arr.saliences[keep].copy(),
-            capabilities=arr.capabilities[keep].copy(),
-            has_stance=arr.has_stance[keep].copy(),
-        )
+        sub = _actor_rows(arr, keep)
         proposal = s.meta.get("proposal", {})
         issue = s.issues[0]
         cases.append(

@@ -34,17 +34,25 @@ and a positive salience (:mod:`detente.backtest.cases`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from detente.backtest.cases import DecisionCase
-from detente.bargaining import forecast_batch
+from detente.bargaining import forecast_batch, get_model, resolve_params
 from detente.errors import InputError
 
-__all__ = ["BARGAINING", "BASELINES", "DEFAULT_MODELS", "case_forecasts"]
+__all__ = [
+    "BARGAINING",
+    "BASELINES",
+    "COMPUTATION_PARAMS",
+    "DEFAULT_MODELS",
+    "MODEL_SPECS",
+    "backtest_name",
+    "case_forecasts",
+]
 
 Forecaster = Callable[[DecisionCase], float]
 
@@ -59,23 +67,77 @@ def _model(name: str, **params: Any) -> Forecaster:
     return run
 
 
+#: Back-test name -> (registry model, parameters) of every model the back-test runs
+#: through :mod:`detente.bargaining`.  EUM runs on its numpy core, one issue at a time:
+#: the implementation pinned to the reference programs, with no compilation on first
+#: use (the compiled kernel pays off on large batches); the backend changes how, not
+#: what, it computes.
+MODEL_SPECS: dict[str, tuple[str, dict[str, Any]]] = {
+    "mean_capability_salience": ("mean", {"weights": "capability_salience"}),
+    "mean_salience": ("mean", {"weights": "salience"}),
+    "mean_unweighted": ("mean", {"weights": "equal"}),
+    "median": ("median", {"weights": "capability_salience"}),
+    "median_salience": ("median", {"weights": "salience"}),
+    "nbs": ("nbs", {}),
+    "eum": ("eum", {"backend": "numpy"}),
+    "smp": ("smp", {}),
+}
+
+#: Parameters that change how a model computes, not what it forecasts.
+COMPUTATION_PARAMS: frozenset[str] = frozenset({"backend", "keep_trajectory"})
+
+_BASELINE_MODELS = ("mean", "median")
+
 BASELINES: dict[str, Forecaster] = {
-    "mean_capability_salience": _model("mean", weights="capability_salience"),
-    "mean_salience": _model("mean", weights="salience"),
-    "mean_unweighted": _model("mean", weights="equal"),
-    "median": _model("median", weights="capability_salience"),
-    "median_salience": _model("median", weights="salience"),
+    **{
+        name: _model(model, **params)
+        for name, (model, params) in MODEL_SPECS.items()
+        if model in _BASELINE_MODELS
+    },
     "constant_50": lambda c: 0.5 * (c.lower + c.upper),
     "reference_point": lambda c: c.reference_point,
 }
 
 BARGAINING: dict[str, Forecaster] = {
-    "nbs": _model("nbs"),
-    # one issue at a time: the numpy core (the reference implementation, pinned to the
-    # published runs) needs no compilation; the compiled kernel pays off on large batches
-    "eum": _model("eum", backend="numpy"),
-    "smp": _model("smp"),
+    name: _model(model, **params)
+    for name, (model, params) in MODEL_SPECS.items()
+    if model not in _BASELINE_MODELS
 }
+
+
+def backtest_name(model: str, params: Mapping[str, Any] | None = None) -> str | None:
+    """The back-test model that is registry ``model`` run with ``params``.
+
+    Parameters
+    ----------
+    model
+        A registry model name (``mean``, ``smp``...).
+    params
+        Its parameters (e.g. :attr:`detente.bargaining.Forecast.params`); missing ones
+        take the model's defaults.  Parameters of :data:`COMPUTATION_PARAMS` are
+        ignored.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"mean_capability_salience"`` for ``("mean", {})``; None when the
+        back-test does not run that model with those parameters (or the parameters
+        are not valid for it).
+    """
+    key = model.strip().lower()
+    try:
+        spec = get_model(key)
+        given = resolve_params(spec, params or {})
+    except InputError:
+        return None
+    for name, (m, p) in MODEL_SPECS.items():
+        if m != key:
+            continue
+        ours = resolve_params(spec, p)
+        if all(ours[k] == given[k] for k in ours if k not in COMPUTATION_PARAMS):
+            return name
+    return None
+
 
 #: The models of the back-test table, in order (the ensemble comes on top of these).
 DEFAULT_MODELS: tuple[str, ...] = (

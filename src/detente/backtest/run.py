@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,11 +30,19 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from detente.backtest.cases import DecisionCase, SkippedIssue, load_cases
-from detente.backtest.ensemble import Ensemble
+from detente.backtest.ensemble import Ensemble, EnsembleForecast
 from detente.backtest.forecasts import DEFAULT_MODELS, case_forecasts
 from detente.errors import InputError
 
-__all__ = ["BacktestResult", "ModelScore", "backtest", "cross_validate", "score"]
+__all__ = [
+    "BacktestResult",
+    "ModelScore",
+    "backtest",
+    "cross_validate",
+    "ensemble_settings",
+    "fit_predict",
+    "score",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -113,6 +121,9 @@ class BacktestResult:
         Model -> issues on which it failed, with the reason.
     notes
         Remarks for the user.
+    settings
+        What each fitted ensemble chose inside its training issues (one per fit: the
+        penalty, the compromise weight, the interval's tail and widening).
     """
 
     mode: str
@@ -124,21 +135,48 @@ class BacktestResult:
     folds: int | None = None
     failures: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    settings: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def mean_width(self) -> float:
+        """Mean width of the ensemble's prediction intervals (on the issues' scales)."""
+        p = self.predictions
+        if p.empty:
+            return math.nan
+        return float((p["ensemble_upper"] - p["ensemble_lower"]).mean())
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document: ``{n_issues, models: {name: {mae, rmse, within_10}},
-        ensemble_interval: {nominal, coverage}}``."""
+        """The JSON document.
+
+        ``{"mode", "n_issues", "models": {name: {"mae", "rmse", "within_10", "n"}},
+        "ensemble_interval": {"nominal", "coverage", "mean_width"}, "ensemble_settings":
+        [{"penalty", "compromise_weight", "interval_tail", "interval_q"}, ...],
+        "notes": [...]}`` (a model without any forecast is left out; a number that
+        cannot be computed is ``null``).
+        """
 
         def num(v: float) -> float | None:
             return float(v) if math.isfinite(v) else None
 
         return {
+            "mode": self.mode,
             "n_issues": int(self.n_issues),
             "models": {
-                name: {"mae": num(s.mae), "rmse": num(s.rmse), "within_10": num(s.within_10)}
+                name: {
+                    "mae": num(s.mae),
+                    "rmse": num(s.rmse),
+                    "within_10": num(s.within_10),
+                    "n": int(s.n),
+                }
                 for name, s in self.scores.items()
             },
-            "ensemble_interval": {"nominal": self.nominal, "coverage": num(self.coverage)},
+            "ensemble_interval": {
+                "nominal": self.nominal,
+                "coverage": num(self.coverage),
+                "mean_width": num(self.mean_width),
+            },
+            "ensemble_settings": [{k: num(v) for k, v in st.items()} for st in self.settings],
+            "notes": list(self.notes),
         }
 
     def to_json(self) -> str:
@@ -191,6 +229,7 @@ def _result(
     failures: dict[str, list[str]],
     folds: int | None,
     notes: list[str],
+    settings: list[dict[str, float]],
 ) -> BacktestResult:
     y = np.array([c.outcome for c in cases])
     scores: dict[str, ModelScore] = {}
@@ -219,6 +258,7 @@ def _result(
         folds=folds,
         failures=failures,
         notes=notes,
+        settings=settings,
     )
 
 
@@ -268,9 +308,9 @@ def backtest(
     te = _decided(te_all, test, "test", te_notes)
     with _one_blas_thread():
         fc_tr, _ = case_forecasts(tr, _with_features(models))
-        ens = Ensemble(nominal=nominal)
+        fc_te, failures = case_forecasts(te, _with_features(models))
         try:
-            ens.fit(tr, fc_tr)
+            ens, out = fit_predict(tr, fc_tr, te, fc_te, nominal=nominal)
         except InputError as err:
             raise InputError(
                 err.problems[0].message,
@@ -278,8 +318,6 @@ def backtest(
                 field="--train",
                 fix=err.problems[0].fix,
             ) from None
-        fc_te, failures = case_forecasts(te, _with_features(models))
-        out = ens.predict(te, fc_te)
     notes = [
         _skipped_note(tr_all, tr, "training"),
         *tr_notes,
@@ -303,7 +341,57 @@ def backtest(
         failures,
         None,
         notes,
+        [ensemble_settings(ens)],
     )
+
+
+def ensemble_settings(ens: Ensemble) -> dict[str, float]:
+    """What a fitted ensemble chose inside its training issues."""
+    assert ens.penalty is not None and ens.compromise_weight is not None
+    assert ens.tail is not None and ens.q is not None
+    return {
+        "penalty": ens.penalty,
+        "compromise_weight": ens.compromise_weight,
+        "interval_tail": ens.tail,
+        "interval_q": ens.q,
+    }
+
+
+def fit_predict(
+    train: Sequence[DecisionCase],
+    train_forecasts: pd.DataFrame,
+    test: Sequence[DecisionCase],
+    test_forecasts: pd.DataFrame,
+    *,
+    nominal: float = 0.8,
+    make: Callable[[float], Ensemble] | None = None,
+) -> tuple[Ensemble, EnsembleForecast]:
+    """Fit an ensemble on the training issues only and forecast the test issues.
+
+    The one code path of :func:`backtest`, :func:`cross_validate` and the nested
+    evaluation (:mod:`detente.backtest.nested`): nothing of the test issues but their
+    inputs reaches the fit.
+
+    Parameters
+    ----------
+    train, train_forecasts
+        Training issues and the models' forecasts of them.
+    test, test_forecasts
+        Test issues and the models' forecasts of them.
+    nominal
+        Nominal coverage of the interval.
+    make
+        Builds the (unfitted) ensemble from ``nominal`` (default: :class:`Ensemble`
+        with its default settings).
+
+    Returns
+    -------
+    tuple
+        The fitted ensemble and its forecasts of ``test``.
+    """
+    ens = (make or (lambda v: Ensemble(nominal=v)))(nominal)
+    ens.fit(train, train_forecasts)
+    return ens, ens.predict(test, test_forecasts)
 
 
 def _with_features(models: Sequence[str]) -> list[str]:
@@ -319,6 +407,7 @@ def cross_validate(
     folds: int = 5,
     models: Sequence[str] = DEFAULT_MODELS,
     nominal: float = 0.8,
+    make: Callable[[float], Ensemble] | None = None,
 ) -> BacktestResult:
     """Grouped ``folds``-fold cross-validation on one file (groups = proposals).
 
@@ -332,6 +421,9 @@ def cross_validate(
         The models to score besides the ensemble.
     nominal
         Nominal coverage of the ensemble's interval.
+    make
+        Builds the ensemble of each fold from ``nominal`` (default: :class:`Ensemble`
+        with its default settings; see :func:`fit_predict`).
 
     Returns
     -------
@@ -362,12 +454,19 @@ def cross_validate(
         )
     n = len(cases)
     point, lo, hi = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    settings = []
     with _one_blas_thread():
         fc, failures = case_forecasts(cases, _with_features(models))
         for k, (tr, te) in enumerate(GroupKFold(folds).split(np.zeros(n), groups=groups)):
-            ens = Ensemble(nominal=nominal)
             try:
-                ens.fit([cases[i] for i in tr], fc.iloc[tr])
+                ens, out = fit_predict(
+                    [cases[i] for i in tr],
+                    fc.iloc[tr],
+                    [cases[i] for i in te],
+                    fc.iloc[te],
+                    nominal=nominal,
+                    make=make,
+                )
             except InputError as err:
                 raise InputError(
                     f"fold {k + 1} of {folds}: {err.problems[0].message}",
@@ -375,7 +474,9 @@ def cross_validate(
                     field="--cv",
                     fix="cross-validate a file with more proposals, or use fewer folds.",
                 ) from None
-            out = ens.predict([cases[i] for i in te], fc.iloc[te])
             point[te], lo[te], hi[te] = out.point, out.lower, out.upper
+            settings.append(ensemble_settings(ens))
     notes = [_skipped_note(all_cases, cases, "file"), *load_notes]
-    return _result("cv", cases, fc[list(models)], point, lo, hi, nominal, failures, folds, notes)
+    return _result(
+        "cv", cases, fc[list(models)], point, lo, hi, nominal, failures, folds, notes, settings
+    )

@@ -7,14 +7,16 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from detente.errors import DetenteError, InputError, Problem
-from detente.scenario import Format, Scenario, detect_format, load_scenario, locate_problems
-from detente.scenario._text import read_text
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
 
 __all__ = [
     "EXIT_INPUT",
@@ -215,6 +217,8 @@ def about_file(path: Path) -> Iterator[None]:
     except InputError as err:
         if not any(about_the_file(p) for p in err.problems):
             raise
+        from detente.scenario import locate_problems
+
         located = iter(locate_problems([p for p in err.problems if about_the_file(p)], path))
         raise InputError(
             [next(located) if about_the_file(p) else p for p in err.problems]
@@ -232,6 +236,8 @@ def load_for_models(
         Every problem of the file, and every data reference that cannot be resolved,
         located by file and (for TOML) line.
     """
+    from detente.scenario import load_scenario
+
     scenario = load_scenario(file, format=format, scenario_id=scenario_id)
     if scenario.unresolved_actors:
         from detente.data import resolve_capabilities
@@ -279,6 +285,8 @@ def table_problems(
     """
     from detente.bargaining import list_models
     from detente.bargaining.base import get_model, resolve_params
+    from detente.scenario import Format, detect_format, locate_problems
+    from detente.scenario._text import read_text
 
     chosen = {m.lower() for m in (models if models is not None else list_models())}
     problems: list[Problem] = []

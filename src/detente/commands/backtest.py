@@ -9,18 +9,24 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from detente._atomic import atomic_write_text
-from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS
-from detente.backtest.run import BacktestResult, backtest, cross_validate
 from detente.commands._common import check_output_paths, console
+from detente.commands._help import BACKTEST_DEFAULT_MODELS, BACKTEST_MODELS
 from detente.errors import InputError
 
+if TYPE_CHECKING:
+    from detente.backtest.run import BacktestResult
+
 __all__ = ["register", "result_table"]
+
+
+#: The back-test models scored only when asked for.
+_NOT_BY_DEFAULT = [m for m in BACKTEST_MODELS if m not in BACKTEST_DEFAULT_MODELS]
 
 
 def _fmt(v: float, digits: int = 2) -> str:
@@ -42,6 +48,8 @@ def result_table(res: BacktestResult, title: str) -> Table:
 
 def _models(items: list[str] | None) -> list[str]:
     """Back-test model names from ``--model`` values (validated)."""
+    from detente.backtest.forecasts import BARGAINING, BASELINES, DEFAULT_MODELS
+
     table = {**BASELINES, **BARGAINING}
     names: list[str] = []
     for item in items or []:
@@ -76,12 +84,17 @@ def _backtest_cmd(
         "--model",
         "-m",
         help="Models to score besides the ensemble (repeat or comma-separate; default: "
-        + ", ".join(DEFAULT_MODELS)
-        + "; also median_salience).",
+        + ", ".join(BACKTEST_DEFAULT_MODELS)
+        + "; also "
+        + ", ".join(_NOT_BY_DEFAULT)
+        + ").",
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
 ) -> None:
     """Score every model (baselines, nbs, eum, smp, ensemble) on decided EU issues."""
+    from detente._atomic import atomic_write_text
+    from detente.backtest.run import backtest, cross_validate
+
     models = _models(model)
     if cv is not None:
         if train is not None or test is not None:
@@ -126,7 +139,17 @@ def _backtest_cmd(
     console.print(result_table(res, title))
     console.print(
         f"ensemble {res.nominal:.0%} prediction interval: empirical coverage "
-        f"{_fmt(100 * res.coverage, 1)}% (on {'held-out folds' if cv else 'the test file'})."
+        f"{_fmt(100 * res.coverage, 1)}% (on {'held-out folds' if cv else 'the test file'}), "
+        f"mean width {_fmt(res.mean_width, 1)}."
+    )
+    console.print(
+        "ensemble settings chosen inside the training issues (penalty C, compromise "
+        "weight, interval tail): "
+        + "; ".join(
+            f"{st['penalty']:g}, {st['compromise_weight']:g}, {st['interval_tail']:g}"
+            for st in res.settings
+        )
+        + "."
     )
     for note in res.notes:
         console.print(f"note: {note}")

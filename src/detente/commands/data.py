@@ -193,35 +193,12 @@ def show_cmd(
 
 @data_app.command("check-claims")
 def check_claims_cmd(fmt: OutputFormat = _FMT) -> None:
-    """Check the seed article's numeric claims against the data: a verdict table."""
+    """Check the flagship example's claims against the data (= `detente claims check` on it)."""
+    from detente.commands.claims import ClaimsFormat, print_checks
     from detente.data import check_claims
 
-    checks = check_claims()
-    if fmt is OutputFormat.json:
-        typer.echo(json.dumps([c.as_dict() for c in checks], indent=1, ensure_ascii=False))
-        return
-    if fmt is OutputFormat.csv:
-        import pandas as pd
-
-        df = pd.DataFrame([c.as_dict() for c in checks]).drop(columns="values")
-        typer.echo(df.to_csv(index=False), nl=False)
-        return
-    table = Table(title="The seed article's claims, checked", title_justify="left", show_lines=True)
-    table.add_column("claim", ratio=3)
-    table.add_column("figures from the data", ratio=5)
-    table.add_column("verdict", ratio=2)
-    table.add_column("source", ratio=3)
-    colours = {"holds": "green", "partly holds": "yellow", "does not hold": "red"}
-    for c in checks:
-        table.add_row(
-            Text(c.claim),
-            Text(c.figures),
-            Text.assemble(
-                (c.verdict, f"bold {colours.get(c.verdict, 'cyan')}"), "\n", c.explanation
-            ),
-            Text(c.source),
-        )
-    console.print(table)
+    checks = check_claims()  # the example's [[claims]]
+    print_checks(checks, ClaimsFormat(fmt.value), "The seed article's claims, checked")
 
 
 @data_app.command("gap")

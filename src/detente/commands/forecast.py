@@ -6,18 +6,12 @@ import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from detente._atomic import atomic_write_text
-from detente.bargaining import Forecast, forecast, get_model, list_models, scenario_arrays
-from detente.bargaining.base import resolve_params
-from detente.bargaining.eum import explain
-from detente.bargaining.smp.explain import explain_actor as explain_smp
 from detente.commands._common import (
     about_file,
     check_output_paths,
@@ -26,9 +20,15 @@ from detente.commands._common import (
     parse_params,
     table_problems,
 )
+from detente.commands._help import BARGAINING_MODELS
 from detente.commands.uncertainty import check_draw_options, parse_thresholds, report_draws
 from detente.errors import InputError, Problem
-from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from detente.bargaining import Forecast
+    from detente.scenario import Scenario
 
 __all__ = ["register", "run_models", "select_models", "split_params"]
 
@@ -41,6 +41,8 @@ def select_models(items: Sequence[str] | None) -> list[str]:
     InputError
         For an unknown model name (close matches are suggested).
     """
+    from detente.bargaining import get_model, list_models
+
     names: list[str] = []
     for item in items or ["all"]:
         for part in item.split(","):
@@ -66,6 +68,9 @@ def split_params(models: Sequence[str], raw: dict[str, str]) -> dict[str, dict[s
         If a key names no parameter of any chosen model, or a model not chosen, or a
         value does not fit its parameter (each problem's field is ``--param ...``).
     """
+    from detente.bargaining import get_model, list_models
+    from detente.bargaining.base import resolve_params
+
     out: dict[str, dict[str, str]] = {m: {} for m in models}
     for key, value in raw.items():
         head, dot, tail = key.partition(".")
@@ -112,6 +117,8 @@ def run_models(
     seed: int | None,
 ) -> dict[str, Forecast]:
     """Run each chosen model on the scenario; return forecasts by model name."""
+    from detente.bargaining import forecast
+
     return {m: forecast(scenario, m, seed=seed, **params.get(m, {})) for m in models}
 
 
@@ -120,6 +127,8 @@ def _fmt(v: float) -> str:
 
 
 def _table(scenario: Scenario, results: dict[str, Forecast]) -> Table:
+    from detente.bargaining import get_model
+
     table = Table(title=f"Forecast: {scenario.name}  [{scenario.id}]", title_justify="left")
     table.add_column("issue", style="bold", no_wrap=True)
     table.add_column("scale", justify="right")
@@ -158,6 +167,8 @@ def forecast_json(
     With ``draws`` (from :func:`detente.commands.uncertainty.report_draws`) it also holds
     the medians, intervals and threshold probabilities over the draws, under ``"draws"``.
     """
+    from detente.bargaining import get_model
+
     doc: dict[str, Any] = {
         "scenario": scenario.id,
         "issues": [i.id for i in scenario.issues],
@@ -189,6 +200,10 @@ def trajectory_frame(scenario: Scenario, results: dict[str, Forecast]) -> pd.Dat
     (positions at the start of each round and its voting positions); alone, it gives
     just those columns, beside other models the union of both layouts.
     """
+    import pandas as pd
+
+    from detente.bargaining import scenario_arrays
+
     initial = scenario_arrays(scenario).positions
     frames = [
         f.diagnostics["positions"]
@@ -205,7 +220,7 @@ def _forecast_cmd(
         None,
         "--model",
         "-m",
-        help="Model(s): " + "|".join([*list_models(), "all"]) + " (repeat or comma-separate; "
+        help="Model(s): " + "|".join([*BARGAINING_MODELS, "all"]) + " (repeat or comma-separate; "
         "default all).",
     ),
     param: list[str] = typer.Option(
@@ -251,6 +266,11 @@ def _forecast_cmd(
     ),
 ) -> None:
     """Forecast each issue's outcome with the chosen models, side by side."""
+    from detente._atomic import atomic_write_text
+    from detente.bargaining import get_model
+    from detente.bargaining.eum import explain
+    from detente.bargaining.smp.explain import explain_actor as explain_smp
+
     models = select_models(model)
     routed = split_params(models, parse_params(param))
     if draws < 0:

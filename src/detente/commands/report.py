@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from detente.commands._common import about_file, console, console_err
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SCENARIOS", "register"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -16,16 +17,9 @@ from detente.commands._common import (
     unknown_model_tables,
 )
 from detente.errors import InputError
-from detente.scenario import (
-    DataRef,
-    Format,
-    Scenario,
-    detect_format,
-    load_scenario,
-    load_scenarios,
-    scenario_warnings,
-    write_scenarios,
-)
+
+if TYPE_CHECKING:
+    from detente.scenario import Format, Scenario
 
 __all__ = ["register"]
 
@@ -46,6 +40,8 @@ def _fmt(x: float) -> str:
 
 def capability_text(scenario: Scenario, actor_id: str) -> Text:
     """How an actor's capability is shown: the number, or its data reference."""
+    from detente.scenario import DataRef
+
     a = scenario.actor(actor_id)
     if isinstance(a.capability, DataRef):
         ref = a.capability.describe()
@@ -107,11 +103,18 @@ def validate(
     format: str | None = _FORMAT,
 ) -> None:
     """Check scenario files; report every problem with its file, line and fix."""
+    from detente.scenario import load_scenarios, scenario_warnings
+
     failed: list[InputError] = []
     for f in files:
         try:
             scenarios = load_scenarios(f, format=format)
             tables = [p for s in scenarios for p in table_problems(s, f)]
+            if len(scenarios) == 1 and scenarios[0].claims:
+                # claims that could not be checked (unknown indicator, unit, country)
+                from detente.data.claims import claims_problems_in_data
+
+                tables += claims_problems_in_data(scenarios[0], file=f)
             if tables:
                 raise InputError(tables)
         except InputError as err:
@@ -150,6 +153,8 @@ def show(
     scenario: str | None = _SCENARIO,
 ) -> None:
     """Show a scenario: actors × issues with positions, saliences and capabilities."""
+    from detente.scenario import load_scenario, load_scenarios, scenario_warnings
+
     scenarios = load_scenarios(file, format=format)
     if scenario is None and len(scenarios) > 1:
         table = Table(title=f"{file}: {len(scenarios)} scenarios", title_justify="left")
@@ -196,6 +201,8 @@ def convert(
     scenario: str | None = _SCENARIO,
 ) -> None:
     """Convert a scenario file to another format."""
+    from detente.scenario import Format, load_scenario, load_scenarios, write_scenarios
+
     try:
         target = Format(to.lower())
     except ValueError:
@@ -233,18 +240,20 @@ def convert(
         )
 
 
-#: The usual extension of each format.
+#: The usual extension of each format (keyed by :class:`detente.scenario.Format` value).
 _USUAL_SUFFIX = {
-    Format.TOML: ".toml",
-    Format.KTAB_CSV: ".csv",
-    Format.KTAB_XML: ".xml",
-    Format.DEU: ".tsv",
-    Format.DECIDE: ".csv",
+    "toml": ".toml",
+    "ktab-csv": ".csv",
+    "ktab-xml": ".xml",
+    "deu": ".tsv",
+    "decide": ".csv",
 }
 
 
 def _note_suffix(output: Path, target: Format) -> None:
     """Say so when detente would not read ``output`` back as ``target`` without --format."""
+    from detente.scenario import detect_format
+
     try:
         same = detect_format(output) is target
     except InputError:

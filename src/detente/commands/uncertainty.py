@@ -14,31 +14,12 @@ import math
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from detente._atomic import atomic_write_text
-from detente.bargaining import (
-    forecast_draws,
-    forecast_sobol,
-    get_model,
-    list_models,
-    sample_inputs,
-    summarize,
-    sweep,
-    uncertain_inputs,
-)
-from detente.bargaining.draws import (
-    DEFAULT_LEVELS,
-    Threshold,
-    default_workers,
-    exceedance,
-    parse_threshold,
-)
-from detente.bargaining.sweeps import parse_range
 from detente.commands._common import (
     about_file,
     check_output_path,
@@ -47,8 +28,12 @@ from detente.commands._common import (
     load_for_models,
     parse_params,
 )
+from detente.commands._help import BARGAINING_MODELS
 from detente.errors import InputError
-from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    from detente.bargaining.draws import Threshold
+    from detente.scenario import Scenario
 
 __all__ = ["check_draw_options", "parse_thresholds", "register", "report_draws"]
 
@@ -62,6 +47,8 @@ def _fmt(v: float) -> str:
 
 def parse_thresholds(items: Sequence[str] | None, scenario: Scenario) -> list[Threshold]:
     """Parse every ``--threshold`` (see :func:`detente.bargaining.draws.parse_threshold`)."""
+    from detente.bargaining.draws import parse_threshold
+
     return [parse_threshold(t, scenario) for t in items or ()]
 
 
@@ -103,6 +90,15 @@ def report_draws(
         ``{n, seed, sampler, workers, seconds, levels, models: {model: {issue: {median,
         intervals: {"50": [lo, hi], ...}, n}}}, thresholds: [...]}``.
     """
+    from detente.bargaining import (
+        forecast_draws,
+        get_model,
+        sample_inputs,
+        summarize,
+        uncertain_inputs,
+    )
+    from detente.bargaining.draws import DEFAULT_LEVELS, default_workers, exceedance
+
     check_draw_options(sampler, workers)
     n_workers = workers or (default_workers() if draws >= AUTO_PARALLEL_DRAWS else 1)
     t0 = time.perf_counter()
@@ -206,7 +202,7 @@ def _model_option() -> Any:
         None,
         "--model",
         "-m",
-        help="Model(s): " + "|".join([*list_models(), "all"]) + " (repeat or comma-separate; "
+        help="Model(s): " + "|".join([*BARGAINING_MODELS, "all"]) + " (repeat or comma-separate; "
         "default all).",
     )
 
@@ -242,6 +238,10 @@ def _sweep_cmd(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
 ) -> None:
     """One forecast per value of one input (everything else at its point value)."""
+    from detente._atomic import atomic_write_text
+    from detente.bargaining import get_model, sweep
+    from detente.bargaining.sweeps import parse_range
+
     values = parse_range(range_)
     models = _models(model)
     routed = _routed(models, param)
@@ -303,6 +303,9 @@ def _sensitivity_cmd(
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
 ) -> None:
     """Sobol indices of every model's forecast of every issue over the stated uncertainties."""
+    from detente._atomic import atomic_write_text
+    from detente.bargaining import forecast_sobol, get_model
+
     models = _models(model)
     routed = _routed(models, param)
     if top < 1:

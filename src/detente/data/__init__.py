@@ -30,7 +30,7 @@ from detente.data.capabilities import (
     resolve_reference,
 )
 from detente.data.catalog import INDICATORS, IndicatorSpec
-from detente.data.claims import ClaimCheck, check_claims, claims_frame
+from detente.data.claims import ClaimCheck, check_claim, check_claims, claims_frame
 from detente.data.derived import CoalitionCapability, alignment, coalition, nato_gap
 from detente.data.groups import GROUPS, members
 from detente.data.identity import country_name, resolve_countries
@@ -58,6 +58,7 @@ __all__ = [
     "Provenance",
     "alignment",
     "capability_table",
+    "check_claim",
     "check_claims",
     "claims_frame",
     "coalition",

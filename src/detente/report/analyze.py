@@ -44,6 +44,7 @@ from detente._atomic import (
 from detente._version import __version__
 from detente.errors import InputError
 from detente.pipeline import engines
+from detente.pipeline.accuracy import accuracy_table
 from detente.pipeline.deals import deals_steps, run_deals
 from detente.pipeline.progress import ProgressFn, Stages
 from detente.pipeline.results import forecast_table
@@ -270,6 +271,7 @@ def analyze(
         if neg.unavailable is None:
             table = forecast_table(neg, scenario)
             found += findings.forecast_findings(table, scenario)
+            found += findings.accuracy_findings(accuracy_table(neg))
             found += findings.swing_findings(neg.swings, scenario)
         found += deals.deals_findings(found_deals, scenario)
         found += findings.strategy_findings(lab)

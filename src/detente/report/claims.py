@@ -1,10 +1,10 @@
 """Section 3: the case's numeric claims, checked against the data.
 
-The data layer (:func:`detente.data.check_claims`) checks the numeric claims of the
-article behind detente's flagship case, which concern Türkiye and the European NATO
-allies.  The panel is shown for scenarios whose actors include the claims' subject
-(:data:`CLAIM_SUBJECT`); for any other scenario it says the claims belong to another
-case.
+The scenario's ``[[claims]]`` (the numeric claims of the argument it models) are
+checked by the data layer (:func:`detente.data.check_claims`); the section shows one
+row per claim -- the claim, the verdict, the figures, the explanation and the source
+-- and one finding per claim.  A scenario without claims gets a panel that says how
+to add them.
 """
 
 from __future__ import annotations
@@ -13,21 +13,13 @@ from types import ModuleType
 
 import pandas as pd
 
+from detente.errors import InputError
 from detente.report.figures import Figure, Finding, Panel, Section
 from detente.scenario import Scenario
 
-__all__ = ["CLAIM_SUBJECT", "claims_section"]
+__all__ = ["claims_section"]
 
-#: The country the checked claims are about (ISO3).
-CLAIM_SUBJECT = "TUR"
 TITLE = "3. The case's claims, checked against the data"
-
-
-def _codes(scenario: Scenario) -> set[str]:
-    out: set[str] = set()
-    for a in scenario.actors:
-        out.update(a.countries)
-    return out
 
 
 def claims_section(scenario: Scenario, data: ModuleType | None) -> tuple[Section, list[Finding]]:
@@ -37,23 +29,25 @@ def claims_section(scenario: Scenario, data: ModuleType | None) -> tuple[Section
         "case rests on is set against the shipped data: the figures, a verdict, and the "
         "source."
     ]
+
+    def missing(text: str) -> tuple[Section, list[Finding]]:
+        panel = Panel.missing("claims", "Claims check", text)
+        return Section(id="claims", title=TITLE, intro=intro, panels=[panel]), []
+
     if data is None or not hasattr(data, "check_claims"):
-        panel = Panel.missing(
-            "claims",
-            "Claims check",
+        return missing(
             "The claims check needs detente's data layer (detente.data.check_claims), "
-            "which is not installed in this build.",
+            "which is not installed in this build."
         )
-        return Section(id="claims", title=TITLE, intro=intro, panels=[panel]), []
-    if CLAIM_SUBJECT not in _codes(scenario):
-        panel = Panel.missing(
-            "claims",
-            "Claims check",
-            "The claims detente can check belong to the Europe–Türkiye case; none of them "
-            "concerns this scenario's actors.",
+    if not scenario.claims:
+        return missing(
+            "This scenario states no numeric claims. Add them as [[claims]] "
+            "(docs/formats.md), or draft them from an article with `detente draft`."
         )
-        return Section(id="claims", title=TITLE, intro=intro, panels=[panel]), []
-    checks = data.check_claims()
+    try:
+        checks = data.check_claims(scenario)
+    except InputError as err:
+        return missing(f"The claims cannot be checked: {err}")
     df = pd.DataFrame(
         [
             {

@@ -27,7 +27,7 @@ from detente.report.labels import (
 from detente.report.strategy import box_phrases
 from detente.scenario import Scenario
 
-__all__ = ["forecast_findings", "rank_findings", "strategy_findings"]
+__all__ = ["accuracy_findings", "forecast_findings", "rank_findings", "strategy_findings"]
 
 
 def _num(x: float) -> str:
@@ -86,6 +86,74 @@ def forecast_findings(table: pd.DataFrame, scenario: Scenario) -> list[Finding]:
         disagreement = (hi["point"] - lo["point"]) / span
         out.append(Finding(text, fig, "forecasts", 1.0 + disagreement))
     return out
+
+
+def accuracy_findings(table: pd.DataFrame) -> list[Finding]:
+    """One sentence on the models' track record on decided EU issues.
+
+    Parameters
+    ----------
+    table
+        :func:`detente.pipeline.accuracy.accuracy_table` (the models that forecast,
+        and the compromise model as a benchmark when none of them is it).
+
+    Returns
+    -------
+    list of Finding
+        Empty when no model has measured figures.  The sentence names the models in
+        order of their error on the development split, with their error on unseen
+        decisions where measured, and says whether any model has been more accurate
+        than the compromise model on unseen decisions (only then is one called so).
+    """
+    from detente.backtest.accuracy import VERDICTS
+
+    measured = table[table["mae"].notna()].sort_values("mae", kind="stable")
+    if measured.empty:
+        return []
+    n = int(measured["n"].max())
+    unseen_n = measured["unseen_n"].dropna()
+    parts = []
+    for _, r in measured.iterrows():
+        extra = []
+        if not pd.isna(r["unseen_mae"]):
+            extra.append(f"{r['unseen_mae']:.1f}")
+        if int(r["n"]) != n:
+            extra.append(f"on the {int(r['n'])} issues it forecasts")
+        tail = f" ({'; '.join(extra)})" if extra else ""
+        who = r["model_label"] + ("" if r["model"] else ", not run here")
+        parts.append(f"{who} {r['mae']:.1f}{tail}")
+    where = (
+        f"; in brackets, on {int(unseen_n.max())} decisions never used to build or tune a model"
+        if len(unseen_n)
+        else ""
+    )
+    text = (
+        f"Track record on decided EU legislation (DEU III, {n} issues): the forecasts "
+        f"missed the adopted outcomes by this many points on average (0–100 scales{where}): "
+        + _series(parts)
+        + "."
+    )
+    better = measured[measured["verdict"] == VERDICTS["better"]]
+    if len(better):
+        text += (
+            " "
+            + _series(list(better["model_label"]))
+            + " beat the compromise model (the weighted mean) there, also on unseen decisions."
+        )
+    else:
+        text += (
+            " None has beaten the compromise model (the capability × salience weighted "
+            "mean) on decisions it had not been tuned on: on this record, no other "
+            "model's forecast has earned more trust than the compromise model's."
+        )
+    unmeasured = table[table["mae"].isna()]
+    if len(unmeasured):
+        text += (
+            " Not measured with the parameters used here: "
+            + _series(list(unmeasured["model_label"]))
+            + "."
+        )
+    return [Finding(text, "forecast_accuracy", "forecasts", 2.5)]
 
 
 def swing_findings(swings: pd.DataFrame | None, scenario: Scenario) -> list[Finding]:

@@ -12,6 +12,12 @@ challenger estimates them) is drawn once for the scenario.
 
 Every chart colours a model with its fixed colour (:data:`charts.MODEL_COLOURS`).
 
+Beside the forecasts, the overview shows each model's measured accuracy on decided EU
+issues (DEU III; :mod:`detente.pipeline.accuracy`), and each issue's chart says it
+again in its caption: how far each model's forecasts fell from the adopted outcomes,
+on the development split and on decisions the project never used, and whether any
+model has beaten the compromise model where it had not been tuned.
+
 The builders here take the engines' results as plain objects
 (:class:`NegotiationResults`), so they are independent of how the engines were run.
 """
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from detente.pipeline.accuracy import accuracy_table
 from detente.pipeline.results import (
     NegotiationResults,
     challenge_table,
@@ -32,11 +39,85 @@ from detente.report.figures import Figure, Panel, Section, safe_token
 from detente.scenario import Scenario
 
 __all__ = [
+    "accuracy_figure",
+    "accuracy_note",
     "negotiation_section",
 ]
 
+#: Columns of the accuracy table shown in the report, and their headers.
+ACCURACY_HEADERS: dict[str, str] = {
+    "model_label": "model",
+    "mae": "MAE, 245 DEU III issues",
+    "rmse": "RMSE",
+    "within_10": "share within 10 points",
+    "n": "issues",
+    "nested_mae_q10": "MAE on 30% test sides: 10%",
+    "nested_mae_q90": "90%",
+    "unseen_mae": "MAE on unseen decisions",
+    "unseen_n": "unseen issues",
+    "verdict": "compared with the compromise model",
+}
 
-def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.DataFrame) -> Panel:
+
+def accuracy_figure(table: pd.DataFrame) -> Figure:
+    """The table of each model's measured accuracy on DEU decisions.
+
+    Parameters
+    ----------
+    table
+        :func:`detente.pipeline.accuracy.accuracy_table`.
+    """
+    shown = table[list(ACCURACY_HEADERS)].copy()
+    for col in ("mae", "rmse", "nested_mae_q10", "nested_mae_q90", "unseen_mae"):
+        shown[col] = shown[col].round(2)
+    shown["within_10"] = shown["within_10"].round(3)
+    n = int(table["n"].max()) if table["n"].notna().any() else 0
+    return Figure(
+        id="forecast_accuracy",
+        title="How accurate each model has been on real EU decisions",
+        caption="Each model's track record on decided issues of EU legislative proposals "
+        f"(DEU III; {n} issues of the development split): the mean absolute error (MAE) "
+        "and root mean squared error of its forecasts against the adopted outcomes on the "
+        "issues' 0–100 scales, and the share within 10 points; the 10% and 90% quantiles "
+        "of its MAE over random 30% samples of the proposals (how much the figure moves "
+        "with the decisions scored); and its MAE on decisions the project has never used "
+        "to build or tune any model, where measured. A model is called more accurate "
+        "than the compromise model (the capability × salience weighted mean) only if it "
+        "was on those unseen decisions too. These are EU decisions, with expert-coded "
+        "positions and GDP-based capabilities: how the models fare on this scenario's "
+        "negotiation is not measured.",
+        table=shown.reset_index(drop=True),
+        kind="table",
+        source="measured by detente (tools/backtest_accuracy.py --nested on the DEU III "
+        "development split; Arregui & Perarnaud 2022, CC BY 4.0), shipped as "
+        "detente/backtest/measured_accuracy.json; unseen figures as reported in "
+        "detente's issue 16",
+        headers=ACCURACY_HEADERS,
+    )
+
+
+def accuracy_note(table: pd.DataFrame) -> str:
+    """One sentence for an issue's chart: each model's MAE on DEU decisions."""
+    parts = []
+    for _, r in table[table["model"] != ""].iterrows():
+        if pd.isna(r["mae"]):
+            parts.append(f"{r['model_label']}: not measured")
+            continue
+        unseen = "" if pd.isna(r["unseen_mae"]) else f" ({r['unseen_mae']:.1f} unseen)"
+        parts.append(f"{r['model_label']} {r['mae']:.1f}{unseen}")
+    if not parts:
+        return ""
+    return (
+        "Measured accuracy on decided EU issues (mean absolute error in points of a 0–100 "
+        "scale; see the table “How accurate each model has been on real EU decisions”): "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def _issue_panel(
+    res: NegotiationResults, scenario: Scenario, j: int, table: pd.DataFrame, accuracy: str
+) -> Panel:
     issue = scenario.issues[j]
     tok = safe_token(issue.id, j)
     lo, hi = issue.scale.min, issue.scale.max
@@ -64,7 +145,8 @@ def _issue_panel(res: NegotiationResults, scenario: Scenario, j: int, table: pd.
                 if has_draws
                 else ""
             )
-            + "; the dashed black line is the status quo.",
+            + "; the dashed black line is the status quo."
+            + (f" {accuracy}" if accuracy else ""),
             table=plot.reset_index(drop=True),
             spec=charts.dot_intervals(plot, lower=lo, upper=hi, unit=unit, colours=model_scale),
             source="computed by detente from the scenario file",
@@ -271,6 +353,7 @@ def negotiation_section(res: NegotiationResults, scenario: Scenario) -> Section:
             "nearest_anchor": "nearest verbal anchor",
         },
     )
+    acc = accuracy_table(res)
     notes = [f"{res.label(m)} could not run: {why}" for m, why in res.failures.items()]
     for model, fc in res.forecasts.items():
         if not fc.converged:
@@ -279,12 +362,13 @@ def negotiation_section(res: NegotiationResults, scenario: Scenario) -> Section:
         Panel(
             id="forecast_overview",
             title="Overview",
-            figures=[summary],
+            figures=[summary, accuracy_figure(acc)],
             notes=notes,
         )
     ]
     smp_panel = _smp_challenge_panel(res)
     if smp_panel is not None:
         panels.append(smp_panel)
-    panels += [_issue_panel(res, scenario, j, table) for j in range(len(scenario.issues))]
+    note = accuracy_note(acc)
+    panels += [_issue_panel(res, scenario, j, table, note) for j in range(len(scenario.issues))]
     return Section(id="forecasts", title="4. Negotiation forecasts", intro=intro, panels=panels)

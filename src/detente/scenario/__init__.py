@@ -1,6 +1,7 @@
 """Scenarios: actors, issues, stances and sources, and their file formats."""
 
 from detente.scenario.arrays import ScenarioArrays, to_arrays
+from detente.scenario.claims import CitedFigure, Claim, ContextRef
 from detente.scenario.io import (
     Format,
     detect_format,
@@ -32,6 +33,9 @@ __all__ = [
     "Accommodation",
     "Actor",
     "ActorKind",
+    "CitedFigure",
+    "Claim",
+    "ContextRef",
     "DataRef",
     "Format",
     "Issue",

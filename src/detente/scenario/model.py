@@ -17,18 +17,13 @@ import math
 import re
 from collections import Counter
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+from pydantic import Field, field_validator, model_validator
 
 from detente.errors import Problem
+from detente.scenario._base import Id, _Model, check_id, invalid
+from detente.scenario.claims import Claim, claims_problems, name_claims
 
 __all__ = [
     "CAPABILITY_MAX",
@@ -54,15 +49,6 @@ __all__ = [
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
-#: Characters no text field may hold: C0 controls other than tab, LF and CR, and the
-#: non-characters U+FFFE and U+FFFF (none can be written to XML).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-#: Characters allowed in ids.  Ids appear in CSV cells, CLI options and file names,
-#: so they may not contain commas, quotes, control characters or surrounding spaces.
-_ID = re.compile(r"^[^\s,\"'<>][^,\"'<>\x00-\x1f]*(?<!\s)$")
-
-Id = Annotated[str, Field(min_length=1, max_length=80)]
 
 #: Capabilities must lie in this range.  Only ratios of capabilities matter to the
 #: models, but the KTAB-faithful SMP raises sums of capability x salience to the 8th
@@ -74,58 +60,6 @@ CAPABILITY_MAX = 1e30
 #: A positive salience below this share of ``salience_max`` is negligible: the models'
 #: arithmetic loses it (and SMP divides by sums of such weights).  Use 0 instead.
 SALIENCE_FLOOR = 1e-9
-
-
-def invalid(message: str, fix: str) -> PydanticCustomError:
-    """A validation error that carries its fix (``scenario._build`` reports both).
-
-    Parameters
-    ----------
-    message
-        What is wrong.
-    fix
-        What the user can do about it.
-
-    Returns
-    -------
-    pydantic_core.PydanticCustomError
-        To be raised inside a pydantic validator.
-    """
-    return PydanticCustomError("invalid", message.replace("{", "(").replace("}", ")"), {"fix": fix})
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _plain_values(cls, v: Any) -> Any:
-        # pydantic reads true as 1.0 for a number field; no scenario field is a switch
-        if isinstance(v, bool):
-            raise invalid(
-                f"{str(v).lower()} is a true/false value, not a number or text",
-                "write a number (e.g. 42) or text in quotes.",
-            )
-        # control characters cannot be written to KTAB XML or DEU tables, and make
-        # any text file look binary
-        if isinstance(v, str):
-            bad = _CONTROL.search(v)
-            if bad is not None:
-                raise invalid(
-                    f"the text contains the control character U+{ord(bad.group()):04X}",
-                    "remove it (tabs and line breaks are allowed).",
-                )
-        return v
-
-
-def _check_id(value: str) -> str:
-    if not _ID.match(value):
-        raise invalid(
-            f"{value!r} is not a valid id: ids may not contain commas, quotes, angle "
-            "brackets or control characters, and may not start or end with a space",
-            "use letters, digits, '_', '-' or '.', e.g. \"TUR\" or \"troops_2025\".",
-        )
-    return value
 
 
 class SourceKind(StrEnum):
@@ -158,7 +92,7 @@ class Source(_Model):
     url: str | None = None
     kind: SourceKind = SourceKind.PUBLICATION
 
-    _id = field_validator("id")(_check_id)
+    _id = field_validator("id")(check_id)
 
     @property
     def is_expert_judgement(self) -> bool:
@@ -383,7 +317,7 @@ class Actor(_Model):
     colour: str | None = None
     note: str = ""
 
-    _id = field_validator("id")(_check_id)
+    _id = field_validator("id")(check_id)
 
     @field_validator("capability", mode="before")
     @classmethod
@@ -492,7 +426,7 @@ class Issue(_Model):
     outcome: float | None = Field(default=None, allow_inf_nan=False)
     note: str = ""
 
-    _id = field_validator("id")(_check_id)
+    _id = field_validator("id")(check_id)
 
     @field_validator("anchors", mode="before")
     @classmethod
@@ -624,6 +558,9 @@ class Scenario(_Model):
         Settings of the deal finder (``between = [A, B]``: the two sides whose
         exchanges ``detente deals`` and the report look for), validated by
         :mod:`detente.bargaining.deals`.
+    claims
+        The numeric claims of the argument the scenario models
+        (:mod:`detente.scenario.claims`), checked by :func:`detente.data.check_claims`.
     meta
         Format-specific details kept for faithful round trips.
     """
@@ -643,12 +580,14 @@ class Scenario(_Model):
     accommodation: list[Accommodation] | None = None
     partnership: dict[str, Any] | None = None
     deals: dict[str, Any] | None = None
+    claims: list[Claim] = Field(default_factory=list)
     meta: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _semantic(self) -> Scenario:
         if not self.name:
             self.name = self.id
+        self.claims = name_claims(self.claims)
         _snap_to_scales(self)
         problems = scenario_problems(self)
         if problems:
@@ -965,6 +904,8 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                         f"{s.salience_budget:g}.",
                     )
                 )
+
+    out.extend(claims_problems(s.claims, known_s))
 
     if s.accommodation is not None:
         for n, acc in enumerate(s.accommodation):

@@ -51,6 +51,17 @@ Layout (every section but ``[scenario]``, ``[[actors]]``, ``[[issues]]`` and
     [deals]                     # the deal finder's two sides
     between = ["Europe", "TUR"]
 
+    [[claims]]                  # the argument's numeric claims (detente.scenario.claims)
+    text = "Seven European members of NATO have not even reached the threshold of 2%."
+    source = "article"
+    indicator = "nato.defence_share_gdp"
+    countries = ["NATO-Europe"]
+    relation = "count"
+    count = 7
+    condition = "<"
+    value = 2
+    unit = "percent"
+
 The reader reports every problem with its line number; the writer produces a file the
 reader turns back into the same :class:`Scenario`.
 """
@@ -68,9 +79,10 @@ from typing import Any
 
 from detente.errors import InputError, Problem
 from detente.scenario._build import build_scenario
+from detente.scenario.claims import Claim
 from detente.scenario.model import DataRef, Scenario, Uncertainty
 
-__all__ = ["dumps_toml", "field_locator", "loads_toml"]
+__all__ = ["claim_lines", "dumps_toml", "field_locator", "loads_toml"]
 
 _SCENARIO_KEYS = (
     "id",
@@ -81,7 +93,7 @@ _SCENARIO_KEYS = (
     "salience_budget",
     "seed",
 )
-_LIST_SECTIONS = ("sources", "actors", "issues", "stances", "accommodation")
+_LIST_SECTIONS = ("sources", "actors", "issues", "stances", "accommodation", "claims")
 _TABLE_SECTIONS = ("scenario", "models", "partnership", "deals", "meta")
 
 _HEADER_AOT = re.compile(r"^\s*\[\[\s*([^\]]+?)\s*\]\]\s*(#.*)?$")
@@ -104,6 +116,9 @@ def _toml_index(text: str) -> dict[str, int]:
         m = _HEADER_AOT.match(line)
         if m:
             name = m.group(1).strip()
+            head, _, rest = name.partition(".")
+            if rest and head in counts:  # [[claims.cited]] inside the current [[claims]]
+                name = f"{head}[{counts[head] - 1}].{rest.strip()}"
             counts[name] = counts.get(name, 0) + 1
             current = f"{name}[{counts[name] - 1}]"
             index.setdefault(current, n)
@@ -417,6 +432,8 @@ def dumps_toml(scenario: Scenario) -> str:
                 _kv("towards", acc.towards),
                 _kv("adjust", acc.adjust),
             ]
+    for c in s.claims:
+        lines += ["", *_claim_lines(c)]
     for name, params in s.models.items():
         lines += ["", f"[models.{_key(name)}]"]
         lines += [_kv(k, v) for k, v in params.items()]
@@ -440,4 +457,42 @@ def _table(path: str, table: Mapping[str, Any]) -> list[str]:
             out.append(_kv(k, v))
     for k, v in subs:
         out += ["", *_table(f"{path}.{_key(k)}", v)]
+    return out
+
+
+def claim_lines(claim: Claim) -> list[str]:
+    """A ``[[claims]]`` entry as TOML lines (fields at their defaults left out).
+
+    Parameters
+    ----------
+    claim
+        The claim.
+
+    Returns
+    -------
+    list of str
+        The header, one line per field, then one ``[[claims.cited]]`` table per cited
+        figure.
+    """
+    return _claim_lines(claim)
+
+
+def _claim_lines(c: Claim) -> list[str]:
+    out = ["[[claims]]"]
+    fields = c.model_dump(exclude_defaults=True, exclude={"cited", "context"})
+    for key in type(c).model_fields:
+        if key in fields:
+            value = fields[key]
+            out.append(_kv(key, list(value) if isinstance(value, tuple) else value))
+    if c.context:
+        refs = [r.model_dump(exclude_defaults=True) for r in c.context]
+        out.append(
+            _kv(
+                "context",
+                [{k: list(v) if isinstance(v, tuple) else v for k, v in r.items()} for r in refs],
+            )
+        )
+    for f in c.cited:
+        out += ["", "[[claims.cited]]"]
+        out += [_kv(k, v) for k, v in f.model_dump(exclude_defaults=True).items()]
     return out
