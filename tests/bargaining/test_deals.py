@@ -268,11 +268,11 @@ def test_properties_of_every_search(case: tuple[Scenario, int], restrict: bool) 
     # (in decide's arithmetic where the float engine met a near-tie, as the model does)
     if found.arithmetic == "decimal":
         run = run_exchange(found._problem, rounds=1)
-        engine_gain = run.exchanges["gain"].to_numpy()
+        engine_gain = run.exchanges["gain"].to_numpy(dtype=float)
         engine_after = found._problem.to_own(run.nbs_voting[0])
     else:
         rnd = exchange_round(s, pairs=None if sides is None else _mask(s, sides))
-        engine_gain = rnd.executed["gain"].to_numpy()
+        engine_gain = rnd.executed["gain"].to_numpy(dtype=float)
         engine_after = rnd.package["outcome_after"].to_numpy()
     assert np.allclose(np.sort(d["a_gain"]), np.sort(engine_gain), rtol=1e-9, atol=1e-12)
     # --between restricts: one actor on each side, side A first
