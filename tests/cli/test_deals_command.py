@@ -258,3 +258,14 @@ def test_validate_checks_the_deals_table(tmp_path: Path, capsys) -> None:
     f.write_text(SMALL + '\n[deals]\nbetween = ["West", "East"]\n', encoding="utf-8")
     code, _out, err = _run(capsys, "validate", f)
     assert code == 0, err
+
+
+def test_same_seed_same_bytes(small: Path, tmp_path: Path, capsys) -> None:
+    outs = []
+    for k, seed in enumerate((7, 7, 8)):
+        j = tmp_path / f"d{k}.json"
+        code, _out, err = _run(capsys, "deals", small, "--draws", "64", "--seed", seed, "--json", j)
+        assert code == 0, err
+        outs.append(j.read_bytes())
+    assert outs[0] == outs[1]
+    assert outs[0] != outs[2]  # the draws differ with the seed

@@ -136,3 +136,96 @@ def test_positions_are_per_cent_of_each_scale() -> None:
     assert moves.loc["p: #1 B", ["start", "end"]].tolist() == pytest.approx([100.0, 0.0])
     assert moves.loc["p: forecast", "end"] == pytest.approx(0.0)
     assert isinstance(moves, pd.DataFrame) and np.isfinite(moves["start"]).all()
+
+
+SMALL = """
+[scenario]
+id = "small_deals"
+name = "Two sides"
+
+[[actors]]
+id = "A"
+capability = 1
+group = "West"
+
+[[actors]]
+id = "B"
+capability = 1
+group = "East"
+
+[[actors]]
+id = "C"
+capability = 1
+group = "Other"
+
+[[issues]]
+id = "p"
+
+[[issues]]
+id = "q"
+
+[[stances]]
+actor = "A"
+issue = "p"
+position = 0
+salience = 80
+uncertainty = { sd = 5 }
+
+[[stances]]
+actor = "A"
+issue = "q"
+position = 0
+salience = 20
+
+[[stances]]
+actor = "B"
+issue = "p"
+position = 100
+salience = 20
+
+[[stances]]
+actor = "B"
+issue = "q"
+position = 100
+salience = 80
+
+[[stances]]
+actor = "C"
+issue = "p"
+position = 100
+salience = 30
+
+[[stances]]
+actor = "C"
+issue = "q"
+position = 100
+salience = 70
+
+[deals]
+between = ["West", "East"]
+"""
+
+
+def test_analyze_renders_and_stores_the_section(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from detente.report import analyze
+    from detente.report.store import read_table
+
+    f = tmp_path / "s.toml"
+    f.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    result = analyze(f, out, draws=30, scenarios=0, seed=4)
+    html = result.report.read_text(encoding="utf-8")
+    assert "5. Which concessions pay for both sides" in html
+    assert html.index("4. Negotiation forecasts") < html.index("5. Which concessions")
+    assert html.index("5. Which concessions") < html.index("6. Strategy lab")
+    for name in ("fig_deals_moves", "fig_deals_gains", "fig_deals_table", "fig_deals_robust"):
+        table = read_table(out, name)
+        assert table is not None and len(table) > 0, name
+    deals = read_table(out, "fig_deals_table")
+    assert deals is not None
+    assert list(deals["a_actor"]) == ["A"] and list(deals["b_actor"]) == ["B"]
+    assert any(
+        f.topic == "deals" and f.text.startswith("The package between West and East")
+        for f in result.findings
+    )
+    assert "deals" in result.timings
