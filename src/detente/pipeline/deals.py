@@ -115,7 +115,15 @@ def deals_steps(draws: int) -> int:
     return 3 if draws > 0 else 2
 
 
-def _exchange_params(scenario: Scenario, params: Mapping[str, Any] | None) -> dict[str, Any]:
+#: The exchange model's parameters the deal finder uses (it runs the first round, takes
+#: the first of equal gains and redoes near-ties in decide's arithmetic itself).
+USED_PARAMS = ("variant", "p", "rules")
+
+
+def _exchange_params(
+    scenario: Scenario, params: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], list[str]]:
+    """The deal finder's exchange parameters, and the names of set ones it does not use."""
     from detente.bargaining import get_model, resolve_params
 
     spec = get_model("exchange")
@@ -124,7 +132,9 @@ def _exchange_params(scenario: Scenario, params: Mapping[str, Any] | None) -> di
         if key.strip().lower() == spec.name:
             table = dict(value)
     values = resolve_params(spec, params, scenario_defaults=table)
-    return {k: values[k] for k in ("variant", "p", "rules")}
+    defaults = spec.defaults
+    unused = [k for k in values if k not in USED_PARAMS and values[k] != defaults[k]]
+    return {k: values[k] for k in USED_PARAMS}, unused
 
 
 def _anchor(issue: Any, x: float) -> str:
@@ -186,7 +196,7 @@ def run_deals(
     else:
         sides = D.scenario_sides(scenario)
         origin = "[deals]" if sides is not None else ""
-    values = _exchange_params(scenario, params)
+    values, unused = _exchange_params(scenario, params)
     found = D.find_deals(scenario, sides=sides, seed=seed, **values)
     tick("search")
     rivals = D.rival_bids(found)
@@ -224,6 +234,11 @@ def run_deals(
         rivals=rivals,
         mutually_beneficial=found.mutually_beneficial,
     )
+    if unused:
+        res.notes.append(
+            f"The deal finder does not use the exchange model's {', '.join(unused)}: it "
+            "runs the first round only and takes the first of equal gains."
+        )
     if len(scenario.issues) < 2:
         res.notes.append("An exchange needs two issues; this scenario has one.")
     elif deals.empty:
