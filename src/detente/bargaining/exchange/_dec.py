@@ -52,7 +52,13 @@ def scratch() -> np.ndarray:
     return np.zeros(SCRATCH, dtype=np.uint64)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
+def scratch_nb():
+    """A scratch array, from compiled code."""
+    return np.zeros(SCRATCH, dtype=np.uint64)
+
+
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def _ndig(v):
     """Digits of ``1 <= v < 10**7`` (``uint64``)."""
     if v < _U(1000):
@@ -64,7 +70,7 @@ def _ndig(v):
     return 6 if v < _E6 else 7
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def _dpow(v, k):
     """``v // 10**k`` for ``0 <= k <= 7`` (``uint64``; constant divisors)."""
     if k < 4:
@@ -84,7 +90,7 @@ def _dpow(v, k):
     return v // UB
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def _pack(neg, e, o0, o1, o2, o3, rd, st):
     """Round ``(o3 o2 o1 o0)`` (28 digits) half to even given the first dropped digit
     ``rd`` and ``st`` (anything non-zero after it)."""
@@ -105,7 +111,7 @@ def _pack(neg, e, o0, o1, o2, o3, rd, st):
     return (neg, e, np.int64(o0), np.int64(o1), np.int64(o2), np.int64(o3))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _norm(neg, e, w, m, sticky):
     """Round the non-negative integer in limbs ``w[:m]`` (``uint64``, base ``10**7``,
     times ``10**e``; ``sticky``: something non-zero lies below its last digit) to 28
@@ -169,13 +175,13 @@ def _norm(neg, e, w, m, sticky):
     return _pack(neg, e + r, o0, o1, o2, o3, rd, st)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def is_zero(a):
     """True for 0."""
     return a[5] == 0
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def neg(a):
     """``-a``."""
     if a[5] == 0:
@@ -183,13 +189,13 @@ def neg(a):
     return (1 - a[0], a[1], a[2], a[3], a[4], a[5])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def dabs(a):
     """``abs(a)``."""
     return (0, a[1], a[2], a[3], a[4], a[5])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def _cmp_mag(a, b):
     if a[1] != b[1]:
         return 1 if a[1] > b[1] else -1
@@ -204,7 +210,7 @@ def _cmp_mag(a, b):
     return 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def cmp(a, b):
     """-1, 0 or 1 as ``a < b``, ``a == b``, ``a > b`` (exact)."""
     za = a[5] == 0
@@ -219,7 +225,7 @@ def cmp(a, b):
     return m if sa > 0 else -m
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def sign(a):
     """-1, 0 or 1."""
     if a[5] == 0:
@@ -227,7 +233,7 @@ def sign(a):
     return -1 if a[0] else 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def add(a, b, w):
     """``a + b`` rounded to 28 digits."""
     if b[5] == 0:
@@ -302,13 +308,13 @@ def add(a, b, w):
     return _norm(a[0], b[1], w, m, False)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def sub(a, b, w):
     """``a - b`` rounded to 28 digits."""
     return add(a, neg(b), w)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def mul(a, b, w):
     """``a * b`` rounded to 28 digits."""
     if a[5] == 0 or b[5] == 0:
@@ -380,7 +386,7 @@ def mul(a, b, w):
     return _pack(ng, e + 27, o0, o1, o2, o3, rd, st)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def div(a, b, w):
     """``a / b`` rounded to 28 digits (``b`` non-zero)."""
     if a[5] == 0:
@@ -475,7 +481,7 @@ def div(a, b, w):
     return _norm(a[0] ^ b[0], a[1] - b[1] - 29, w, 5, sticky)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def mul_long(a, lg, w):
     """``a * L`` rounded to 28 digits, ``L = lg`` a long operand ``(neg, exp, l0..l7)``."""
     if a[5] == 0:
@@ -495,7 +501,7 @@ def mul_long(a, lg, w):
     return _norm(a[0] ^ lg[0], a[1] + lg[1], w, 13, False)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def add_long(a, lg, w):
     """``a + L`` rounded to 28 digits, ``L = lg`` a long operand, when ``0 <= exp(a) -
     exp(L) <= 29`` (decide's ``1 - (1 - s) * 0.4 - 0.1``; ``ValueError`` otherwise)."""
@@ -541,7 +547,7 @@ def add_long(a, lg, w):
     return _norm(a[0] if c > 0 else lg[0], lg[1], w, m, False)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def to_float(a):
     """The nearest double, up to a few units in the last place."""
     if a[5] == 0:
@@ -557,7 +563,7 @@ def to_float(a):
     return -v if a[0] else v
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def from_int(v, w):
     """An integer ``|v| < 10**18`` as a decimal."""
     if v == 0:
@@ -570,7 +576,7 @@ def from_int(v, w):
     return _norm(ng, 0, w, 3, False)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def parse(codes, w):
     """The decimal written in ``codes`` (code points of a float's shortest text, e.g.
     ``'0.85'``, ``'-1e-10'``, ``'1.2345678901234568e+20'``; 0-padded).

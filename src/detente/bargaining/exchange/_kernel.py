@@ -1,27 +1,41 @@
 # mypy: disable-error-code="no-untyped-def"
-"""Compiled float engine of the exchange model (numba).
+"""The exchange model's compiled engine: float, exact at every knife-edge (numba).
 
-The same model and order of operations as :mod:`._exact` (decide's), in IEEE doubles,
-over flat arrays: the candidate exchanges of a round are built for every issue pair and
-every pair of actors in opposite groups, each is calculated, and then the round runs
-sequentially: take the valid exchange of highest gain, execute it, recalculate the
-candidates it touches (found through index lists keyed by actor and issue, not by a scan
-of all pairs), drop the invalid ones, repeat.
+One round (decide's order, :mod:`._exact` has the same model in plain Python):
 
-A side's history of moves (decide keeps a list, used only in the validity test) is kept
-as the aggregate of its settled moves (sum, min, max) plus its last move, which is all
-decide's pushes and pops ever reach.
+1. the outcome of each issue, ``O_d = sum(x s c) / sum(s c)``; each actor's side of it;
+2. for every issue pair ``p < q`` and every pair of actors in opposite groups (A-D,
+   B-C), a candidate exchange, calculated (equal gain, the outcome cap, validity);
+3. repeatedly: take the valid candidate of highest gain, execute it, recalculate the
+   candidates that share an actor and supply issue with it (their position moved) or an
+   actor and demand issue (the outcome they see moved); until none is valid;
+4. voting positions, the outcome on them, and each moved actor's next start position.
 
-Knife-edges: where decide's 28-digit Decimal could decide differently from a double,
-the kernel counts a *knife-edge* and goes on with the float decision: two gains at the
-top of the list within ``tol`` (relative), an outcome within ``tol`` of the demander's
-position in the outcome cap, a move or end position within ``tol`` of a validity bound,
-an actor within ``tol`` of the outcome when the groups are formed, and equal salience
-ratios when the roles are assigned.  The caller redoes a run that met one in Decimal
-(see :mod:`.engine`).
+Speed.  The candidate search runs over issue pairs and actor pairs in compiled loops; an
+executed exchange touches only the candidates found through two index lists (by actor
+and supply issue, by actor and demand issue); each candidate keeps the updates it sees
+as a correction to the issue's weighted sum, so an outcome is O(1), not O(n); the best
+candidate comes from a scan of the live list, which shrinks as candidates die.
 
-REX draws come from a splitmix64 stream seeded per replicate, so batches split over
-threads give the same numbers as one thread.
+Exactness (equal gain).  The float engine computes decide's formulas in decide's order.
+Each decision decide takes (the cap of a move at the partner's distance, the outcome
+cap, the validity bounds, the minimum gain, the update rule, an actor's side of the
+outcome, the roles by salience ratio, the order of gains) is compared with a bound on
+the float error of its operands.  Within the bound (a *knife-edge*) the float engine
+stops and the decision is *settled* in decide's own arithmetic: 28-digit decimals
+(:mod:`._dec`) computed from a *shadow state* that holds, in decide's arithmetic, every
+round's start positions and the voting position of every executed exchange.  The shadow
+is advanced only when a knife-edge needs it, by replaying the executed exchanges with
+decide's formulas in its order of operations (the branches each took are recorded).
+Ties of equal gain that decide's arithmetic leaves exactly equal are broken as decide's
+stable sort breaks them: by the order the list had at the last sort where the gains
+differed, found from each candidate's recent gains.  A knife-edge that cannot be settled
+this way (a tie whose earlier gains are only known in float, a move history whose float
+sum lies at decide's bound of 100) is counted as a *fallback*; ``run_exchange`` then
+redoes the run in Python's Decimal (:mod:`._exact`).
+
+REX (``p > 0``) runs in float only, with its own random stream (splitmix64 seeded per
+replicate), so batches split over threads give the same numbers as one thread.
 """
 
 from __future__ import annotations
@@ -29,9 +43,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-# integer fields of a candidate side
+from detente.bargaining.exchange import _dec as D
+from detente.bargaining.exchange._dec import FW_LONG, SW_LONG
+
+# integer fields of a candidate side (IX)
 _ACT, _SUP, _DEM = 0, 1, 2
-# float fields of a candidate side
+# float fields of a candidate side (F)
 (
     F_START,
     F_POS,
@@ -50,23 +67,53 @@ _ACT, _SUP, _DEM = 0, 1, 2
     F_TOP,
     F_YEQ,
     F_EUMAX,
-) = range(17)
-N_FIELDS = 17
-# flags
-_HASTOP = 0
-_NCOMMIT = 1
+    F_MERR,
+    F_RI,
+) = range(19)
+N_FIELDS = 19
+# integer flags of a candidate side (HI)
+H_N, H_TOP, H_PEX, H_TEX = 0, 1, 2, 3
 
-#: record columns of an executed exchange (per side: 9 numbers)
+#: record columns of an executed exchange (per side)
 REC_SIDE = ("start", "move", "voting", "target", "eu", "nbs0", "nbs1")
+
+#: counters in ``edge``: knife-edges decided in float, settled exactly, fallbacks,
+#: knife-edges met, shadow replays
+#: ``E_FB_TIE``/``E_FB_SUM``: fallbacks at a tie / at a moves' sum; then ``N_KINDS``
+#: counters of the knife-edges met by kind (``K_*``)
+E_FLOAT, E_SETTLED, E_FALLBACK, E_MET, E_REPLAY, E_FB_TIE, E_FB_SUM = 0, 1, 2, 3, 4, 5, 6
+N_EDGE = 7
 
 _SW = 0.4
 _FW = 0.1
-_EPS_MOVE = 1e-10
-_EPS_GAIN = 1e-10
+_EPS = 1e-10
+#: error bound of a float position that is not exact (0-100 scale)
+PERR = 1e-11
+#: relative error bound of a chain of float operations
+REL = 1e-13
+#: depth of each candidate's gain history (ties)
+HIST = 8
+#: kinds of knife-edge (bits): the cap at the partner's distance, a move at 100 or at
+#: decide's minimum 1e-10, an end position at 0 or 100, the moves' sum at 100, the
+#: minimum gain, the outcome cap, an actor's side of the outcome, the roles by salience
+#: ratio, the update rule, equal gains at the top
+K_CAP, K_MOVE, K_END, K_SUM, K_GAIN, K_NBS, K_SIDE, K_RATIO, K_RULE, K_TIE = (
+    1, 2, 4, 8, 16, 32, 64, 128, 256, 512,
+)  # fmt: skip
+N_KINDS = 10
 
 
-@njit(cache=True, nogil=True)
-def _splitmix(state: np.ndarray) -> float:
+@njit(cache=True, nogil=True, _nrt=False)
+def _kinds(edge, near):
+    """Count a knife-edge (``near``: its ``K_*`` bits)."""
+    edge[E_MET] += 1
+    for b in range(N_KINDS):
+        if near & (1 << b):
+            edge[N_EDGE + b] += 1
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _splitmix(state):
     """Next uniform double in [0, 1) from a splitmix64 stream kept in ``state[0]``."""
     z = state[0] + np.uint64(0x9E3779B97F4A7C15)
     state[0] = z
@@ -76,148 +123,133 @@ def _splitmix(state: np.ndarray) -> float:
     return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True, nogil=True)
-def _near(a: float, b: float, tol: float) -> bool:
-    d = abs(a - b)
-    scale = max(1.0, abs(a), abs(b))
-    return d <= tol * scale
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _sub_exact(a, b):
+    """``a - b`` and whether the float subtraction was exact (TwoSum)."""
+    s = a - b
+    bb = s - a
+    err = (a - (s - bb)) + (-b - bb)
+    return s, err == 0.0
 
 
-@njit(cache=True, nogil=True)
-def _adj_nbs(j, x, s, c, order, nord, denom, upd, uhas, actor, newpos):
-    """Outcome of issue ``j`` with updates applied and ``actor`` at ``newpos``."""
-    if denom[j] == 0.0:
-        return 0.0
-    num = 0.0
-    for t in range(nord[j]):
-        a = order[j, t]
-        if a == actor:
-            xa = newpos
-        elif uhas[a]:
-            xa = upd[a]
-        else:
-            xa = x[a, j]
-        num += xa * s[a, j] * c[a, j]
-    return num / denom[j]
+# -- float calculation --------------------------------------------------------------------
 
 
-@njit(cache=True, nogil=True)
-def _shift_for(j, x, s, c, order, nord, denom, upd, uhas, actor, xpos, target, stale):
-    """decide's ``adjusted_nbs_by_position`` (``stale``: updates may hold the actor)."""
-    num = 0.0
-    for t in range(nord[j]):
-        a = order[j, t]
-        if a == actor and not (stale and uhas[a]):
-            xa = xpos
-        elif uhas[a]:
-            xa = upd[a]
-        else:
-            xa = x[a, j]
-        num += xa * s[a, j] * c[a, j]
-    left = target * denom[j] - num
-    return left / (s[actor, j] * c[actor, j])
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _fnbs(e, side, newpos, IX, UV, UT, SER, CORR, RS, XW):
+    """Outcome of the side's supply issue with the candidate's updates and the side's
+    actor at ``newpos`` (decide's ``adjusted_nbs``), O(1).  ``RS`` rows: the issues'
+    weighted sums of start positions, their absolute sums, ``sum(s c)`` and its inverse;
+    ``XW``: start positions, ``s c``, its inverse."""
+    j = IX[e, side, _SUP]
+    a = IX[e, side, _ACT]
+    tot = RS[0, j] + CORR[e, side]
+    if UT[e, side, a] == SER[e]:
+        tot -= (UV[e, side, a] - XW[0, a, j]) * XW[1, a, j]
+    tot += (newpos - XW[0, a, j]) * XW[1, a, j]
+    return tot * RS[3, j]
 
 
-@njit(cache=True, nogil=True)
-def _push(F, B, e, side, v):
-    if B[e, side, _HASTOP]:
-        top = F[e, side, F_TOP]
-        if B[e, side, _NCOMMIT] == 0:
-            F[e, side, F_CSUM] = top
-            F[e, side, F_CMIN] = top
-            F[e, side, F_CMAX] = top
-        else:
-            F[e, side, F_CSUM] += top
-            F[e, side, F_CMIN] = min(F[e, side, F_CMIN], top)
-            F[e, side, F_CMAX] = max(F[e, side, F_CMAX], top)
-        B[e, side, _NCOMMIT] += 1
-    F[e, side, F_TOP] = v
-    B[e, side, _HASTOP] = 1
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _fshift(e, side, xpos, target, stale, IX, UV, UT, SER, CORR, RS, XW):
+    """decide's ``adjusted_nbs_by_position``: the move of the side's actor that puts the
+    outcome at ``target`` (``stale``: its own update, if any, stands in for ``xpos``)."""
+    j = IX[e, side, _SUP]
+    a = IX[e, side, _ACT]
+    tot = RS[0, j] + CORR[e, side]
+    if UT[e, side, a] == SER[e]:
+        if not stale:
+            tot += (xpos - UV[e, side, a]) * XW[1, a, j]
+    else:
+        tot += (xpos - XW[0, a, j]) * XW[1, a, j]
+    return (target * RS[2, j] - tot) * XW[2, a, j]
 
 
-@njit(cache=True, nogil=True)
-def _valid(F, B, e, side, tol, edge):
-    """decide's ``is_move_valid`` on the side's last move: 1, 0, or -1 (None)."""
-    move = F[e, side, F_MOVE]
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _fvalid(e, side, move, merr, isdist, F, HI, chk):
+    """decide's ``is_move_valid`` on the side's current move: (1, 0 or -1, knife-edge
+    kinds met: ``K_MOVE``, ``K_END``, ``K_SUM``).
+
+    ``isdist``: the move is the whole distance to the partner's position, so its end is
+    that position; decide's sum ``x + (t - x)`` is then exactly ``t`` when both are
+    multiples of 1e-26 (numbers of 10 or more with 28 digits, or exact inputs)."""
+    near = 0
     am = abs(move)
-    if _near(am, 100.0, tol) or (am <= 1e-9 and am > 1e-11):
-        edge[0] += 1
-    if am > 100.0 or am <= _EPS_MOVE:
-        return 0
-    end = F[e, side, F_POS] + move
-    if (end != 0.0 and abs(end) <= tol * 100.0) or (end != 100.0 and _near(end, 100.0, tol)):
-        edge[0] += 1
+    if chk and merr > 0.0 and (abs(am - 100.0) <= merr or abs(am - _EPS) <= merr):
+        near |= K_MOVE
+    if am > 100.0 or am <= _EPS:
+        return 0, near
+    pos = F[e, side, F_POS]
+    tgt = F[e, side, F_TARGET]
+    pex = HI[e, side, H_PEX] == 1
+    tex = HI[e, side, H_TEX] == 1
+    if isdist and (pex or pos >= 10.000000001) and (tex or tgt >= 10.000000001):
+        end = tgt
+    else:
+        end = pos + move
+        eerr = (0.0 if pex else PERR) + merr
+        if eerr > 0.0:
+            eerr += 4e-16 * abs(end)
+        if chk and eerr > 0.0 and (abs(end) <= eerr or abs(end - 100.0) <= eerr):
+            near |= K_END
     if end < 0.0 or end > 100.0:
-        return 0
-    top = F[e, side, F_TOP]
-    total = top
-    lo = top
-    hi = top
-    if B[e, side, _NCOMMIT] > 0:
-        total += F[e, side, F_CSUM]
+        return 0, near
+    lo = move
+    hi = move
+    if HI[e, side, H_N] > 0:
+        total = F[e, side, F_CSUM] + move
+        if chk and abs(total - 100.0) <= 1e-9:
+            near |= K_SUM
+        if total > 100.0:
+            return 0, near
         lo = min(lo, F[e, side, F_CMIN])
         hi = max(hi, F[e, side, F_CMAX])
-    if _near(total, 100.0, tol):
-        edge[0] += 1
-    if total > 100.0:
-        return 0
     if (lo < 0.0 and hi < 0.0) or (lo > 0.0 and hi > 0.0):
-        return 1
-    return -1
+        return 1, near
+    return -1, near
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def _both(b1, b2):
+    """Python's ``b1 and b2`` on decide's three-valued validity (1, 0, -1 = None)."""
     if b1 == 1:
         return b2
     return b1
 
 
-@njit(cache=True, nogil=True)
-def _reverse(F, e, side, ratio, denom, sup):
-    return (ratio * denom[sup]) / (F[e, side, F_CSUP] * F[e, side, F_SSUP])
-
-
-@njit(cache=True, nogil=True)
-def _by_ratio(F, e, sup, opp, ratio):
-    return (
-        (F[e, sup, F_SSUP] + F[e, opp, F_SDEM]) / (F[e, sup, F_SDEM] + F[e, opp, F_SSUP])
-    ) * ratio
-
-
-@njit(cache=True, nogil=True)
-def _eu(F, e, side, dr, sr):
-    return abs(dr * F[e, side, F_SSUP] - sr * F[e, side, F_SDEM])
-
-
-@njit(cache=True, nogil=True)
-def _check_nbs(F, IX, B, U, UH, G, e, a, b, x, s, c, order, nord, denom, tol, stale, edge):
-    """decide's ``check_nbs`` for side ``a`` of candidate ``e``."""
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _fcheck_nbs(e, a, b, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk):
+    """decide's ``check_nbs`` for side ``a``; returns (triggered, knife-edge kinds, gain
+    error)."""
     sup = IX[e, a, _SUP]
     act = IX[e, a, _ACT]
-    upd = U[e, a]
-    uh = UH[e, a]
-    n0 = _adj_nbs(sup, x, s, c, order, nord, denom, upd, uh, act, F[e, a, F_POS])
-    n1 = _adj_nbs(sup, x, s, c, order, nord, denom, upd, uh, act, F[e, a, F_Y])
+    n0 = _fnbs(e, a, F[e, a, F_POS], IX, UV, UT, SER, CORR, RS, XW)
+    n1 = _fnbs(e, a, F[e, a, F_Y], IX, UV, UT, SER, CORR, RS, XW)
     F[e, a, F_NBS0] = n0
     F[e, a, F_NBS1] = n1
     xt = F[e, a, F_TARGET]
+    near = 0
+    if chk:
+        nerr = PERR + REL * (RS[1, sup] + abs(CORR[e, a])) * RS[3, sup]
+        terr = 0.0 if HI[e, a, H_TEX] else PERR
+        yerr = F[e, a, F_MERR] * XW[1, act, sup] * RS[3, sup]
+        if abs(xt - n0) <= nerr + terr or abs(xt - n1) <= nerr + terr + yerr:
+            near = K_NBS
     d0 = xt - n0
     d1 = xt - n1
-    if (d0 != 0.0 and abs(d0) <= tol * 100.0) or (d1 != 0.0 and abs(d1) <= tol * 100.0):
-        edge[0] += 1
     if d0 >= 0.0 and d1 >= 0.0:
-        return
+        return False, near, 0.0
     if d0 <= 0.0 and d1 <= 0.0:
-        return
-    delta = abs(
-        _shift_for(sup, x, s, c, order, nord, denom, upd, uh, act, F[e, a, F_POS], xt, stale)
-    )
-    r_a = (delta * F[e, a, F_SSUP] * F[e, a, F_CSUP]) / denom[sup]
-    r_b = _by_ratio(F, e, a, b, r_a)
+        return False, near, 0.0
+    delta = abs(_fshift(e, a, F[e, a, F_POS], xt, stale, IX, UV, UT, SER, CORR, RS, XW))
+    derr = 4.0 * (PERR * RS[2, sup] + REL * (abs(xt) * RS[2, sup] + RS[1, sup])) * XW[2, act, sup]
+    r_a = delta * F[e, a, F_SSUP] * F[e, a, F_CSUP] * RS[3, sup]
+    r_b = F[e, a, F_RI] * r_a
     bsup = IX[e, b, _SUP]
-    mb = abs(_reverse(F, e, b, r_b, denom, bsup))
+    bact = IX[e, b, _ACT]
+    mb = abs(r_b * RS[2, bsup] * XW[2, bact, bsup])
     ma = delta
+    rel = REL + (derr / delta if delta > 0.0 else 1.0)
     if F[e, b, F_POS] > F[e, b, F_TARGET]:
         mb = -mb
     if F[e, a, F_POS] > F[e, a, F_TARGET]:
@@ -226,158 +258,148 @@ def _check_nbs(F, IX, B, U, UH, G, e, a, b, x, s, c, order, nord, denom, tol, st
     F[e, a, F_MOVE] = ma
     F[e, b, F_TOP] = mb
     F[e, a, F_TOP] = ma
+    F[e, a, F_MERR] = derr
+    F[e, b, F_MERR] = rel * abs(mb)
     F[e, b, F_Y] = F[e, b, F_POS] + mb
     F[e, a, F_Y] = F[e, a, F_POS] + ma
-    G[e] = abs(_eu(F, e, b, r_b, r_a))
-    F[e, a, F_NBS1] = _adj_nbs(sup, x, s, c, order, nord, denom, upd, uh, act, F[e, a, F_Y])
+    t1 = r_b * F[e, b, F_SSUP]
+    t2 = r_a * F[e, b, F_SDEM]
+    G[e] = abs(t1 - t2)
+    F[e, a, F_NBS1] = _fnbs(e, a, F[e, a, F_Y], IX, UV, UT, SER, CORR, RS, XW)
+    return True, near, rel * (abs(t1) + abs(t2))
 
 
-@njit(cache=True, nogil=True)
-def _calculate(
-    F, IX, B, U, UH, G, V, e, x, s, c, order, nord, denom, tol, stale, p, fix_sign, rng, edge
-):
-    """decide's ``EqualGainExchange.calculate`` (side 0 supplies q, side 1 supplies p)."""
+@njit(cache=True, nogil=True, _nrt=False)
+def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, fix, rng, chk):
+    """decide's ``EqualGainExchange.calculate`` in float (side 0 supplies q, side 1 p).
+
+    Returns the kinds of knife-edge met (``K_*`` bits; ``chk`` only), 0 for none."""
+    near = 0
     qi = IX[e, 0, _SUP]
     pj = IX[e, 1, _SUP]
-    # J moves fully to IX's position on p
-    dp = (abs(F[e, 1, F_TARGET] - F[e, 1, F_POS]) * F[e, 1, F_SSUP] * F[e, 1, F_CSUP]) / denom[pj]
-    dq = _by_ratio(F, e, 1, 0, dp)
-    mi = _reverse(F, e, 0, dq, denom, qi)
-    mj = abs(F[e, 1, F_TARGET] - F[e, 1, F_POS])
-    dist_i = abs(F[e, 0, F_TARGET] - F[e, 0, F_POS])
-    if _near(abs(mi), dist_i, tol) and abs(mi) != dist_i:
-        edge[0] += 1
-    if abs(mi) > dist_i:
-        dq = (dist_i * F[e, 0, F_SSUP] * F[e, 0, F_CSUP]) / denom[qi]
-        dp = _by_ratio(F, e, 0, 1, dq)
-        mi = dist_i
-        mj = _reverse(F, e, 1, dp, denom, pj)
-    if F[e, 0, F_POS] > F[e, 0, F_TARGET]:
-        mi = -mi
-    if F[e, 1, F_POS] > F[e, 1, F_TARGET]:
-        mj = -mj
-    F[e, 0, F_MOVE] = mi
-    F[e, 1, F_MOVE] = mj
-    _push(F, B, e, 0, mi)
-    _push(F, B, e, 1, mj)
-    F[e, 0, F_Y] = F[e, 0, F_POS] + mi
-    F[e, 1, F_Y] = F[e, 1, F_POS] + mj
+    ai = IX[e, 0, _ACT]
+    aj = IX[e, 1, _ACT]
+    pI = F[e, 0, F_POS]
+    pJ = F[e, 1, F_POS]
+    tI = F[e, 0, F_TARGET]
+    tJ = F[e, 1, F_TARGET]
+    sdI, exI = _sub_exact(tI, pI)
+    sdJ, exJ = _sub_exact(tJ, pJ)
+    dI = abs(sdI)
+    dJ = abs(sdJ)
+    erI = 0.0 if (exI and HI[e, 0, H_PEX] and HI[e, 0, H_TEX]) else 2.0 * PERR
+    erJ = 0.0 if (exJ and HI[e, 1, H_PEX] and HI[e, 1, H_TEX]) else 2.0 * PERR
+    sIs = F[e, 0, F_SSUP]
+    sId = F[e, 0, F_SDEM]
+    dp = dJ * F[e, 1, F_SSUP] * F[e, 1, F_CSUP] * RS[3, pj]
+    dq = F[e, 1, F_RI] * dp
+    mI = dq * RS[2, qi] * XW[2, ai, qi]
+    mJ = dJ
+    merrI = REL * mI + (erJ * mI / dJ if dJ > 0.0 else 0.0)
+    merrJ = erJ
+    rg = REL + (erJ / dJ if dJ > 0.0 else 0.0)
+    if chk and abs(mI - dI) <= merrI + erI + REL * dI:
+        near |= K_CAP
+    capped = mI > dI
+    if capped:
+        dq = dI * sIs * F[e, 0, F_CSUP] * RS[3, qi]
+        dp = F[e, 0, F_RI] * dq
+        mI = dI
+        mJ = dp * RS[2, pj] * XW[2, aj, pj]
+        merrI = erI
+        merrJ = REL * mJ + (erI * mJ / dI if dI > 0.0 else 0.0)
+        rg = REL + (erI / dI if dI > 0.0 else 0.0)
+    if pI > tI:
+        mI = -mI
+    if pJ > tJ:
+        mJ = -mJ
+    F[e, 0, F_MOVE] = mI
+    F[e, 1, F_MOVE] = mJ
+    F[e, 0, F_TOP] = mI
+    F[e, 1, F_TOP] = mJ
+    HI[e, 0, H_TOP] = 1
+    HI[e, 1, H_TOP] = 1
+    F[e, 0, F_MERR] = merrI
+    F[e, 1, F_MERR] = merrJ
+    F[e, 0, F_Y] = pI + mI
+    F[e, 1, F_Y] = pJ + mJ
     F[e, 0, F_YEQ] = F[e, 0, F_Y]
     F[e, 1, F_YEQ] = F[e, 1, F_Y]
-    gain = abs(_eu(F, e, 0, dq, dp))
+    t1 = dq * sIs
+    t2 = dp * sId
+    gain = abs(t1 - t2)
+    gerr = rg * (abs(t1) + abs(t2))
     G[e] = gain
-    F[e, 0, F_EU] = gain
-    F[e, 1, F_EU] = gain
-    valid = _both(_valid(F, B, e, 0, tol, edge), _valid(F, B, e, 1, tol, edge))
-    if gain < 1e-9 and gain > 1e-11:
-        edge[0] += 1
-    if gain < _EPS_GAIN:
+    bits = 1 if capped else 0
+    v0, n0 = _fvalid(e, 0, mI, merrI, capped, F, HI, chk)
+    v1, n1 = _fvalid(e, 1, mJ, merrJ, not capped, F, HI, chk)
+    valid = _both(v0, v1)
+    near |= n0 | (n1 if v0 == 1 else 0)
+    if chk and abs(gain - _EPS) <= gerr:
+        near |= K_GAIN
+    if gain < _EPS:
         valid = 0
     if valid != 1:
         V[e] = valid
-        return
-    _check_nbs(F, IX, B, U, UH, G, e, 0, 1, x, s, c, order, nord, denom, tol, stale, edge)
-    _check_nbs(F, IX, B, U, UH, G, e, 1, 0, x, s, c, order, nord, denom, tol, stale, edge)
-    V[e] = _both(_valid(F, B, e, 0, tol, edge), _valid(F, B, e, 1, tol, edge))
+        GERR[e] = gerr
+        BITS[e] = bits
+        F[e, 0, F_EU] = gain
+        F[e, 1, F_EU] = gain
+        return near
+    trig0, nn, ge = _fcheck_nbs(e, 0, 1, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
+    near |= nn
+    if trig0:
+        bits |= 2
+        gerr = ge
+    trig1, nn, ge = _fcheck_nbs(e, 1, 0, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
+    near |= nn
+    if trig1:
+        bits |= 4
+        gerr = ge
+    d0 = capped and not trig0 and not trig1
+    d1 = not capped and not trig0 and not trig1
+    v0, n0 = _fvalid(e, 0, F[e, 0, F_MOVE], F[e, 0, F_MERR], d0, F, HI, chk)
+    v1, n1 = _fvalid(e, 1, F[e, 1, F_MOVE], F[e, 1, F_MERR], d1, F, HI, chk)
+    V[e] = _both(v0, v1)
+    near |= n0 | (n1 if v0 == 1 else 0)
+    GERR[e] = gerr
+    BITS[e] = bits
+    # decide records each side's gain before the outcome cap (``eu``), as here
+    F[e, 0, F_EU] = gain
+    F[e, 1, F_EU] = gain
     if p > 0.0:
-        _randomize(
-            F,
-            IX,
-            B,
-            U,
-            UH,
-            G,
-            V,
-            e,
-            x,
-            s,
-            c,
-            order,
-            nord,
-            denom,
-            tol,
-            stale,
-            p,
-            fix_sign,
-            rng,
-            edge,
-        )
+        _randomize(e, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix, rng)
+    return near
 
 
-@njit(cache=True, nogil=True)
-def _randomize(
-    F, IX, B, U, UH, G, V, e, x, s, c, order, nord, denom, tol, stale, p, fix_sign, rng, edge
-):
+# -- REX (float only) ---------------------------------------------------------------------
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _randomize(e, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix, rng):
     """REX (Dijkstra et al. 2018) as decide computes it; see :mod:`._rex`."""
     u = _splitmix(rng)
     v = _splitmix(rng)
     z = _splitmix(rng)
-    _max_utility(F, IX, U, UH, e, x, s, c, order, nord, denom)
+    _max_utility(e, IX, F, UV, UT, SER, CORR, RS, XW)
     if u < 0.5:
         a, b = 0, 1
     else:
         a, b = 1, 0
-    _rex_gain(
-        F,
-        IX,
-        B,
-        U,
-        UH,
-        G,
-        V,
-        e,
-        a,
-        b,
-        u,
-        v,
-        z,
-        x,
-        s,
-        c,
-        order,
-        nord,
-        denom,
-        tol,
-        stale,
-        p,
-        fix_sign,
-        edge,
-    )
+    _rex_gain(e, a, b, v, z, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix)
 
 
-@njit(cache=True, nogil=True)
-def _max_utility(F, IX, U, UH, e, x, s, c, order, nord, denom):
+@njit(cache=True, nogil=True, _nrt=False)
+def _max_utility(e, IX, F, UV, UT, SER, CORR, RS, XW):
     """decide's ``calculate_maximum_utility``: each side's largest attainable gain."""
     # decide compares a side's position on its demand issue with its voting position
     # on its supply issue (two different issues); kept as it is
     opt_i = F[e, 1, F_TARGET] == F[e, 0, F_Y]
     opt_j = F[e, 0, F_TARGET] == F[e, 1, F_Y]
-    ni = _adj_nbs(
-        IX[e, 0, _SUP],
-        x,
-        s,
-        c,
-        order,
-        nord,
-        denom,
-        U[e, 0],
-        UH[e, 0],
-        IX[e, 0, _ACT],
-        F[e, 0, F_Y] if opt_i else F[e, 0, F_TARGET],
-    )
-    nj = _adj_nbs(
-        IX[e, 1, _SUP],
-        x,
-        s,
-        c,
-        order,
-        nord,
-        denom,
-        U[e, 1],
-        UH[e, 1],
-        IX[e, 1, _ACT],
-        F[e, 1, F_Y] if opt_j else F[e, 1, F_TARGET],
-    )
+    pos_i = F[e, 0, F_Y] if opt_i else F[e, 0, F_TARGET]
+    pos_j = F[e, 1, F_Y] if opt_j else F[e, 1, F_TARGET]
+    ni = _fnbs(e, 0, pos_i, IX, UV, UT, SER, CORR, RS, XW)
+    nj = _fnbs(e, 1, pos_j, IX, UV, UT, SER, CORR, RS, XW)
     di = abs(F[e, 0, F_NBS0] - ni)
     dj = abs(F[e, 1, F_NBS0] - nj)
     loss1 = dj * F[e, 1, F_SSUP]
@@ -403,92 +425,41 @@ def _max_utility(F, IX, U, UH, e, x, s, c, order, nord, denom):
     F[e, act, F_EUMAX] = g - (sh * F[e, act, F_SSUP] * d_u1)
 
 
-@njit(cache=True, nogil=True)
-def _rex_gain(
-    F,
-    IX,
-    B,
-    U,
-    UH,
-    G,
-    V,
-    e,
-    a,
-    b,
-    u,
-    v,
-    z,
-    x,
-    s,
-    c,
-    order,
-    nord,
-    denom,
-    tol,
-    stale,
-    p,
-    fix_sign,
-    edge,
-):
+@njit(cache=True, nogil=True, _nrt=False)
+def _rex_gain(e, a, b, v, z, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix):
     """decide's ``randomized_gain`` for side ``a`` (partner ``b``); see :mod:`._rex`."""
     eu = G[e]
     eui = eu + p * z * (F[e, a, F_EUMAX] - eu) if v < 0.5 else eu - p * z * eu
     asup = IX[e, a, _SUP]
     bsup = IX[e, b, _SUP]
+    aact = IX[e, a, _ACT]
+    bact = IX[e, b, _ACT]
     move_i = abs(F[e, a, F_POS] - F[e, a, F_TARGET])
-    r_q = (move_i * F[e, a, F_SSUP] * F[e, a, F_CSUP]) / denom[asup]
+    r_q = (move_i * F[e, a, F_SSUP] * F[e, a, F_CSUP]) * RS[3, asup]
     r_p = (eui + r_q * F[e, a, F_SSUP]) / F[e, a, F_SDEM]
-    move_j = _reverse(F, e, b, r_p, denom, bsup)
-    euj = abs(_eu(F, e, b, r_p, r_q))
+    move_j = r_p * RS[2, bsup] * XW[2, bact, bsup]
+    euj = abs(r_p * F[e, b, F_SSUP] - r_q * F[e, b, F_SDEM])
     dist_j = abs(F[e, b, F_POS] - F[e, b, F_TARGET])
     if abs(move_j) > dist_j:
-        r_p = (dist_j * F[e, b, F_SSUP] * F[e, b, F_CSUP]) / denom[bsup]
+        r_p = (dist_j * F[e, b, F_SSUP] * F[e, b, F_CSUP]) * RS[3, bsup]
         r_q = abs((eui - r_p * F[e, a, F_SDEM]) / F[e, a, F_SSUP])
         move_j = dist_j
-        move_i = _reverse(F, e, a, r_q, denom, asup)
+        move_i = r_q * RS[2, asup] * XW[2, aact, asup]
         if abs(move_i) < abs(F[e, a, F_POS] - F[e, a, F_TARGET]):
-            euj = abs(_eu(F, e, b, r_p, r_q))
+            euj = abs(r_p * F[e, b, F_SSUP] - r_q * F[e, b, F_SDEM])
     else:
         mia = -move_i if F[e, a, F_POS] > F[e, a, F_TARGET] else move_i
-        nadj = _adj_nbs(
-            asup,
-            x,
-            s,
-            c,
-            order,
-            nord,
-            denom,
-            U[e, a],
-            UH[e, a],
-            IX[e, a, _ACT],
-            F[e, a, F_POS] + mia,
-        )
+        nadj = _fnbs(e, a, F[e, a, F_POS] + mia, IX, UV, UT, SER, CORR, RS, XW)
         xt = F[e, a, F_TARGET]
         n0 = F[e, a, F_NBS0]
         if not ((xt >= n0 and xt >= nadj) or (xt <= n0 and xt <= nadj)):
-            delta = abs(
-                _shift_for(
-                    asup,
-                    x,
-                    s,
-                    c,
-                    order,
-                    nord,
-                    denom,
-                    U[e, a],
-                    UH[e, a],
-                    IX[e, a, _ACT],
-                    F[e, a, F_POS],
-                    xt,
-                    stale,
-                )
-            )
-            r_q = (delta * F[e, a, F_SSUP] * F[e, a, F_CSUP]) / denom[asup]
+            delta = abs(_fshift(e, a, F[e, a, F_POS], xt, stale, IX, UV, UT, SER, CORR, RS, XW))
+            r_q = (delta * F[e, a, F_SSUP] * F[e, a, F_CSUP]) * RS[3, asup]
             r_p = (eui + r_q * F[e, a, F_SSUP]) / F[e, a, F_SDEM]
-            move_j = _reverse(F, e, b, r_p, denom, bsup)
-            euj = abs(_eu(F, e, b, r_p, r_q))
+            move_j = r_p * RS[2, bsup] * XW[2, bact, bsup]
+            euj = abs(r_p * F[e, b, F_SSUP] - r_q * F[e, b, F_SDEM])
             # decide keeps the signed move and flips it again below: the wrong way
-            if not fix_sign:
+            if not fix:
                 move_i = mia
     F[e, a, F_EU] = eui
     F[e, b, F_EU] = euj
@@ -500,184 +471,888 @@ def _rex_gain(
     F[e, b, F_TOP] = mj
     F[e, a, F_Y] = F[e, a, F_POS] + mi
     F[e, b, F_Y] = F[e, b, F_POS] + mj
-    V[e] = _both(_valid(F, B, e, a, tol, edge), _valid(F, B, e, b, tol, edge))
+    va, _ = _fvalid(e, a, mi, 0.0, False, F, HI, False)
+    vb, _ = _fvalid(e, b, mj, 0.0, False, F, HI, False)
+    V[e] = _both(va, vb)
     for side in range(2):
-        sup = IX[e, side, _SUP]
-        act = IX[e, side, _ACT]
-        upd = U[e, side]
-        uh = UH[e, side]
-        F[e, side, F_NBS0] = _adj_nbs(
-            sup, x, s, c, order, nord, denom, upd, uh, act, F[e, side, F_POS]
-        )
-        F[e, side, F_NBS1] = _adj_nbs(
-            sup, x, s, c, order, nord, denom, upd, uh, act, F[e, side, F_Y]
-        )
+        F[e, side, F_NBS0] = _fnbs(e, side, F[e, side, F_POS], IX, UV, UT, SER, CORR, RS, XW)
+        F[e, side, F_NBS1] = _fnbs(e, side, F[e, side, F_Y], IX, UV, UT, SER, CORR, RS, XW)
 
 
-@njit(cache=True, nogil=True)
-def _pop(B, e):
-    B[e, 0, _HASTOP] = 0
-    B[e, 1, _HASTOP] = 0
+# -- exact calculation (decide's arithmetic) ----------------------------------------------
 
 
-@njit(cache=True, nogil=True)
-def _recalc(
-    F, IX, B, U, UH, G, V, e, X, x, s, c, order, nord, denom, tol, stale, p, fix_sign, rng, edge
-):
-    """decide's ``recalculate``: candidate ``e`` after ``X`` was executed."""
-    hit = False
-    for side in range(2):
-        for o in range(2):
-            if IX[e, side, _ACT] == IX[X, o, _ACT] and IX[e, side, _SUP] == IX[X, o, _SUP]:
-                F[e, side, F_POS] = F[X, o, F_Y]
-                _push(F, B, e, side, F[X, o, F_TOP])
-                hit = True
-                break
-    if hit:
-        _pop(B, e)
-    for mover in range(2):
-        dem = 1 - mover
-        da = IX[X, dem, _ACT]
-        dd = IX[X, dem, _DEM]
-        if (da == IX[e, 1, _ACT] and dd == IX[e, 1, _DEM]) or (
-            da == IX[e, 0, _ACT] and dd == IX[e, 0, _DEM]
-        ):
-            slot = 0 if dd == IX[e, 0, _SUP] else 1
-            ma = IX[X, mover, _ACT]
-            y = F[X, mover, F_Y]
-            if UH[e, slot, ma]:
-                old = U[e, slot, ma]
-                st = F[X, mover, F_START]
-                if _near(st, old, tol) and st != old:
-                    edge[0] += 1
-                if st <= old:
-                    U[e, slot, ma] = old if old < y else y
-                else:
-                    U[e, slot, ma] = old if old > y else y
-            else:
-                U[e, slot, ma] = y
-                UH[e, slot, ma] = True
-            if not hit:
-                _pop(B, e)
-                hit = True
-    if hit:
-        _calculate(
-            F,
-            IX,
-            B,
-            U,
-            UH,
-            G,
-            V,
-            e,
-            x,
-            s,
-            c,
-            order,
-            nord,
-            denom,
-            tol,
-            stale,
-            p,
-            fix_sign,
-            rng,
-            edge,
-        )
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _ld(A, i, j):
+    """Row ``A[i, j]`` of a decimal array as a tuple."""
+    return (A[i, j, 0], A[i, j, 1], A[i, j, 2], A[i, j, 3], A[i, j, 4], A[i, j, 5])
 
 
-@njit(cache=True, nogil=True)
-def _nbs_plain(j, x, s, c, order, nord, denom):
-    if denom[j] == 0.0:
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _ld1(A, i):
+    return (A[i, 0], A[i, 1], A[i, 2], A[i, 3], A[i, 4], A[i, 5])
+
+
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _st(A, i, j, d):
+    for t in range(6):
+        A[i, j, t] = d[t]
+
+
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _st1(A, i, d):
+    for t in range(6):
+        A[i, t] = d[t]
+
+
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _src_val(src, Xe, a, j, LY):
+    """The exact position a source names: -1 = the round's start, else executed
+    exchange ``src >> 1``, side ``src & 1``."""
+    if src < 0:
+        return _ld(Xe, a, j)
+    return _ld(LY, src >> 1, src & 1)
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _enum(j, actor, newpos, own_upd, usrc, ui, us, Xe, Se, Ce, LY, order, nord, w):
+    """decide's sum ``sum(x * s * c)`` over issue ``j`` in its order, with the updates
+    ``usrc[ui, us]`` (per actor, -1 = none) and ``actor`` at ``newpos`` (``own_upd``:
+    its own update, if any, overrides ``newpos``)."""
+    num = D.ZERO
+    for t in range(nord[j]):
+        a = order[j, t]
+        src = usrc[ui, us, a]
+        if a == actor and not (own_upd and src >= 0):
+            xv = newpos
+        elif src >= 0:
+            xv = _ld(LY, src >> 1, src & 1)
+        else:
+            xv = _ld(Xe, a, j)
+        num = D.add(num, D.mul(D.mul(xv, _ld(Se, a, j), w), _ld(Ce, a, j), w), w)
+    return num
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _fest(j, actor, newpos, usrc, ui, us, xf, wf, denomf, LY, order, nord):
+    """A float estimate of decide's ``adjusted_nbs`` (its error is far below 1e-9)."""
+    if denomf[j] == 0.0:
         return 0.0
     num = 0.0
     for t in range(nord[j]):
         a = order[j, t]
-        num += x[a, j] * s[a, j] * c[a, j]
-    return num / denom[j]
+        src = usrc[ui, us, a]
+        if a == actor:
+            xv = newpos
+        elif src >= 0:
+            xv = D.to_float(_ld(LY, src >> 1, src & 1))
+        else:
+            xv = xf[a, j]
+        num += xv * wf[a, j]
+    return num / denomf[j]
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _eadj_cmp(
+    j, actor, newpos, target, usrc, ui, us, Xe, Se, Ce, De, LY, order, nord, xf, wf, denomf, w
+):
+    """Sign of ``target - adjusted_nbs(actor at newpos)`` in decide's arithmetic (the
+    outcome is computed exactly only when a float estimate cannot tell)."""
+    est = _fest(j, actor, D.to_float(newpos), usrc, ui, us, xf, wf, denomf, LY, order, nord)
+    diff = D.to_float(target) - est
+    if abs(diff) > 1e-8:
+        return 1 if diff > 0.0 else -1
+    dj = _ld1(De, j)
+    if D.is_zero(dj):
+        nb = D.ZERO
+    else:
+        num = _enum(j, actor, newpos, False, usrc, ui, us, Xe, Se, Ce, LY, order, nord, w)
+        nb = D.div(num, dj, w)
+    return D.cmp(target, nb)
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _evalid(move, pos, side, hn, hsum, hlo, hhi, hx, hxn, use_hx, w):
+    """decide's ``is_move_valid`` in its arithmetic: (1, 0 or -1, fell back).
+
+    The side's earlier moves are float aggregates (``hn``... ``hhi``) or, with
+    ``use_hx``, exact (``hx[side, :hxn[side]]``); a float sum within 1e-9 of decide's
+    bound 100 cannot be decided (fell back)."""
+    am = D.dabs(move)
+    if D.cmp(am, _HUNDRED) > 0 or D.cmp(am, _EPS_CUT) <= 0:
+        return 0, False
+    end = D.add(pos, move, w)
+    if D.sign(end) < 0 or D.cmp(end, _HUNDRED) > 0:
+        return 0, False
+    if use_hx:
+        tot = D.ZERO
+        neg_ = D.sign(move) < 0
+        pos_ = D.sign(move) > 0
+        for h in range(hxn[side]):
+            hv = _ld(hx, side, h)
+            tot = D.add(tot, hv, w)
+            neg_ = neg_ and D.sign(hv) < 0
+            pos_ = pos_ and D.sign(hv) > 0
+        tot = D.add(tot, move, w)
+        if D.cmp(tot, _HUNDRED) > 0:
+            return 0, False
+        return (1 if (neg_ or pos_) else -1), False
+    mf = D.to_float(move)
+    fb = False
+    lo = mf
+    hi = mf
+    if hn > 0:
+        tot = hsum + mf
+        if abs(tot - 100.0) <= 1e-9:
+            fb = True
+        if tot > 100.0:
+            return 0, fb
+        lo = min(lo, hlo)
+        hi = max(hi, hhi)
+    if (lo < 0.0 and hi < 0.0) or (lo > 0.0 and hi > 0.0):
+        return 1, fb
+    return -1, fb
+
+
+_HUNDRED = (0, -25, 0, 0, 0, 1000000)
+_EPS_CUT = (
+    int(D.EPS_CUT[0]),
+    int(D.EPS_CUT[1]),
+    int(D.EPS_CUT[2]),
+    int(D.EPS_CUT[3]),
+    int(D.EPS_CUT[4]),
+    int(D.EPS_CUT[5]),
+)
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _ecalc(
+    act, sup, dem, pe, te, usrc, ui, hn, hsum, hlo, hhi, hx, hxn, use_hx, bits_in, stale,
+    Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of,
+):  # fmt: skip
+    """decide's ``calculate`` for one candidate in decide's arithmetic.
+
+    ``pe``/``te`` ``(2, 6)``: each side's position and target; ``usrc[ui]`` ``(2, n)``:
+    each side's updates (sources, -1 none); ``hn``... ``hhi``: each side's earlier moves
+    (float aggregates), or ``hx``/``hxn`` with ``use_hx`` (exact); ``bits_in`` >= 0 replays an executed exchange with the branches
+    it took (bit 1/2: the outcome cap on side 0/1; validity and gain are skipped).
+    Writes ``oe`` ``(5, 6)``: y0, y1, move0, move1, gain; ``of`` ``(2, 6)``: per side
+    move, y, gain, nbs0, nbs1, gain before the outcome cap as floats.  Returns (valid,
+    bits, fell back).
+    """
+    pos0 = _ld1(pe, 0)
+    pos1 = _ld1(pe, 1)
+    t0 = _ld1(te, 0)
+    t1 = _ld1(te, 1)
+    a0, a1 = act[0], act[1]
+    q, p = sup[0], sup[1]
+    sIs = _ld(Se, a0, q)
+    sId = _ld(Se, a0, dem[0])
+    sJs = _ld(Se, a1, p)
+    sJd = _ld(Se, a1, dem[1])
+    DI = _ld1(De, q)
+    DJ = _ld1(De, p)
+    dI = D.dabs(D.sub(t0, pos0, w))
+    dJ = D.dabs(D.sub(t1, pos1, w))
+    dp = D.div(D.mul(D.mul(dJ, sJs, w), _ld(Ce, a1, p), w), DJ, w)
+    dq = D.mul(D.div(D.add(sJs, sId, w), D.add(sJd, sIs, w), w), dp, w)
+    mI = D.div(D.mul(dq, DI, w), _ld(CSe, a0, q), w)
+    mJ = dJ
+    bits = 0
+    if D.cmp(D.dabs(mI), dI) > 0:
+        bits = 1
+        dq = D.div(D.mul(D.mul(dI, sIs, w), _ld(Ce, a0, q), w), DI, w)
+        dp = D.mul(D.div(D.add(sIs, sJd, w), D.add(sId, sJs, w), w), dq, w)
+        mI = dI
+        mJ = D.div(D.mul(dp, DJ, w), _ld(CSe, a1, p), w)
+    if D.cmp(pos0, t0) > 0:
+        mI = D.neg(mI)
+    if D.cmp(pos1, t1) > 0:
+        mJ = D.neg(mJ)
+    y0 = D.add(pos0, mI, w)
+    y1 = D.add(pos1, mJ, w)
+    gain = D.dabs(D.sub(D.mul(dq, sIs, w), D.mul(dp, sId, w), w))
+    eu = D.to_float(gain)
+    fb = False
+    valid = 1
+    if bits_in < 0:
+        v0, f0 = _evalid(mI, pos0, 0, hn[0], hsum[0], hlo[0], hhi[0], hx, hxn, use_hx, w)
+        v1, f1 = _evalid(mJ, pos1, 1, hn[1], hsum[1], hlo[1], hhi[1], hx, hxn, use_hx, w)
+        valid = _both(v0, v1)
+        fb = f0 or (v0 == 1 and f1)
+        if D.cmp(gain, _EPS_CUT) <= 0:
+            valid = 0
+    _st1(oe, 0, y0)
+    _st1(oe, 1, y1)
+    _st1(oe, 2, mI)
+    _st1(oe, 3, mJ)
+    if valid == 1:
+        for a in range(2):
+            b = 1 - a
+            j = sup[a]
+            pa = _ld1(pe, a)
+            ta = _ld1(te, a)
+            if bits_in < 0:
+                ya = _ld1(oe, a)
+                c0 = _eadj_cmp(
+                    j, act[a], pa, ta, usrc, ui, a, Xe, Se, Ce, De, LY, order, nord, xf, wf,
+                    denomf, w,
+                )  # fmt: skip
+                c1 = _eadj_cmp(
+                    j, act[a], ya, ta, usrc, ui, a, Xe, Se, Ce, De, LY, order, nord, xf, wf,
+                    denomf, w,
+                )  # fmt: skip
+                if (c0 >= 0 and c1 >= 0) or (c0 <= 0 and c1 <= 0):
+                    continue
+            elif not (bits_in >> (1 + a)) & 1:
+                continue
+            bits |= 2 << a
+            num = _enum(j, act[a], pa, stale, usrc, ui, a, Xe, Se, Ce, LY, order, nord, w)
+            dj = _ld1(De, j)
+            left = D.sub(D.mul(ta, dj, w), num, w)
+            delta = D.dabs(D.div(left, _ld(CSe, act[a], j), w))
+            ssa = _ld(Se, act[a], j)
+            r_a = D.div(D.mul(D.mul(delta, ssa, w), _ld(Ce, act[a], j), w), dj, w)
+            bj = sup[b]
+            ssb = _ld(Se, act[b], bj)
+            sdb = _ld(Se, act[b], dem[b])
+            sda = _ld(Se, act[a], dem[a])
+            r_b = D.mul(D.div(D.add(ssa, sdb, w), D.add(sda, ssb, w), w), r_a, w)
+            mb = D.dabs(D.div(D.mul(r_b, _ld1(De, bj), w), _ld(CSe, act[b], bj), w))
+            ma = delta
+            pb = _ld1(pe, b)
+            if D.cmp(pb, _ld1(te, b)) > 0:
+                mb = D.neg(mb)
+            if D.cmp(pa, ta) > 0:
+                ma = D.neg(ma)
+            _st1(oe, 2 + a, ma)
+            _st1(oe, 2 + b, mb)
+            _st1(oe, b, D.add(pb, mb, w))
+            _st1(oe, a, D.add(pa, ma, w))
+            gain = D.dabs(D.sub(D.mul(r_b, ssb, w), D.mul(r_a, sdb, w), w))
+        if bits_in < 0:
+            m0 = _ld1(oe, 2)
+            m1 = _ld1(oe, 3)
+            v0, f0 = _evalid(m0, pos0, 0, hn[0], hsum[0], hlo[0], hhi[0], hx, hxn, use_hx, w)
+            v1, f1 = _evalid(m1, pos1, 1, hn[1], hsum[1], hlo[1], hhi[1], hx, hxn, use_hx, w)
+            valid = _both(v0, v1)
+            fb = fb or f0 or (v0 == 1 and f1)
+    _st1(oe, 4, gain)
+    if bits_in < 0:
+        for a in range(2):
+            j = sup[a]
+            yf = D.to_float(_ld1(oe, a))
+            of[a, 0] = D.to_float(_ld1(oe, 2 + a))
+            of[a, 1] = yf
+            pf = D.to_float(_ld1(pe, a))
+            of[a, 3] = _fest(j, act[a], pf, usrc, ui, a, xf, wf, denomf, LY, order, nord)
+            of[a, 4] = _fest(j, act[a], yf, usrc, ui, a, xf, wf, denomf, LY, order, nord)
+        gf = D.to_float(gain)
+        of[0, 2] = gf
+        of[1, 2] = gf
+        of[0, 5] = eu
+        of[1, 5] = eu
+    return valid, bits, fb
+
+
+# -- decide's inputs in its arithmetic ----------------------------------------------------
+
+
+@njit(cache=True, nogil=True)
+def prep_exact(cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe, Ae, Pe, De):
+    """decide's numbers from the shortest text of each float input (``c*`` code points,
+    see :func:`._dec.parse`), rescaled to 0-100 as decide does.  Returns False when a
+    text is not a number."""
+    w = D.scratch_nb()
+    n, k = has.shape
+    one = D.from_int(1, w)
+    hundred = D.from_int(100, w)
+    ok, smax = D.parse(csmax, w)
+    if not ok:
+        return False
+    div_s = D.cmp(smax, one) != 0
+    neg_fw = np.empty(10, dtype=np.int64)
+    neg_fw[:] = FW_LONG
+    neg_fw[0] = 1
+    for j in range(k):
+        ok1, lo = D.parse(clo[j], w)
+        ok2, hi = D.parse(chi[j], w)
+        if not (ok1 and ok2):
+            return False
+        step = D.div(hundred, D.sub(hi, lo, w), w)
+        for a in range(n):
+            if not has[a, j]:
+                continue
+            oka, own = D.parse(cown[a, j], w)
+            okb, sal = D.parse(csal[a, j], w)
+            okc, cap = D.parse(ccap[a, j], w)
+            if not (oka and okb and okc):
+                return False
+            if div_s:
+                sal = D.div(sal, smax, w)
+            _st(X0e, a, j, D.mul(D.sub(own, lo, w), step, w))
+            _st(Se, a, j, sal)
+            _st(Ce, a, j, cap)
+            _st(CSe, a, j, D.mul(cap, sal, w))
+            aa = D.mul_long(D.sub(one, sal, w), SW_LONG, w)
+            _st(Ae, a, j, aa)
+            _st(Pe, a, j, D.add_long(D.sub(one, aa, w), neg_fw, w))
+        tot = D.ZERO
+        for t in range(nord[j]):
+            a = order[j, t]
+            tot = D.add(tot, D.mul(_ld(Se, a, j), _ld(Ce, a, j), w), w)
+        _st1(De, j, tot)
+    return True
+
+
+# -- the shadow state ---------------------------------------------------------------------
+
+
+@njit(cache=True, nogil=True)
+def _activate(SY, cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe, Ae,
+              Pe, De, Xe):  # fmt: skip
+    """Read decide's numbers on the first knife-edge; False if they cannot be read."""
+    if SY[2] == 0:
+        ok = prep_exact(cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe,
+                        Ae, Pe, De)  # fmt: skip
+        for a in range(X0e.shape[0]):
+            for j in range(X0e.shape[1]):
+                for t in range(6):
+                    Xe[a, j, t] = X0e[a, j, t]
+        SY[2] = 1
+        SY[3] = 1 if ok else 0
+    return SY[3] == 1
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _replay(L, LG_I, LG_B, LG_U, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf, stale, ws):
+    """Advance the shadow by executed exchange ``L``: its voting positions in decide's
+    arithmetic, from its recorded sources and branches."""
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    for side in range(2):
+        a = LG_I[L, side, 0]
+        j = LG_I[L, side, 1]
+        act[side] = a
+        sup[side] = j
+        dem[side] = LG_I[L, side, 2]
+        _st1(pe, side, _src_val(LG_I[L, side, 3], Xe, a, j, LY))
+    for side in range(2):
+        _st1(te, side, _ld(Xe, act[1 - side], sup[side]))
+    _ecalc(
+        act, sup, dem, pe, te, LG_U, L, hn, hsum, hlo, hhi, hx, hxn, False, LG_B[L], stale,
+        Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of,
+    )  # fmt: skip
+    for side in range(2):
+        for t in range(6):
+            LY[L, side, t] = oe[side, t]
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _sync(L_to, r_to, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se, Ce, CSe, Ae, Pe, De,
+          order, nord, xf, wf, denomf, stale, ws, edge):  # fmt: skip
+    """Replay executed exchanges ``< L_to`` and advance the round starts to ``r_to``."""
+    w = ws[0]
+    while True:
+        L = SY[0]
+        r = SY[1]
+        if L_to > L and LG_R[L] == r:
+            _replay(L, LG_I, LG_B, LG_U, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
+                    stale, ws)  # fmt: skip
+            edge[E_REPLAY] += 1
+            SY[0] = L + 1
+            continue
+        if r < r_to:
+            # decide's next start: (1 - s) 0.4 y + 0.1 y + (1 - (1 - s) 0.4 - 0.1) x, for
+            # each executed exchange in order (the last one of an actor-issue stands)
+            for a in range(Xe.shape[0]):
+                for j in range(Xe.shape[1]):
+                    for t in range(6):
+                        Xn[a, j, t] = Xe[a, j, t]
+            for L2 in range(R_OFF[r], R_OFF[r + 1]):
+                for side in range(2):
+                    a = LG_I[L2, side, 0]
+                    j = LG_I[L2, side, 1]
+                    y = _ld(LY, L2, side)
+                    v = D.add(
+                        D.add(D.mul(_ld(Ae, a, j), y, w), D.mul_long(y, FW_LONG, w), w),
+                        D.mul(_ld(Pe, a, j), _ld(Xe, a, j), w),
+                        w,
+                    )
+                    _st(Xn, a, j, v)
+            for a in range(Xe.shape[0]):
+                for j in range(Xe.shape[1]):
+                    for t in range(6):
+                        Xe[a, j, t] = Xn[a, j, t]
+            SY[1] = r + 1
+            continue
+        break
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws):
+    """A live candidate's exact state (positions, targets, updates, earlier moves)."""
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    n = UT.shape[2]
+    for side in range(2):
+        a = IX[e, side, _ACT]
+        j = IX[e, side, _SUP]
+        act[side] = a
+        sup[side] = j
+        dem[side] = IX[e, side, _DEM]
+        _st1(pe, side, _src_val(cur_src[a, j], Xe, a, j, LY))
+        hn[side] = HI[e, side, H_N]
+        hsum[side] = F[e, side, F_CSUM]
+        hlo[side] = F[e, side, F_CMIN]
+        hhi[side] = F[e, side, F_CMAX]
+    for side in range(2):
+        _st1(te, side, _ld(Xe, act[1 - side], sup[side]))
+    for side in range(2):
+        for t in range(n):
+            usrc[0, side, t] = US[e, side, t] if UT[e, side, t] == SER[e] else -1
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _touch(e, IX, LG_I, L):
+    """Whether executed exchange ``L`` made decide recalculate candidate ``e``: it moved
+    a side's actor on that side's supply issue, or a side's actor's demand issue."""
+    for side in range(2):
+        for o in range(2):
+            if IX[e, side, _ACT] == LG_I[L, o, 0] and IX[e, side, _SUP] == LG_I[L, o, 1]:
+                return True
+    for d in range(2):
+        da = LG_I[L, d, 0]
+        dd = LG_I[L, d, 2]
+        if (da == IX[e, 1, _ACT] and dd == IX[e, 1, _DEM]) or (
+            da == IX[e, 0, _ACT] and dd == IX[e, 0, _DEM]
+        ):
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _state_at(e, L0, t, want_hist, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf,
+              denomf, stale, ws):  # fmt: skip
+    """Candidate ``e``'s state in decide's arithmetic after the round's first ``t``
+    executed exchanges (log entries ``L0 ...``): the sources of its positions
+    (``possrc``) and updates (``usrc[1]``), rebuilt from the log as decide's
+    ``recalculate`` builds them; with ``want_hist`` also each side's earlier moves
+    (``hx``/``hxn``, exact).  Returns False if a history overflows its space."""
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    n = usrc.shape[2]
+    possrc[0] = -1
+    possrc[1] = -1
+    for side in range(2):
+        hxn[side] = 0
+        for a in range(n):
+            usrc[1, side, a] = -1
+    fresh = False  # the calculation of the current state is in oe2
+    for L in range(L0, L0 + t):
+        if not _touch(e, IX, LG_I, L):
+            continue
+        hit0 = False
+        hit1 = False
+        for side in range(2):
+            for o in range(2):
+                if IX[e, side, _ACT] == LG_I[L, o, 0] and IX[e, side, _SUP] == LG_I[L, o, 1]:
+                    if side == 0:
+                        hit0 = True
+                    else:
+                        hit1 = True
+        if want_hist and (hit0 or hit1):
+            if not fresh:
+                _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf,
+                             stale, ws, oe2, of2)  # fmt: skip
+            for side in range(2):
+                if (hit0 and side == 0) or (hit1 and side == 1):
+                    if hxn[side] >= hx.shape[1]:
+                        return False
+                    for q in range(6):
+                        hx[side, hxn[side], q] = oe2[2 + side, q]
+                    hxn[side] += 1
+        fresh = False
+        for side in range(2):
+            for o in range(2):
+                if IX[e, side, _ACT] == LG_I[L, o, 0] and IX[e, side, _SUP] == LG_I[L, o, 1]:
+                    possrc[side] = 2 * L + o
+        for mover in range(2):
+            d = 1 - mover
+            da = LG_I[L, d, 0]
+            dd = LG_I[L, d, 2]
+            if not (
+                (da == IX[e, 1, _ACT] and dd == IX[e, 1, _DEM])
+                or (da == IX[e, 0, _ACT] and dd == IX[e, 0, _DEM])
+            ):
+                continue
+            slot = 0 if dd == IX[e, 0, _SUP] else 1
+            ma = LG_I[L, mover, 0]
+            ysrc = 2 * L + mover
+            old = usrc[1, slot, ma]
+            if old >= 0:
+                ov = _ld(LY, old >> 1, old & 1)
+                yv = _ld(LY, L, mover)
+                if D.cmp(_ld(Xe, ma, dd), ov) <= 0:
+                    keep = D.cmp(ov, yv) < 0
+                else:
+                    keep = D.cmp(ov, yv) > 0
+                if not keep:
+                    usrc[1, slot, ma] = ysrc
+            else:
+                usrc[1, slot, ma] = ysrc
+    return True
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, stale, ws, o_e,
+                 o_f):  # fmt: skip
+    """decide's calculation of ``e`` in the state :func:`_state_at` left (history-less
+    validity: the candidate was valid then, or it would not be alive now)."""
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    for side in range(2):
+        a = IX[e, side, _ACT]
+        j = IX[e, side, _SUP]
+        act[side] = a
+        sup[side] = j
+        dem[side] = IX[e, side, _DEM]
+        _st1(pe, side, _src_val(possrc[side], Xe, a, j, LY))
+        hn[side] = 0
+    for side in range(2):
+        _st1(te, side, _ld(Xe, act[1 - side], sup[side]))
+    return _ecalc(
+        act, sup, dem, pe, te, usrc, 1, hn, hsum, hlo, hhi, hx, hxn, False, -1, stale,
+        Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, o_e, o_f,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _settle(e, nd, L0, IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US, SER, cur_src, Xe, Se, Ce,
+            CSe, De, LY, LG_I, order, nord, xf, wf, denomf, stale, ws, edge):  # fmt: skip
+    """Redo candidate ``e``'s current calculation in decide's arithmetic (``nd``
+    exchanges of the round executed, from log entry ``L0``)."""
+    _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws)
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    valid, bits, fb = _ecalc(
+        act, sup, dem, pe, te, usrc, 0, hn, hsum, hlo, hhi, hx, hxn, False, -1, stale,
+        Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of,
+    )  # fmt: skip
+    if fb:
+        # the float sum of the earlier moves is at decide's bound: rebuild them exactly
+        ok = _state_at(e, L0, nd, True, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf,
+                       wf, denomf, stale, ws)  # fmt: skip
+        if ok:
+            _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws)
+            valid, bits, fb = _ecalc(
+                act, sup, dem, pe, te, usrc, 0, hn, hsum, hlo, hhi, hx, hxn, True, -1, stale,
+                Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of,
+            )  # fmt: skip
+        else:
+            edge[E_FALLBACK] += 1
+            edge[E_FB_SUM] += 1
+    for side in range(2):
+        F[e, side, F_MOVE] = of[side, 0]
+        F[e, side, F_TOP] = of[side, 0]
+        F[e, side, F_Y] = of[side, 1]
+        F[e, side, F_YEQ] = of[side, 1]
+        F[e, side, F_EU] = of[side, 5]
+        F[e, side, F_NBS0] = of[side, 3]
+        F[e, side, F_NBS1] = of[side, 4]
+        F[e, side, F_MERR] = 1e-15 * abs(of[side, 0])
+    G[e] = of[0, 2]
+    GERR[e] = 1e-15 * of[0, 2]
+    V[e] = valid
+    BITS[e] = bits
+    for t in range(6):
+        GE[e, t] = oe[4, t]
+    GEOK[e] = True
+    edge[E_SETTLED] += 1
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _gain_at(e, t, L0, IX, EVT, EVG, EVGE, EVOK, EVN, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord,
+             xf, wf, denomf, stale, ws, gout):  # fmt: skip
+    """Candidate ``e``'s gain after the round's first ``t`` executed exchanges: from its
+    recent calculations if recorded (returns 2 exact, 1 float in ``gout[0]`` row 0), else
+    rebuilt in decide's arithmetic (returns 2)."""
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    cnt = EVN[e]
+    lo = max(0, cnt - HIST)
+    for i in range(cnt - 1, lo - 1, -1):
+        h = i % HIST
+        if EVT[e, h] <= t:
+            for q in range(6):
+                gout[1, q] = EVGE[e, h, q]
+            gout[0, 0] = 0
+            if EVOK[e, h]:
+                return 2, EVG[e, h]
+            return 1, EVG[e, h]
+    _state_at(e, L0, t, False, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
+              stale, ws)  # fmt: skip
+    _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, stale, ws, oe2, of2)
+    for q in range(6):
+        gout[1, q] = oe2[4, q]
+    return 2, D.to_float(_ld1(oe2, 4))
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _exact_gain_at(e, t, L0, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
+                   stale, ws, gout):  # fmt: skip
+    """Candidate ``e``'s gain after the round's first ``t`` executed exchanges, rebuilt in
+    decide's arithmetic, into ``gout[1]``."""
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    _state_at(e, L0, t, False, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
+              stale, ws)  # fmt: skip
+    _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, stale, ws, oe2, of2)
+    for q in range(6):
+        gout[1, q] = oe2[4, q]
+
+
+@njit(cache=True, nogil=True)
+def _grow(A, need):
+    """``A`` with room for at least ``need`` rows (doubling)."""
+    if need <= A.shape[0]:
+        return A
+    cap = max(need, 2 * A.shape[0])
+    B = np.zeros((cap,) + A.shape[1:], dtype=A.dtype)
+    B[: A.shape[0]] = A
+    return B
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _event(e, t, G, EVT, EVG, EVOK, EVN):
+    h = EVN[e] % HIST
+    EVT[e, h] = t
+    EVG[e, h] = G[e]
+    EVOK[e, h] = False
+    EVN[e] += 1
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN):
+    h = (EVN[e] - 1) % HIST
+    EVG[e, h] = G[e]
+    for t in range(6):
+        EVGE[e, h, t] = GE[e, t]
+    EVOK[e, h] = True
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _first_in_list(A, Bc, nd, L0, EVT, EVG, EVGE, EVOK, EVN, IX, LG_I, LY, Xe, Se, Ce, CSe, De,
+                   order, nord, xf, wf, denomf, stale, ws, ga, gb):  # fmt: skip
+    """Of two candidates whose gains are exactly equal now (``nd`` exchanges executed),
+    the one decide's stable sort puts first.
+
+    decide sorts its list by gain before each pick, so two equal gains keep the order
+    of the previous sort, which put the higher gain of that moment first.  Going back
+    through the executions that touched either candidate, the first earlier moment
+    where their gains differ decides (compared in float when far apart, else in
+    decide's arithmetic, rebuilt from the log); equal all the way, the one created first
+    comes first."""
+    tau = nd
+    while True:
+        # the latest execution (1-based) at or before tau that touched A or B
+        t = tau
+        while t >= 1 and not (_touch(A, IX, LG_I, L0 + t - 1) or _touch(Bc, IX, LG_I, L0 + t - 1)):
+            t -= 1
+        if t < 1:
+            return A if Bc > A else Bc
+        # the sort before execution t saw the state after t - 1 executions
+        ka, fa = _gain_at(A, t - 1, L0, IX, EVT, EVG, EVGE, EVOK, EVN, LG_I, LY, Xe, Se, Ce, CSe,
+                          De, order, nord, xf, wf, denomf, stale, ws, ga)  # fmt: skip
+        kb, fb = _gain_at(Bc, t - 1, L0, IX, EVT, EVG, EVGE, EVOK, EVN, LG_I, LY, Xe, Se, Ce,
+                          CSe, De, order, nord, xf, wf, denomf, stale, ws, gb)  # fmt: skip
+        if ka == 2 and kb == 2:
+            c = D.cmp(_ld1(ga, 1), _ld1(gb, 1))
+        elif abs(fa - fb) > 1e-12 * max(fa, fb):
+            c = 1 if fa > fb else -1
+        else:
+            _exact_gain_at(A, t - 1, L0, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf,
+                           denomf, stale, ws, ga)  # fmt: skip
+            _exact_gain_at(Bc, t - 1, L0, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf,
+                           denomf, stale, ws, gb)  # fmt: skip
+            c = D.cmp(_ld1(ga, 1), _ld1(gb, 1))
+        if c != 0:
+            return A if c > 0 else Bc
+        tau = t - 1
 
 
 @njit(cache=True, nogil=True)
 def run(
-    x0,
-    s,
-    c,
-    active,
-    order,
-    nord,
-    rounds,
-    tol,
-    stale,
-    p,
-    fix_sign,
-    rng,
-    start_out,
-    voting_out,
-    nbs_start_out,
-    nbs_voting_out,
-    n_exec,
-    record,
-    rec_i,
-    rec_f,
-    cand_round,
-    cand_i,
-    cand_f,
-    cand_g,
-    cand_v,
-    cand_seq,
-    edge,
-    pair_ok,
-):
+    x0, s, c, active, order, nord, rounds, stale, p, fix_sign, rng,
+    exact_on, xex0, cown, csal, ccap, clo, chi, csmax, pair_ok, cand_round, record,
+    start_out, voting_out, nbs_start_out, nbs_voting_out, n_exec, edge,
+):  # fmt: skip
     """Run ``rounds`` rounds of the model from positions ``x0`` (0-100).
 
-    Fills ``start_out``/``voting_out`` ``(rounds, n, k)``, the outcomes before and after
-    each round, the number of exchanges executed per round, and (``record``) one row per
-    executed exchange.  With ``cand_round >= 1`` the candidates of that round, as first
-    calculated, go to ``cand_i``/``cand_f`` and their execution order to ``cand_seq``.
-    Returns the number of candidates recorded.  ``edge[0]`` counts knife-edges.
-    ``pair_ok`` ``(n, n)``: only pairs of actors marked True may exchange (the deal
-    finder's ``--between``; all True for the model itself).
+    ``exact_on``: settle knife-edges in decide's arithmetic (equal gain only), from the
+    inputs' shortest texts ``cown``... ``csmax`` (code points, see :func:`prep_exact`);
+    ``xex0``: the positions whose float is exactly decide's number.  ``pair_ok``
+    ``(n, n)``: the pairs of actors that may exchange.  Fills the positions and outcomes
+    of each round and ``edge`` (counters ``E_*``).
+
+    Returns
+    -------
+    n_cand, cand_i, cand_f, cand_g, cand_v, cand_seq, rec_i, rec_f
+        The candidates of round ``cand_round`` (as first calculated; ``cand_seq`` their
+        execution order) and one record per executed exchange (``record``).
     """
     n, k = x0.shape
-    denom = np.zeros(k)
+    chk = p == 0.0
+    settle_on = chk and exact_on
+    # round state: RS rows = weighted sums of the start positions, their absolute
+    # values, sum(s c) (decide's order) and its inverse; XW = positions, s c, 1 / (s c)
+    RS = np.zeros((4, k))
+    XW = np.zeros((3, n, k))
+    x = XW[0]
+    wf = XW[1]
+    for a in range(n):
+        for j in range(k):
+            x[a, j] = x0[a, j]
+            wf[a, j] = s[a, j] * c[a, j]
+            XW[2, a, j] = 1.0 / wf[a, j] if wf[a, j] != 0.0 else 0.0
+    denom = RS[2]
     for j in range(k):
         tot = 0.0
         for t in range(nord[j]):
-            a = order[j, t]
-            tot += s[a, j] * c[a, j]
+            tot += wf[order[j, t], j]
         denom[j] = tot
-    cap = (k * (k - 1) // 2) * ((n * n) // 4 + 1)
-    F = np.zeros((cap, 2, N_FIELDS))
+        RS[3, j] = 1.0 / tot if tot != 0.0 else 0.0
+    S = RS[0]
+    Sabs = RS[1]
+    cap = (k * (k - 1) // 2) * ((n * n) // 4 + 1) + 1
+    # candidates
     IX = np.zeros((cap, 2, 3), dtype=np.int64)
-    B = np.zeros((cap, 2, 2), dtype=np.int64)
-    U = np.zeros((cap, 2, n))
-    UH = np.zeros((cap, 2, n), dtype=np.bool_)
+    HI = np.zeros((cap, 2, 4), dtype=np.int64)
+    F = np.zeros((cap, 2, N_FIELDS))
     G = np.zeros(cap)
+    GERR = np.zeros(cap)
     V = np.zeros(cap, dtype=np.int64)
+    BITS = np.zeros(cap, dtype=np.int64)
+    UV = np.zeros((cap, 2, n))
+    US = np.zeros((cap, 2, n), dtype=np.int64)
+    UT = np.zeros((cap, 2, n), dtype=np.int64)
+    SER = np.zeros(cap, dtype=np.int64)
+    CORR = np.zeros((cap, 2))
+    GE = np.zeros((cap, 6), dtype=np.int64)
+    GEOK = np.zeros(cap, dtype=np.bool_)
+    EVT = np.zeros((cap, HIST), dtype=np.int64)
+    EVG = np.zeros((cap, HIST))
+    EVGE = np.zeros((cap, HIST, 6), dtype=np.int64)
+    EVOK = np.zeros((cap, HIST), dtype=np.bool_)
+    EVN = np.zeros(cap, dtype=np.int64)
+    live = np.zeros(cap, dtype=np.int64)
+    stamp = np.full(cap, -1, dtype=np.int64)
+    serial = 0
+    xex = xex0.copy()
     left = np.zeros((n, k), dtype=np.bool_)
     grp = np.zeros(n, dtype=np.int64)
+    cur_src = np.full((n, k), -1, dtype=np.int64)
     nkeys = n * k
     s_start = np.zeros(nkeys + 1, dtype=np.int64)
     d_start = np.zeros(nkeys + 1, dtype=np.int64)
     s_list = np.zeros(2 * cap, dtype=np.int64)
     d_list = np.zeros(2 * cap, dtype=np.int64)
     fill = np.zeros(nkeys, dtype=np.int64)
-    stamp = np.zeros(cap, dtype=np.int64)
-    done = np.zeros(cap, dtype=np.int64)
-    x = x0.copy()
-    n_rec = 0
+    # executed exchanges (the log), across rounds
+    lcap = max(16, 4 * n * k)
+    LG_R = np.zeros(lcap, dtype=np.int64)
+    LG_E = np.zeros(lcap, dtype=np.int64)
+    LG_I = np.zeros((lcap, 2, 4), dtype=np.int64)
+    LG_B = np.zeros(lcap, dtype=np.int64)
+    LG_U = np.zeros((lcap, 2, n), dtype=np.int64)
+    LG_F = np.zeros((lcap, 15))
+    LY = np.zeros((lcap, 2, 6), dtype=np.int64)
+    R_OFF = np.zeros(rounds + 1, dtype=np.int64)
+    n_log = 0
+    # decide's arithmetic: inputs, shadow, workspace
+    X0e = np.zeros((n, k, 6), dtype=np.int64)
+    Se = np.zeros((n, k, 6), dtype=np.int64)
+    Ce = np.zeros((n, k, 6), dtype=np.int64)
+    CSe = np.zeros((n, k, 6), dtype=np.int64)
+    Ae = np.zeros((n, k, 6), dtype=np.int64)
+    Pe = np.zeros((n, k, 6), dtype=np.int64)
+    De = np.zeros((k, 6), dtype=np.int64)
+    Xe = np.zeros((n, k, 6), dtype=np.int64)
+    Xn = np.zeros((n, k, 6), dtype=np.int64)
+    SY = np.zeros(4, dtype=np.int64)  # next log entry to replay, its round, read, readable
+    exact_ok = settle_on
+    noupd = np.full((1, 1, n), -1, dtype=np.int64)
+    nearl = np.zeros(cap, dtype=np.int64)
+    wsp = D.scratch_nb()
+    ws = (
+        wsp,
+        np.zeros(2, dtype=np.int64),
+        np.zeros(2, dtype=np.int64),
+        np.zeros(2, dtype=np.int64),
+        np.zeros((2, 6), dtype=np.int64),
+        np.zeros((2, 6), dtype=np.int64),
+        np.zeros(2, dtype=np.int64),
+        np.zeros(2),
+        np.zeros(2),
+        np.zeros(2),
+        np.zeros((5, 6), dtype=np.int64),
+        np.zeros((2, 6)),
+        np.full((2, 2, n), -1, dtype=np.int64),
+        np.full(2, -1, dtype=np.int64),
+        np.zeros((2, 64, 6), dtype=np.int64),
+        np.zeros(2, dtype=np.int64),
+        np.zeros((5, 6), dtype=np.int64),
+        np.zeros((2, 6)),
+    )
+    ga = np.zeros((2, 6), dtype=np.int64)
+    gb = np.zeros((2, 6), dtype=np.int64)
+    # the candidates of one round (for the deal finder) and the records
     n_cand = 0
+    cand_i = np.zeros((1, 2, 3), dtype=np.int64)
+    cand_f = np.zeros((1, 2, N_FIELDS))
+    cand_g = np.zeros(1)
+    cand_v = np.zeros(1, dtype=np.int64)
+    cand_seq = np.zeros(1, dtype=np.int64)
+    n_rec = 0
+    rec_i = np.zeros((lcap if record else 1, 6), dtype=np.int64)
+    rec_f = np.zeros((lcap if record else 1, 15))
+
     for r in range(rounds):
+        R_OFF[r] = n_log
+        nd = 0
         for a in range(n):
             for j in range(k):
                 start_out[r, a, j] = x[a, j]
+                cur_src[a, j] = -1
         for j in range(k):
-            nb = _nbs_plain(j, x, s, c, order, nord, denom)
+            tot = 0.0
+            tabs = 0.0
+            for t in range(nord[j]):
+                a = order[j, t]
+                tot += x[a, j] * wf[a, j]
+                tabs += abs(x[a, j] * wf[a, j])
+            S[j] = tot
+            Sabs[j] = tabs
+            nb = tot / denom[j] if denom[j] != 0.0 else 0.0
             nbs_start_out[r, j] = nb
+            nerr = PERR + REL * tabs / denom[j] if denom[j] != 0.0 else PERR
             for a in range(n):
-                if active[a, j]:
-                    left[a, j] = x[a, j] <= nb
-                    if x[a, j] != nb and abs(x[a, j] - nb) <= tol * 100.0:
-                        edge[0] += 1
+                if not active[a, j]:
+                    continue
+                left[a, j] = x[a, j] <= nb
+                if chk and abs(x[a, j] - nb) <= nerr + (0.0 if xex[a, j] else PERR):
+                    _kinds(edge, K_SIDE)
+                    if exact_ok:
+                        exact_ok = _activate(
+                            SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                            CSe, Ae, Pe, De, Xe,
+                        )  # fmt: skip
+                    if exact_ok:
+                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
+                              Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
+                              edge)  # fmt: skip
+                        dj = _ld1(De, j)
+                        num = _enum(j, -1, D.ZERO, False, noupd, 0, 0, Xe, Se, Ce, LY,
+                                    order, nord, wsp)  # fmt: skip
+                        nbe = D.div(num, dj, wsp) if not D.is_zero(dj) else D.ZERO
+                        left[a, j] = D.cmp(_ld(Xe, a, j), nbe) <= 0
+                        edge[E_SETTLED] += 1
+                    else:
+                        edge[E_FLOAT] += 1
+        # the candidates, in decide's order
         m = 0
         for p_ in range(k):
             for q_ in range(p_ + 1, k):
@@ -698,12 +1373,27 @@ def run(
                             b = b0
                             ra = s[a, p_] / s[a, q_]
                             rb = s[b, p_] / s[b, q_]
-                            if ra != rb and _near(ra, rb, tol):
-                                edge[0] += 1
-                            if ra < rb:
+                            swap = ra < rb
+                            if chk and abs(ra - rb) <= 1e-14 * max(ra, rb):
+                                _kinds(edge, K_RATIO)
+                                if exact_ok:
+                                    exact_ok = _activate(
+                                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                        CSe, Ae, Pe, De, Xe,
+                                    )  # fmt: skip
+                                if exact_ok:
+                                    rae = D.div(_ld(Se, a, p_), _ld(Se, a, q_), wsp)
+                                    rbe = D.div(_ld(Se, b, p_), _ld(Se, b, q_), wsp)
+                                    swap = D.cmp(rae, rbe) < 0
+                                    edge[E_SETTLED] += 1
+                                else:
+                                    edge[E_FLOAT] += 1
+                            if swap:
                                 a, b = b, a
                             e = m
                             m += 1
+                            serial += 1
+                            SER[e] = serial
                             for side in range(2):
                                 act = a if side == 0 else b
                                 sup = q_ if side == 0 else p_
@@ -719,42 +1409,53 @@ def run(
                                 F[e, side, F_SDEM] = s[act, dm]
                                 F[e, side, F_CSUP] = c[act, sup]
                                 F[e, side, F_EUMAX] = np.nan
-                                B[e, side, _HASTOP] = 0
-                                B[e, side, _NCOMMIT] = 0
-                                for t in range(n):
-                                    UH[e, side, t] = False
-                            _calculate(
-                                F,
-                                IX,
-                                B,
-                                U,
-                                UH,
-                                G,
-                                V,
-                                e,
-                                x,
-                                s,
-                                c,
-                                order,
-                                nord,
-                                denom,
-                                tol,
-                                stale,
-                                p,
-                                fix_sign,
-                                rng,
-                                edge,
+                                F[e, side, F_CSUM] = 0.0
+                                HI[e, side, H_N] = 0
+                                HI[e, side, H_TOP] = 0
+                                HI[e, side, H_PEX] = 1 if xex[act, sup] else 0
+                                HI[e, side, H_TEX] = 1 if xex[partner, sup] else 0
+                                CORR[e, side] = 0.0
+                            GEOK[e] = False
+                            EVN[e] = 0
+                            F[e, 0, F_RI] = (F[e, 0, F_SSUP] + F[e, 1, F_SDEM]) / (
+                                F[e, 0, F_SDEM] + F[e, 1, F_SSUP]
                             )
+                            F[e, 1, F_RI] = (F[e, 1, F_SSUP] + F[e, 0, F_SDEM]) / (
+                                F[e, 1, F_SDEM] + F[e, 0, F_SSUP]
+                            )
+                            near = _fcalc(
+                                e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW,
+                                stale, p, fix_sign, rng, chk,
+                            )  # fmt: skip
+                            _event(e, 0, G, EVT, EVG, EVOK, EVN)
+                            if near:
+                                _kinds(edge, near)
+                                if exact_ok:
+                                    exact_ok = _activate(
+                                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                        CSe, Ae, Pe, De, Xe,
+                                    )  # fmt: skip
+                                if exact_ok:
+                                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
+                                          Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
+                                          wf, denom, stale, ws, edge)  # fmt: skip
+                                    _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
+                                            SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order,
+                                            nord, x, wf, denom, stale, ws, edge)  # fmt: skip
+                                    _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                                else:
+                                    edge[E_FLOAT] += 1
         record_cands = cand_round == r + 1
         if record_cands:
             n_cand = m
+            cand_i = np.zeros((max(m, 1), 2, 3), dtype=np.int64)
+            cand_f = np.zeros((max(m, 1), 2, N_FIELDS))
+            cand_g = np.zeros(max(m, 1))
+            cand_v = np.zeros(max(m, 1), dtype=np.int64)
+            cand_seq = np.zeros(max(m, 1), dtype=np.int64)
             for e in range(m):
-                cand_seq[e] = 0
-                for side in range(2):
-                    for f in range(3):
-                        cand_i[e, side, f] = IX[e, side, f]
-                    for f in range(N_FIELDS):
-                        cand_f[e, side, f] = F[e, side, f]
+                cand_i[e] = IX[e]
+                cand_f[e] = F[e]
                 cand_g[e] = G[e]
                 cand_v[e] = V[e]
         # index lists: candidates by (actor, supply issue) and (actor, demand issue)
@@ -782,28 +1483,116 @@ def run(
                 key = IX[e, side, _ACT] * k + IX[e, side, _DEM]
                 d_list[fill[key]] = e
                 fill[key] += 1
+        n_live = 0
         for e in range(m):
             stamp[e] = -1
+            if V[e] == 1:
+                live[n_live] = e
+                n_live += 1
         nd = 0
         while True:
+            # the valid candidate of highest gain (the live list keeps only valid ones)
             best = -1
             bg = -1.0
-            for e in range(m):
-                if V[e] == 1 and G[e] > bg:
+            t = 0
+            for u in range(n_live):
+                e = live[u]
+                if V[e] != 1:
+                    continue
+                live[t] = e
+                t += 1
+                if G[e] > bg:
                     best = e
                     bg = G[e]
+            n_live = t
             if best < 0:
                 break
-            for e in range(m):
-                if e != best and V[e] == 1 and _near(G[e], bg, tol):
-                    edge[0] += 1
-                    break
+            if chk:
+                # knife-edge: other gains within the float error of the best
+                n_near = 0
+                for u in range(n_live):
+                    e = live[u]
+                    if e != best and bg - G[e] <= GERR[e] + GERR[best] + 1e-13 * bg:
+                        n_near += 1
+                if n_near:
+                    _kinds(edge, K_TIE)
+                    if exact_ok:
+                        exact_ok = _activate(
+                            SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                            CSe, Ae, Pe, De, Xe,
+                        )  # fmt: skip
+                    if exact_ok:
+                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
+                              Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
+                              edge)  # fmt: skip
+                        lim = bg
+                        nn = 0
+                        for u in range(n_live):
+                            e = live[u]
+                            if e == best or lim - G[e] <= GERR[e] + GERR[best] + 1e-13 * lim:
+                                nearl[nn] = e
+                                nn += 1
+                        bexact = -1
+                        changed = False
+                        for u in range(nn):
+                            e = nearl[u]
+                            if not GEOK[e]:
+                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
+                                        SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order, nord,
+                                        x, wf, denom, stale, ws, edge)  # fmt: skip
+                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                            if V[e] != 1:
+                                changed = True
+                                continue
+                            if bexact < 0:
+                                bexact = e
+                                continue
+                            cmpv = D.cmp(_ld1(GE, e), _ld1(GE, bexact))
+                            if cmpv > 0:
+                                bexact = e
+                            elif cmpv == 0:
+                                bexact = _first_in_list(
+                                    bexact, e, nd, R_OFF[r], EVT, EVG, EVGE, EVOK, EVN, IX,
+                                    LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, x, wf, denom,
+                                    stale, ws, ga, gb,
+                                )  # fmt: skip
+                        if changed or bexact < 0:
+                            # a settled gain turned invalid: scan again
+                            continue
+                        best = bexact
+                    else:
+                        edge[E_FLOAT] += 1
+            # execute
             V[best] = 0
-            done[nd] = best
             nd += 1
             if record_cands:
                 cand_seq[best] = nd
+            LX = n_log
+            n_log += 1
+            if n_log > LG_R.shape[0]:
+                LG_R = _grow(LG_R, n_log)
+                LG_E = _grow(LG_E, n_log)
+                LG_I = _grow(LG_I, n_log)
+                LG_B = _grow(LG_B, n_log)
+                LG_U = _grow(LG_U, n_log)
+                LG_F = _grow(LG_F, n_log)
+                LY = _grow(LY, n_log)
+            LG_R[LX] = r
+            LG_E[LX] = best
+            LG_B[LX] = BITS[best]
+            for side in range(2):
+                a = IX[best, side, _ACT]
+                j = IX[best, side, _SUP]
+                LG_I[LX, side, 0] = a
+                LG_I[LX, side, 1] = j
+                LG_I[LX, side, 2] = IX[best, side, _DEM]
+                LG_I[LX, side, 3] = cur_src[a, j]
+                for t in range(n):
+                    LG_U[LX, side, t] = US[best, side, t] if UT[best, side, t] == SER[best] else -1
             if record:
+                if n_rec >= rec_i.shape[0]:
+                    rec_i = _grow(rec_i, n_rec + 1)
+                    rec_f = _grow(rec_f, n_rec + 1)
                 rec_i[n_rec, 0] = r + 1
                 rec_i[n_rec, 1] = nd
                 rec_f[n_rec, 0] = G[best]
@@ -819,6 +1608,9 @@ def run(
                     rec_f[n_rec, o + 5] = F[best, side, F_NBS0]
                     rec_f[n_rec, o + 6] = F[best, side, F_NBS1]
                 n_rec += 1
+            for side in range(2):
+                cur_src[IX[best, side, _ACT], IX[best, side, _SUP]] = 2 * LX + side
+            # recalculate the candidates the exchange touches
             for kind in range(2):
                 for o in range(2):
                     if kind == 0:
@@ -829,48 +1621,132 @@ def run(
                         key = IX[best, o, _ACT] * k + IX[best, o, _DEM]
                         lo_ = d_start[key]
                         hi_ = d_start[key + 1]
-                    for t in range(lo_, hi_):
-                        e = s_list[t] if kind == 0 else d_list[t]
+                    for tt in range(lo_, hi_):
+                        e = s_list[tt] if kind == 0 else d_list[tt]
                         if stamp[e] == nd or V[e] != 1:
                             continue
                         stamp[e] = nd
-                        _recalc(
-                            F,
-                            IX,
-                            B,
-                            U,
-                            UH,
-                            G,
-                            V,
-                            e,
-                            best,
-                            x,
-                            s,
-                            c,
-                            order,
-                            nord,
-                            denom,
-                            tol,
-                            stale,
-                            p,
-                            fix_sign,
-                            rng,
-                            edge,
-                        )
-                        if V[e] != 1:
-                            V[e] = 0
+                        hit = False
+                        for side in range(2):
+                            for oo in range(2):
+                                if (
+                                    IX[e, side, _ACT] == IX[best, oo, _ACT]
+                                    and IX[e, side, _SUP] == IX[best, oo, _SUP]
+                                ):
+                                    F[e, side, F_POS] = F[best, oo, F_Y]
+                                    HI[e, side, H_PEX] = 0
+                                    if HI[e, side, H_TOP]:
+                                        top = F[e, side, F_TOP]
+                                        if HI[e, side, H_N] == 0:
+                                            F[e, side, F_CSUM] = top
+                                            F[e, side, F_CMIN] = top
+                                            F[e, side, F_CMAX] = top
+                                        else:
+                                            F[e, side, F_CSUM] += top
+                                            F[e, side, F_CMIN] = min(F[e, side, F_CMIN], top)
+                                            F[e, side, F_CMAX] = max(F[e, side, F_CMAX], top)
+                                        HI[e, side, H_N] += 1
+                                    hit = True
+                                    break
+                        if hit:
+                            HI[e, 0, H_TOP] = 0
+                            HI[e, 1, H_TOP] = 0
+                        for mover in range(2):
+                            dm = 1 - mover
+                            da = IX[best, dm, _ACT]
+                            dd = IX[best, dm, _DEM]
+                            if not (
+                                (da == IX[e, 1, _ACT] and dd == IX[e, 1, _DEM])
+                                or (da == IX[e, 0, _ACT] and dd == IX[e, 0, _DEM])
+                            ):
+                                continue
+                            slot = 0 if dd == IX[e, 0, _SUP] else 1
+                            ma = IX[best, mover, _ACT]
+                            y = F[best, mover, F_Y]
+                            ysrc = 2 * LX + mover
+                            if UT[e, slot, ma] == SER[e]:
+                                old = UV[e, slot, ma]
+                                st0 = F[best, mover, F_START]
+                                if st0 <= old:
+                                    keep_old = old < y
+                                else:
+                                    keep_old = old > y
+                                if chk and (abs(st0 - old) <= 2 * PERR or abs(old - y) <= 2 * PERR):
+                                    _kinds(edge, K_RULE)
+                                    if exact_ok:
+                                        exact_ok = _activate(
+                                            SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                            CSe, Ae, Pe, De, Xe,
+                                        )  # fmt: skip
+                                    if exact_ok:
+                                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
+                                              Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
+                                              wf, denom, stale, ws, edge)  # fmt: skip
+                                        oe_ = _src_val(US[e, slot, ma], Xe, ma, dd, LY)
+                                        ye_ = _ld(LY, LX, mover)
+                                        se_ = _ld(Xe, ma, dd)
+                                        if D.cmp(se_, oe_) <= 0:
+                                            keep_old = D.cmp(oe_, ye_) < 0
+                                        else:
+                                            keep_old = D.cmp(oe_, ye_) > 0
+                                        edge[E_SETTLED] += 1
+                                    else:
+                                        edge[E_FLOAT] += 1
+                                if not keep_old:
+                                    CORR[e, slot] += (y - old) * wf[ma, dd]
+                                    UV[e, slot, ma] = y
+                                    US[e, slot, ma] = ysrc
+                            else:
+                                UT[e, slot, ma] = SER[e]
+                                UV[e, slot, ma] = y
+                                US[e, slot, ma] = ysrc
+                                CORR[e, slot] += (y - x[ma, dd]) * wf[ma, dd]
+                            if not hit:
+                                HI[e, 0, H_TOP] = 0
+                                HI[e, 1, H_TOP] = 0
+                                hit = True
+                        if not hit:
+                            continue
+                        GEOK[e] = False
+                        near = _fcalc(
+                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale,
+                            p, fix_sign, rng, chk,
+                        )  # fmt: skip
+                        _event(e, nd, G, EVT, EVG, EVOK, EVN)
+                        if near:
+                            _kinds(edge, near)
+                            if exact_ok:
+                                exact_ok = _activate(
+                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                    CSe, Ae, Pe, De, Xe,
+                                )  # fmt: skip
+                            if exact_ok:
+                                _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn,
+                                      Se, Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom,
+                                      stale, ws, edge)  # fmt: skip
+                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
+                                        SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order, nord, x,
+                                        wf, denom, stale, ws, edge)  # fmt: skip
+                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                            else:
+                                edge[E_FLOAT] += 1
         n_exec[r] = nd
+        R_OFF[r + 1] = n_log
         for a in range(n):
             for j in range(k):
                 voting_out[r, a, j] = x[a, j]
-        for t in range(nd):
-            e = done[t]
+        for L in range(R_OFF[r], n_log):
+            e = LG_E[L]
             for side in range(2):
                 voting_out[r, IX[e, side, _ACT], IX[e, side, _SUP]] = F[e, side, F_Y]
         for j in range(k):
-            nbs_voting_out[r, j] = _nbs_plain(j, voting_out[r], s, c, order, nord, denom)
-        for t in range(nd):
-            e = done[t]
+            tot = 0.0
+            for t in range(nord[j]):
+                a = order[j, t]
+                tot += voting_out[r, a, j] * wf[a, j]
+            nbs_voting_out[r, j] = tot / denom[j] if denom[j] != 0.0 else 0.0
+        for L in range(R_OFF[r], n_log):
+            e = LG_E[L]
             for side in range(2):
                 act = IX[e, side, _ACT]
                 sup = IX[e, side, _SUP]
@@ -881,4 +1757,5 @@ def run(
                     + _FW * y
                     + (1.0 - (1.0 - sal) * _SW - _FW) * F[e, side, F_START]
                 )
-    return n_cand, n_rec
+                xex[act, sup] = False
+    return n_cand, cand_i, cand_f, cand_g, cand_v, cand_seq, rec_i[:n_rec], rec_f[:n_rec]

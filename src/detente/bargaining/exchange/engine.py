@@ -1,18 +1,22 @@
 """Running the exchange model: arithmetic choice, results, candidate tables.
 
-:func:`run_exchange` runs one problem; ``arithmetic="auto"`` (the default) runs the
-compiled float kernel and, when it met a knife-edge that decide's 28-digit Decimal could
-settle differently (see :mod:`._kernel`), runs the model again in decide's own
-arithmetic (:mod:`._exact`), so the result is decide's.  :func:`run_batch` runs ``R``
-replicates in the float kernel only.  :func:`exchange_round` and :func:`exchange_round_batch`
-give the candidate exchanges of a round for the deal finder.
+:func:`run_exchange` runs one problem.  ``arithmetic="auto"`` (the default) runs the
+compiled engine (:mod:`._kernel`), which settles every knife-edge (a decision within the
+float error of its operands) in decide's 28-digit decimal arithmetic, so its decisions
+are decide's; only when a knife-edge cannot be settled that way (a *fallback*, counted)
+is the run redone in Python's Decimal (:mod:`._exact`).  ``"float"`` takes every
+decision in float (and counts the knife-edges it met); ``"decimal"`` runs the Python
+reference engine.  :func:`run_batch` runs ``R`` replicates (threads).
+:func:`exchange_round` and :func:`exchange_round_batch` (:mod:`.deals`) give the
+candidate exchanges of a round for the deal finder.
 """
 
 from __future__ import annotations
 
 import random as _random
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
@@ -27,9 +31,6 @@ from detente.scenario.arrays import ScenarioArrays
 
 FloatArray = NDArray[np.float64]
 
-#: knife-edge tolerance of the float kernel (relative to the numbers compared).
-TOL = 1e-9
-
 SIDE_COLUMNS = ("actor", "supply_issue", "start", "move", "voting", "target", "eu", "nbs0", "nbs1")
 EXCHANGE_COLUMNS = (
     "round",
@@ -39,6 +40,27 @@ EXCHANGE_COLUMNS = (
     *(f"j_{c}" for c in SIDE_COLUMNS),
 )
 POSITION_COLUMNS = ("model", "round", "actor", "issue", "start", "voting")
+#: the model's variants: REX, and the two sets of rules of the equal-gain model under
+#: the names the issue uses (``decide`` = ``equal_gain`` with decide's rules)
+VARIANTS = ("equal_gain", "random_rate", "decide", "corrected")
+
+
+def resolve_variant(variant: str, rules: str = "decide") -> tuple[str, str]:
+    """``(variant, rules)`` with the aliases resolved.
+
+    ``variant="decide"`` is the equal-gain model with decide's rules (the default,
+    reproducing decide's deviations from the papers); ``variant="corrected"`` is the
+    equal-gain model with the corrected rules (:data:`rules` ``"corrected"``).
+    """
+    if variant == "decide":
+        return "equal_gain", "decide"
+    if variant == "corrected":
+        return "equal_gain", "corrected"
+    if variant not in ("equal_gain", "random_rate"):
+        raise ValueError(f"unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+    if rules not in ("decide", "corrected"):
+        raise ValueError(f"unknown rules {rules!r}; choose decide or corrected")
+    return variant, rules
 
 
 def problem_from_arrays(arrays: ScenarioArrays) -> Problem:
@@ -71,13 +93,18 @@ class ExchangeRun:
     nbs_start, nbs_voting
         ``(rounds, k)`` the predicted outcome (capability x salience weighted mean) on
         the start and on the voting positions, on 0-100.
+    arithmetic
+        ``"float"``, ``"settled"`` (float, every knife-edge settled in decide's
+        arithmetic) or ``"decimal"`` (Python's Decimal throughout).
+    knife_edges
+        Knife-edges met (decisions within the float error of their operands).
+    settled
+        Of them, settled in decide's arithmetic.
+    fallbacks
+        Knife-edges that could not be settled (the run was then redone in Decimal).
     exchanges
         The executed exchanges in order, in the columns of decide's ``exchanges.csv``
         (positions on 0-100; actors and issues by id).
-    arithmetic
-        ``"float"`` or ``"decimal"``: the arithmetic the result was computed in.
-    knife_edges
-        Knife-edges the float kernel met (0 for a Decimal-only run).
     """
 
     problem: Problem
@@ -85,9 +112,19 @@ class ExchangeRun:
     voting: FloatArray
     nbs_start: FloatArray
     nbs_voting: FloatArray
-    exchanges: pd.DataFrame
     arithmetic: str
     knife_edges: int
+    settled: int = 0
+    fallbacks: int = 0
+    _records: Any = field(default=None, repr=False)
+
+    @cached_property
+    def exchanges(self) -> pd.DataFrame:
+        """The executed exchanges (decide's ``exchanges.csv`` columns, 0-100)."""
+        rec = self._records
+        if isinstance(rec, pd.DataFrame):
+            return rec
+        return _frame_from_records(self.problem, rec[0], rec[1])
 
     @property
     def rounds(self) -> int:
@@ -123,24 +160,40 @@ class ExchangeRun:
         )
 
 
-def _alloc(prob: Problem, rounds: int, record: bool) -> dict[str, Any]:
-    n, k = prob.x.shape
-    cap = (k * (k - 1) // 2) * ((n * n) // 4 + 1)
-    return {
-        "start": np.zeros((rounds, n, k)),
-        "voting": np.zeros((rounds, n, k)),
-        "nbs0": np.zeros((rounds, k)),
-        "nbs1": np.zeros((rounds, k)),
-        "n_exec": np.zeros(rounds, dtype=np.int64),
-        "rec_i": np.zeros((rounds * cap if record else 1, 6), dtype=np.int64),
-        "rec_f": np.zeros((rounds * cap if record else 1, 15)),
-        "cand_i": np.zeros((max(cap, 1), 2, 3), dtype=np.int64),
-        "cand_f": np.zeros((max(cap, 1), 2, K.N_FIELDS)),
-        "cand_g": np.zeros(max(cap, 1)),
-        "cand_v": np.zeros(max(cap, 1), dtype=np.int64),
-        "cand_seq": np.zeros(max(cap, 1), dtype=np.int64),
-        "edge": np.zeros(1, dtype=np.int64),
-    }
+def _codes(values: Any) -> NDArray[np.uint32]:
+    """The shortest text of each float as code points (``_dec.parse``'s input)."""
+    arr = np.asarray(values, dtype=np.float64)
+    flat = np.ascontiguousarray(arr.reshape(-1)).astype("U32")
+    return flat.view(np.uint32).reshape(*arr.shape, 32)
+
+
+def _exact_inputs(prob: Problem) -> tuple[Any, ...]:
+    """The inputs the kernel reads decide's numbers from, and which float positions are
+    exactly decide's numbers (dyadic positions on a 0-100 scale with a dyadic lower
+    bound)."""
+    cached = prob.__dict__.get("_exact_inputs")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    has = prob.has
+    own = np.where(has, prob.own, 0.0)
+    raw = prob.raw_s if prob.raw_s.size else prob.s
+    sal = np.where(has, raw, 0.0)
+    cap = np.where(has, prob.c, 0.0)
+    lo, hi = prob.lower, prob.upper
+    with np.errstate(invalid="ignore"):
+        dyadic = (np.mod(own * 1024.0, 1.0) == 0.0) & (np.mod(lo * 1024.0, 1.0) == 0.0)[None]
+    xex = has & dyadic & ((hi - lo) == 100.0)[None]
+    out = (
+        np.ascontiguousarray(xex),
+        _codes(own),
+        _codes(sal),
+        _codes(cap),
+        _codes(lo),
+        _codes(hi),
+        _codes(prob.salience_max),
+    )
+    prob.__dict__["_exact_inputs"] = out
+    return out
 
 
 def _kernel_run(
@@ -153,44 +206,69 @@ def _kernel_run(
     record: bool = True,
     cand_round: int = 0,
     pair_ok: NDArray[np.bool_] | None = None,
+    exact: bool = True,
 ) -> tuple[dict[str, Any], int, int]:
-    buf = _alloc(prob, rounds, record)
-    n = prob.n_actors
+    """One run of the compiled engine; ``exact`` settles knife-edges (equal gain).
+
+    Returns the kernel's arrays (``start``, ``voting``, ``nbs0``, ``nbs1``, ``n_exec``,
+    ``rec_i``/``rec_f`` records, ``cand_*`` the candidates of round ``cand_round``,
+    ``edge`` the counters ``K.E_*``), the number of candidates and of records.
+    """
+    n, k = prob.x.shape
     pairs = np.ones((n, n), dtype=np.bool_) if pair_ok is None else pair_ok
     x0 = np.where(prob.has, prob.x, 0.0)
     nord = (prob.sum_order >= 0).sum(axis=1).astype(np.int64)
     rng = np.array([seed64], dtype=np.uint64)
-    n_cand, n_rec = K.run(
+    settle = exact and p == 0.0
+    if settle:
+        xex, cown, csal, ccap, clo, chi, csmax = _exact_inputs(prob)
+    else:
+        xex = np.zeros((n, k), dtype=np.bool_)
+        cown = csal = ccap = np.zeros((n, k, 32), dtype=np.uint32)
+        clo = chi = np.zeros((k, 32), dtype=np.uint32)
+        csmax = np.zeros(32, dtype=np.uint32)
+    buf: dict[str, Any] = {
+        "start": np.zeros((rounds, n, k)),
+        "voting": np.zeros((rounds, n, k)),
+        "nbs0": np.zeros((rounds, k)),
+        "nbs1": np.zeros((rounds, k)),
+        "n_exec": np.zeros(rounds, dtype=np.int64),
+        "edge": np.zeros(K.N_EDGE + K.N_KINDS, dtype=np.int64),
+    }
+    c = np.where(prob.has, prob.c, 0.0)
+    s = np.where(prob.has, prob.s, 0.0)
+    n_cand, ci, cf, cg, cv, cseq, rec_i, rec_f = K.run(
         x0,
-        prob.s,
-        prob.c,
+        s,
+        c,
         prob.active,
         prob.sum_order,
         nord,
         rounds,
-        TOL,
         rules == "decide",
         float(p),
         rules != "decide",
         rng,
+        settle,
+        xex,
+        cown,
+        csal,
+        ccap,
+        clo,
+        chi,
+        csmax,
+        pairs,
+        cand_round,
+        record,
         buf["start"],
         buf["voting"],
         buf["nbs0"],
         buf["nbs1"],
         buf["n_exec"],
-        record,
-        buf["rec_i"],
-        buf["rec_f"],
-        cand_round,
-        buf["cand_i"],
-        buf["cand_f"],
-        buf["cand_g"],
-        buf["cand_v"],
-        buf["cand_seq"],
         buf["edge"],
-        pairs,
     )
-    return buf, int(n_cand), int(n_rec)
+    buf.update(cand_i=ci, cand_f=cf, cand_g=cg, cand_v=cv, cand_seq=cseq, rec_i=rec_i, rec_f=rec_f)
+    return buf, int(n_cand), int(rec_i.shape[0])
 
 
 def _frame_from_records(prob: Problem, rec_i: Any, rec_f: Any) -> pd.DataFrame:
@@ -238,7 +316,9 @@ def run_exchange(
     rounds
         Number of rounds (decide's default 10).
     variant
-        ``"equal_gain"`` (Stokman & Van Oosten) or ``"random_rate"`` (REX with ``p``).
+        ``"equal_gain"`` (Stokman & Van Oosten) or ``"random_rate"`` (REX with ``p``);
+        ``"decide"`` (= equal gain with decide's rules) and ``"corrected"`` (= equal
+        gain with the corrected rules) are aliases.
     p
         REX's randomisation in [0, 1] (``random_rate`` only).
     ties
@@ -246,10 +326,12 @@ def run_exchange(
         False``); ``"random"``: decide's coin, drawn from Python's Mersenne Twister
         seeded with ``seed`` (decide's draws when seeded alike).
     rules
-        ``"decide"`` (its code, quirks included) or ``"corrected"``.
+        ``"decide"`` (its code, quirks included) or ``"corrected"`` (no wrong-way REX
+        move, no stale own position in the outcome cap).
     arithmetic
-        ``"auto"``: float, redone in Decimal after a knife-edge; ``"float"``;
-        ``"decimal"``.
+        ``"auto"``: the compiled engine with every knife-edge settled in decide's
+        arithmetic (redone in Decimal only after a fallback); ``"float"``: every
+        decision in float; ``"decimal"``: Python's Decimal throughout.
     seed
         Seed for REX draws and random ties.
 
@@ -257,14 +339,25 @@ def run_exchange(
     -------
     ExchangeRun
     """
+    variant, rules = resolve_variant(variant, rules)
     rex = variant == "random_rate" and p > 0
     pp = float(p) if rex else 0.0
     exact = arithmetic == "decimal" or ties == "random" or (rex and arithmetic == "auto")
-    edges = 0
+    edges = settled = fallbacks = 0
     if not exact:
-        buf, _, n_rec = _kernel_run(problem, rounds, pp, rules, _seed64(seed) if rex else 0)
-        edges = int(buf["edge"][0])
-        if edges == 0 or arithmetic == "float":
+        buf, _, _ = _kernel_run(
+            problem,
+            rounds,
+            pp,
+            rules,
+            _seed64(seed) if rex else 0,
+            exact=arithmetic == "auto",
+        )
+        edge = buf["edge"]
+        edges = int(edge[K.E_MET])
+        settled = int(edge[K.E_SETTLED])
+        fallbacks = int(edge[K.E_FALLBACK])
+        if fallbacks == 0 or arithmetic == "float":
             mask = problem.has[None]
             return ExchangeRun(
                 problem=problem,
@@ -272,9 +365,11 @@ def run_exchange(
                 voting=np.where(mask, buf["voting"], np.nan),
                 nbs_start=buf["nbs0"],
                 nbs_voting=buf["nbs1"],
-                exchanges=_frame_from_records(problem, buf["rec_i"][:n_rec], buf["rec_f"][:n_rec]),
-                arithmetic="float",
+                arithmetic="settled" if settled else "float",
                 knife_edges=edges,
+                settled=settled,
+                fallbacks=fallbacks,
+                _records=(buf["rec_i"], buf["rec_f"]),
             )
     rng = _python_rng(seed) if (rex or ties == "random") else None
     res = run_exact(problem, rounds, arithmetic="decimal", p=pp, rng=rng, rules=rules)
@@ -309,7 +404,18 @@ def run_exchange(
         ],
         columns=list(EXCHANGE_COLUMNS),
     )
-    return ExchangeRun(problem, start, voting, nbs0, nbs1, table, "decimal", edges)
+    return ExchangeRun(
+        problem,
+        start,
+        voting,
+        nbs0,
+        nbs1,
+        "decimal",
+        edges,
+        settled,
+        fallbacks,
+        _records=table,
+    )
 
 
 def run_batch(
@@ -321,15 +427,20 @@ def run_batch(
     rules: str = "decide",
     seed: Any = None,
     workers: int = 2,
+    exact: bool = True,
 ) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
-    """Run many problems of one shape in the float kernel (threads, no Decimal pass).
+    """Run many problems of one shape in the compiled engine (threads).
+
+    Each replicate runs in float first; one that meets a knife-edge runs again with
+    its knife-edges settled in decide's arithmetic (``exact``, equal gain only).
 
     Returns
     -------
     outcome, final, knife_edges
         ``(R, k)`` outcomes on 0-100 after the last round, ``(R, n, k)`` last voting
-        positions on 0-100, and ``(R,)`` knife-edge counts.
+        positions on 0-100, and ``(R,)`` knife-edges decided in float or not settled.
     """
+    variant, rules = resolve_variant(variant, rules)
     r = len(problems)
     rex = variant == "random_rate" and p > 0
     pp = float(p) if rex else 0.0
@@ -342,10 +453,14 @@ def run_batch(
 
     def work(lo: int, hi: int) -> None:
         for t in range(lo, hi):
-            buf, _, _ = _kernel_run(problems[t], rounds, pp, rules, seeds[t], record=False)
+            buf, _, _ = _kernel_run(
+                problems[t], rounds, pp, rules, seeds[t], record=False, exact=False
+            )
+            if exact and not rex and buf["edge"][K.E_MET]:
+                buf, _, _ = _kernel_run(problems[t], rounds, pp, rules, seeds[t], record=False)
             outcome[t] = buf["nbs1"][-1]
             final[t] = buf["voting"][-1]
-            edges[t] = buf["edge"][0]
+            edges[t] = buf["edge"][K.E_FLOAT] + buf["edge"][K.E_FALLBACK]
 
     if r >= 64 and workers > 1:
         cuts = np.linspace(0, r, workers + 1).astype(int)

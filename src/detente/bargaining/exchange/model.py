@@ -17,8 +17,10 @@ from detente.bargaining.base import (
 )
 from detente.bargaining.exchange._problem import make_problem
 from detente.bargaining.exchange.engine import (
+    VARIANTS,
     ExchangeRun,
     problem_from_arrays,
+    resolve_variant,
     run_batch,
     run_exchange,
 )
@@ -31,8 +33,10 @@ PARAMS = (
         "variant",
         str,
         "equal_gain",
-        "equal_gain (Stokman & Van Oosten 1994) or random_rate (REX, Dijkstra et al. 2018, with p)",
-        choices=("equal_gain", "random_rate"),
+        "equal_gain (Stokman & Van Oosten 1994) or random_rate (REX, Dijkstra et al. 2018, "
+        "with p); decide (= equal_gain with decide's rules) and corrected (= equal_gain with "
+        "the corrected rules) are aliases",
+        choices=VARIANTS,
     ),
     ParamSpec(
         "p",
@@ -61,19 +65,21 @@ PARAMS = (
         "arithmetic",
         str,
         "auto",
-        "auto (float, redone in decide's Decimal at a knife-edge), float or decimal",
+        "auto (compiled; every knife-edge settled in decide's 28-digit arithmetic), float "
+        "(every decision in float) or decimal (Python's Decimal throughout, slow)",
         choices=("auto", "float", "decimal"),
     ),
 )
 
 
 def _run_kwargs(values: dict[str, Any]) -> dict[str, Any]:
+    variant, rules = resolve_variant(values["variant"], values["rules"])
     return {
         "rounds": int(values["rounds"]),
-        "variant": values["variant"],
+        "variant": variant,
         "p": float(values["p"]),
         "ties": values["ties"],
-        "rules": values["rules"],
+        "rules": rules,
     }
 
 
@@ -93,15 +99,20 @@ def _notes(run: ExchangeRun) -> tuple[str, ...]:
             f"{int(inactive.sum())} actor-issue(s) with zero salience or capability take no part "
             "in exchanges (decide stops with a division by zero on them)."
         )
-    if run.knife_edges and run.arithmetic == "decimal":
+    if run.fallbacks and run.arithmetic == "decimal":
         notes.append(
-            f"the float engine met {run.knife_edges} knife-edge(s) where decide's Decimal "
-            "arithmetic decides; the run was redone in Decimal."
+            f"{run.fallbacks} knife-edge(s) could not be settled in the compiled engine; the "
+            "run was redone in Python's Decimal (decide's arithmetic)."
         )
-    elif run.knife_edges:
+    elif run.arithmetic == "settled":
         notes.append(
-            f"{run.knife_edges} knife-edge(s) settled in float; decide's Decimal may differ "
-            "there (arithmetic=auto or decimal settles them as decide does)."
+            f"{run.settled} knife-edge(s) (decisions within the float error of their "
+            "operands) settled in decide's 28-digit arithmetic."
+        )
+    elif run.knife_edges and run.arithmetic == "float":
+        notes.append(
+            f"{run.knife_edges} knife-edge(s) decided in float; decide's arithmetic may "
+            "differ there (arithmetic=auto settles them as decide does)."
         )
     return tuple(notes)
 
@@ -138,6 +149,8 @@ def _point(arrays: ScenarioArrays, values: dict[str, Any], seed: SeedLike) -> Fo
             "nbs_voting": prob.to_own(run.nbs_voting),
             "arithmetic": run.arithmetic,
             "knife_edges": run.knife_edges,
+            "settled": run.settled,
+            "fallbacks": run.fallbacks,
             "positions": run.positions_frame(NAME),
         },
     )
@@ -172,8 +185,8 @@ def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> Batch
     notes = []
     if edges.any():
         notes.append(
-            f"{int((edges > 0).sum())} of {len(edges)} replicates met a knife-edge that the float "
-            "engine settled (decide's Decimal arithmetic may differ there)."
+            f"{int((edges > 0).sum())} of {len(edges)} replicates met a knife-edge decided in "
+            "float (REX, or one that could not be settled; decide's arithmetic may differ)."
         )
     r = inputs.n_replicates
     return BatchForecast(
