@@ -503,7 +503,7 @@ def test_deals_are_decides_first_round(case: str) -> None:
     """Every decide reference run's first round, deal for deal (1e-9 on 0-100).
 
     sample_data meets a near-tie in its first round (two exchanges of equal gain with the
-    roles reversed) that the float engine orders otherwise; the deals are then redone in
+    roles reversed) that a float decision orders otherwise; the engine settles it in
     decide's arithmetic, as the model does.
     """
     import pandas as pd
@@ -528,4 +528,4 @@ def test_deals_are_decides_first_round(case: str) -> None:
         assert np.allclose(to_100, ref[f"{side}_voting"], atol=1e-9, rtol=0)
     assert np.allclose(d["a_gain"], ref["gain"], atol=1e-9, rtol=0)
     if case.startswith("sample"):
-        assert found.arithmetic == "decimal" and found.knife_edges > 0
+        assert found.arithmetic in {"settled", "decimal"} and found.knife_edges > 0

@@ -50,7 +50,8 @@ class DealsResults:
     params
         The exchange model's parameters used (``variant``, ``p``, ``rules``).
     arithmetic
-        ``"float"``, or ``"decimal"`` when the deals were redone in decide's arithmetic.
+        ``"float"``, ``"settled"`` (near-ties settled in decide's arithmetic) or
+        ``"decimal"`` (the round redone in Python's Decimal).
     draws, seed
         Draws of the inputs (0: none) and the seed.
     deals
@@ -247,17 +248,15 @@ def run_deals(
             "in its first round: no two actors stand on opposite sides of the forecasts of "
             "two issues with different priorities."
         )
-    if found.arithmetic == "decimal":
+    if found.arithmetic in ("settled", "decimal"):
         res.notes.append(
-            f"The float engine met {found.knife_edges} near-tie(s) in this round; the deals "
-            "were redone in decide's 28-digit Decimal arithmetic, as the model does."
+            f"The engine met {found.knife_edges} near-tie(s) in this round and settled them "
+            "in decide's 28-digit decimal arithmetic, as the model does."
         )
     elif found.knife_edges:
-        why = "a restricted search" if sides is not None else "random exchange rates"
         res.notes.append(
-            f"The float engine met {found.knife_edges} near-tie(s) in this round that "
-            f"decide's 28-digit Decimal arithmetic could order differently ({why} runs in "
-            "float only)."
+            f"The engine met {found.knife_edges} near-tie(s) in this round and decided them "
+            "in float; decide's 28-digit decimal arithmetic could order them differently."
         )
     lose = int((~deals["mutual"].astype(bool)).sum()) if len(deals) else 0
     if lose:
@@ -277,8 +276,8 @@ def run_deals(
             res.side_gains[col] = extra[col].reindex(res.side_gains["side"]).to_numpy()
         if rob.knife_edges:
             res.notes.append(
-                f"In {rob.knife_edges} of {draws:,} draws the float engine met a near-tie that "
-                "decide's Decimal arithmetic could order differently."
+                f"In {rob.knife_edges} of {draws:,} draws the engine decided a near-tie in "
+                "float that decide's decimal arithmetic could order differently."
             )
         tick("draws")
     return res

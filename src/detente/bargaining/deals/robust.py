@@ -55,7 +55,8 @@ class Robustness:
         Mean share, over draws, of the point package's deals that the draw's package
         executes.
     knife_edges
-        Draws in which the float engine met a near-tie.
+        Draws with a near-tie decided in float (not settled in decide's arithmetic:
+        random exchange rates, or a near-tie the compiled engine could not settle).
     """
 
     n_draws: int
@@ -128,10 +129,12 @@ def robust_deals(
             x, s = (own - prob.lower) * prob.step, raw / smax
             c = np.where(has, caps[r], 0.0)
             pr = dataclasses.replace(prob, x=x, s=s, c=c, own=own, raw_s=raw, salience_max=smax)
-            buf, m, _ = _kernel_run(
-                pr, 1, p, rules, int(seeds[r]), record=False, cand_round=1, pair_ok=pairs
-            )
-            edges[r] = buf["edge"][0] > 0
+            args = (pr, 1, p, rules, int(seeds[r]))
+            buf, m, _ = _kernel_run(*args, record=False, cand_round=1, pair_ok=pairs, exact=False)
+            if p == 0 and buf["edge"][K.E_MET]:
+                # a knife-edge: run again with it settled in decide's arithmetic
+                buf, m, _ = _kernel_run(*args, record=False, cand_round=1, pair_ok=pairs)
+            edges[r] = buf["edge"][K.E_FLOAT] + buf["edge"][K.E_FALLBACK] > 0
             o0, o1 = buf["nbs0"][0], buf["nbs1"][0]
             per_actor[r] = _gain(x, s, o0[None, :], o1[None, :]).sum(axis=1)
             if not d_n or not m:

@@ -65,12 +65,13 @@ class DealSet:
     params
         The exchange model's parameters used.
     arithmetic
-        ``"decimal"`` when the deals were redone in decide's own arithmetic because
-        the float engine met a near-tie there (the unrestricted equal-gain search, as
-        the model does), else ``"float"``.
+        ``"settled"``: the compiled engine met near-ties and settled them in decide's
+        28-digit arithmetic; ``"decimal"``: the round was redone in Python's Decimal (a
+        near-tie the compiled engine could not settle, unrestricted search);
+        ``"float"``: no near-tie, or one decided in float (a restricted search or random
+        exchange rates).
     knife_edges
-        Near-ties the float engine met in the search (decide's 28-digit Decimal could
-        order them differently).
+        Near-ties the compiled engine met in the search.
     """
 
     actor_ids: tuple[str, ...]
@@ -269,23 +270,36 @@ def _executed(
 ) -> tuple[pd.DataFrame, str, int]:
     """The round's executed exchanges, in decide's arithmetic where it matters.
 
-    The float engine's exchanges, unless it met a near-tie in an unrestricted
-    equal-gain search: then the round is redone in decide's Decimal arithmetic
-    (:func:`~detente.bargaining.exchange.run_exchange`, ``arithmetic="auto"``), so the
-    deals are decide's.  decide's engine has no pair mask and random rates draw from
-    another stream, so a restricted or REX search stays in float (with its count of
-    near-ties).
+    The compiled engine settles the knife-edges it meets (decisions within the float
+    error of their operands) in decide's 28-digit arithmetic under the equal-gain rule,
+    so its exchanges are decide's: ``"settled"`` when it settled any, ``"float"`` when it
+    met none.  Where it cannot settle one (a *fallback*), an unrestricted search is
+    redone in Python's Decimal (:func:`~detente.bargaining.exchange.run_exchange`,
+    ``"decimal"``); decide's engine has no pair mask, so a restricted search then keeps
+    the compiled engine's float decision (``"float"``), as do random exchange rates.
+
+    Returns
+    -------
+    executed, arithmetic, knife_edges
+        The exchanges (decide's ``exchanges.csv`` columns), the arithmetic, and the
+        knife-edges met.
     """
+    from detente.bargaining.exchange import _kernel as K
     from detente.bargaining.exchange import run_exchange
     from detente.bargaining.exchange.engine import _kernel_run
 
     p, rules = _params(kw)
     buf, _, _ = _kernel_run(prob, 1, p, rules, 0, record=False, pair_ok=pairs)
-    edges = int(buf["edge"][0])
-    if edges == 0 or pairs is not None or p > 0:
-        return executed, "float", edges
+    edge = buf["edge"]
+    met, settled, fallbacks = int(edge[K.E_MET]), int(edge[K.E_SETTLED]), int(edge[K.E_FALLBACK])
+    if p > 0:
+        return executed, "float", met
+    if fallbacks == 0:
+        return executed, "settled" if settled else "float", met
+    if pairs is not None:
+        return executed, "float", met
     run = run_exchange(prob, rounds=1, rules=rules, arithmetic="auto")
-    return run.exchanges, run.arithmetic, edges
+    return run.exchanges, run.arithmetic, met
 
 
 def _orient(table: pd.DataFrame, flip: BoolArray) -> pd.DataFrame:
