@@ -287,6 +287,27 @@ class MeasuredAccuracy(_Frozen):
             return VERDICTS["worse"]
         return VERDICTS["unclear"]
 
+    def figures(self, m: ModelAccuracy) -> dict[str, Any]:
+        """One model's figures as a flat dict (the columns of :meth:`table` after
+        ``model`` and ``label``; NaN where a figure was not measured)."""
+        nest, uns = m.nested, m.unseen
+        nan = float("nan")
+        return {
+            "mae": m.mae,
+            "rmse": m.rmse,
+            "within_10": m.within_10,
+            "n": m.n,
+            "nested_mae": nest.mae.mean if nest else nan,
+            "nested_mae_q10": nest.mae.q10 if nest else nan,
+            "nested_mae_q90": nest.mae.q90 if nest else nan,
+            "nested_ratio": nest.ratio.mean if nest else nan,
+            "beats_compromise": nest.beats_compromise if nest else nan,
+            "unseen_mae": uns.mae if uns else nan,
+            "unseen_rmse": uns.rmse if uns else nan,
+            "unseen_n": float(uns.issues) if uns else nan,
+            "verdict": self.verdict(m.name),
+        }
+
     def table(self, names: list[str] | None = None) -> pd.DataFrame:
         """One row per model: the figures a report shows.
 
@@ -299,29 +320,8 @@ class MeasuredAccuracy(_Frozen):
         rows = []
         for name in names if names is not None else list(self.models):
             m = self.models.get(name)
-            if m is None:
-                continue
-            nest, uns = m.nested, m.unseen
-            nan = float("nan")
-            rows.append(
-                {
-                    "model": m.name,
-                    "label": m.label,
-                    "mae": m.mae,
-                    "rmse": m.rmse,
-                    "within_10": m.within_10,
-                    "n": m.n,
-                    "nested_mae": nest.mae.mean if nest else nan,
-                    "nested_mae_q10": nest.mae.q10 if nest else nan,
-                    "nested_mae_q90": nest.mae.q90 if nest else nan,
-                    "nested_ratio": nest.ratio.mean if nest else nan,
-                    "beats_compromise": nest.beats_compromise if nest else nan,
-                    "unseen_mae": uns.mae if uns else nan,
-                    "unseen_rmse": uns.rmse if uns else nan,
-                    "unseen_n": float(uns.issues) if uns else nan,
-                    "verdict": self.verdict(m.name),
-                }
-            )
+            if m is not None:
+                rows.append({"model": m.name, "label": m.label, **self.figures(m)})
         return pd.DataFrame(rows)
 
 

@@ -89,8 +89,8 @@ def _set_metavar(param: Any) -> None:
     if getattr(param, "param_type_name", "") == "argument":
         param.metavar = str(param.name).upper()
         return
-    while getattr(annotation, "__origin__", None) is list:
-        annotation = getattr(annotation, "__args__", (None,))[0]
+    while annotation is not None and getattr(annotation, "__origin__", None) is list:
+        annotation = annotation.__args__[0]
     name = getattr(annotation, "__name__", "")
     param.metavar = _METAVARS.get(name, str(param.name).upper())
 

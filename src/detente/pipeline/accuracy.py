@@ -57,25 +57,9 @@ def _row(model: str, label: str, m: ModelAccuracy | None, acc: MeasuredAccuracy)
             **{c: nan for c in ACCURACY_COLUMNS[3:-1]},
             "verdict": NOT_MEASURED,
         }
-    nest, uns = m.nested, m.unseen
-    return {
-        "model": model,
-        "model_label": label,
-        "measured_as": m.name,
-        "mae": m.mae,
-        "rmse": m.rmse,
-        "within_10": m.within_10,
-        "n": float(m.n),
-        "nested_mae": nest.mae.mean if nest else nan,
-        "nested_mae_q10": nest.mae.q10 if nest else nan,
-        "nested_mae_q90": nest.mae.q90 if nest else nan,
-        "nested_ratio": nest.ratio.mean if nest else nan,
-        "beats_compromise": nest.beats_compromise if nest else nan,
-        "unseen_mae": uns.mae if uns else nan,
-        "unseen_rmse": uns.rmse if uns else nan,
-        "unseen_n": float(uns.issues) if uns else nan,
-        "verdict": acc.verdict(m.name),
-    }
+    figures = acc.figures(m)
+    figures["n"] = float(figures["n"])
+    return {"model": model, "model_label": label, "measured_as": m.name, **figures}
 
 
 def accuracy_table(
