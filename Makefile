@@ -10,6 +10,12 @@ UV         := $(BIN)/uv
 # matches pyproject.toml; --inexact keeps uv itself, which pip put into the venv.
 SYNC       := UV_PROJECT_ENVIRONMENT=$(abspath $(VENV)) $(UV) sync --locked --inexact
 
+# Python caches compiled bytecode beside each module; some machines turn that off
+# (PYTHONDONTWRITEBYTECODE=1), and then every start of detente recompiles pandas, numba,
+# shiny and the rest from source (seconds each time).  What make runs writes the cache,
+# and later runs read it whatever that variable says.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test lint typecheck pytest bench lock lock-upgrade lock-check clean
 
 $(UV):

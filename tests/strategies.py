@@ -55,7 +55,7 @@ def scenarios(
             lo, hi = 0.0, 100.0
         issue: dict[str, Any] = {"id": i, "label": i, "scale": {"min": lo, "max": hi}}
         if not ktab:
-            issue["label"] = draw(TEXT) or i
+            issue["label"] = draw(TEXT.filter(lambda t: not t or t.strip())) or i
             issue["anchors"] = {lo: draw(TEXT), hi: draw(TEXT)}
             if draw(st.booleans()):
                 issue["status_quo"] = draw(st.floats(lo, hi))

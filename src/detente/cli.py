@@ -3,7 +3,12 @@
 Each command group lives in :mod:`detente.commands` and registers itself in
 :func:`build_app`.  This module owns the one rule every command follows: a user's
 mistake (:class:`detente.errors.InputError`) is reported as a located message with exit
-code 2 and never as a traceback; anything else is an internal error with exit code 1.
+code 2 and never as a traceback; a failure outside detente and its input
+(:class:`detente.errors.EnvironmentFailure`, e.g. a Dask cluster that lost its workers)
+gets exit code 3 and what to do; anything else is an internal error with exit code 1.
+
+Exit codes: 0 success, 1 internal error (a bug), 2 bad input, 3 environment failure,
+130 interrupted.
 
 ``--help`` and ``--version`` answer at once: the command modules import the library
 inside their commands (see :mod:`detente.commands._help`), and ``detente --version``
@@ -34,6 +39,7 @@ def build_app() -> typer.Typer:
     """The ``detente`` typer app: the root options and every command group."""
     import typer
 
+    from detente.commands import app as workbench
     from detente.commands import (
         backtest,
         claims,
@@ -79,6 +85,7 @@ def build_app() -> typer.Typer:
     backtest.register(app)
     claims.register(app)
     deals.register(app)
+    workbench.register(app)
     return app
 
 
@@ -102,7 +109,7 @@ def __getattr__(name: str) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 bad input)."""
+    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 bad input, 3 environment)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--version"]:
         # the fast path: the one answer that needs neither typer nor the command tree

@@ -1,10 +1,13 @@
 """Error types shared by every part of detente.
 
-Two families matter to users:
+Three families matter to users:
 
 * :class:`InputError` -- the user's input is wrong (a file, a field, a parameter).
   It always names *where* (file, line, field) and *how to fix it*.  The CLI turns it
   into exit code 2 with no traceback.
+* :class:`EnvironmentFailure` -- something outside detente and the input failed: a
+  Dask cluster lost its workers, a scheduler has none.  It says what happened and
+  what to do; the CLI turns it into exit code 3.
 * Everything else is an internal error (exit code 1).
 """
 
@@ -14,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["DetenteError", "InputError", "Problem", "ScenarioError"]
+__all__ = ["DetenteError", "EnvironmentFailure", "InputError", "Problem", "ScenarioError"]
 
 
 class DetenteError(Exception):
@@ -109,3 +112,20 @@ class InputError(DetenteError):
 
 class ScenarioError(InputError):
     """A scenario file or object is invalid."""
+
+
+class EnvironmentFailure(DetenteError):
+    """Something detente relies on failed (a cluster, a scheduler): not a bug, not the input.
+
+    Parameters
+    ----------
+    message
+        What happened.
+    fix
+        What the user can do (e.g. run without the cluster, check it).
+    """
+
+    def __init__(self, message: str, *, fix: str) -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__(f"{message} Fix: {fix}")

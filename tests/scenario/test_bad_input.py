@@ -272,7 +272,7 @@ CASES: list[tuple[str, str, list[str]]] = [
         + "</Actors><IdealAdjustment>\n<iaPair><adjustingIdeal>A</adjustingIdeal>"
         "<referencePos>A</referencePos><adjust>0.5</adjust></iaPair></IdealAdjustment>"
         "</Scenario>",
-        ["<iaPair> names 'A', but two actors have that name (lines 2, 3)", ":5", "by name"],
+        ["two actors are named 'A' (lines 2, 3)", ":3", "by name"],
     ),
 ]
 
@@ -449,13 +449,25 @@ def test_every_format_written_reads_back_when_names_hold_tabs_and_line_breaks(
         assert [st.position for st in back[0].stances] == [st.position for st in s.stances]
 
 
-def test_actors_sharing_a_name_are_read_and_written_back_readable(tmp_path: Path) -> None:
+def test_actors_sharing_a_name_in_a_ktab_csv_are_refused_naming_both_lines(
+    tmp_path: Path,
+) -> None:
+    # it used to be read silently, the second copy renamed A_2 (issue 13)
     f = _write(tmp_path / "dup.csv", GOOD_CSV.replace("B, second", "A, second"))
-    s = load_scenario(f)
-    assert [a.id for a in s.actors] == ["A", "A_2"]
-    xml = load_scenario(_write(tmp_path / "dup.xml", dumps(s, "ktab-xml")))
-    assert [a.id for a in xml.actors] == ["A", "A_2"]
-    assert [st.position for st in xml.stances] == [st.position for st in s.stances]
+    with pytest.raises(InputError, match=r"two actors are named 'A' \(lines 3, 4\)") as info:
+        load_scenario(f)
+    assert info.value.problems[0].line == 4
+
+
+def test_actors_sharing_a_name_in_toml_are_written_to_ktab_readable(tmp_path: Path) -> None:
+    # TOML tells actors apart by id; KTAB only by name, so shared names are written as ids
+    text = GOOD_TOML.replace('id = "B"', 'id = "B"\nname = "A"')
+    s = load_scenario(_write(tmp_path / "dup.toml", text))
+    assert [a.name for a in s.actors][:2] == ["A", "A"]
+    for fmt, suffix in (("ktab-csv", ".csv"), ("ktab-xml", ".xml")):
+        back = load_scenario(_write(tmp_path / f"dup_{fmt}{suffix}", dumps(s, fmt)))
+        assert [a.id for a in back.actors][:2] == ["A", "B"]
+        assert [st.position for st in back.stances] == [st.position for st in s.stances]
 
 
 def test_ktab_xml_writer_refuses_saliences_over_the_budget_as_the_csv_writer_does() -> None:

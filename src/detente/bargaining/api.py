@@ -14,6 +14,7 @@ from detente.bargaining.base import (
     BatchInputs,
     Forecast,
     SeedLike,
+    check_model_memory,
     get_model,
     resolve_params,
     seed_value,
@@ -22,7 +23,7 @@ from detente.errors import InputError
 from detente.scenario.arrays import ScenarioArrays, to_arrays
 from detente.scenario.model import Scenario
 
-__all__ = ["forecast", "forecast_batch", "scenario_arrays"]
+__all__ = ["check_memory_for", "forecast", "forecast_batch", "scenario_arrays"]
 
 
 def _resolve(scenario: Scenario) -> Scenario:
@@ -100,6 +101,7 @@ def forecast(
     spec = get_model(model)
     values = resolve_params(spec, params, scenario_defaults=_scenario_defaults(scenario, spec.name))
     arrays = scenario_arrays(scenario)
+    check_model_memory(spec, arrays.n_actors, arrays.n_issues, 0, values)
     result = spec.point_fn(arrays, values, seed)
     scenario_id = scenario.id if isinstance(scenario, Scenario) else "arrays"
     return dataclasses.replace(
@@ -159,5 +161,43 @@ def forecast_batch(
             field="draws.capabilities",
             fix="clip the capability draws at 0.",
         )
+    check_model_memory(spec, inputs.n_actors, inputs.n_issues, inputs.n_replicates, values)
     result = spec.batch_fn(inputs, values, seed)
     return dataclasses.replace(result, params=dict(values), seed=seed_value(seed))
+
+
+def check_memory_for(
+    scenario: Scenario | ScenarioArrays,
+    model: str,
+    *,
+    replicates: int = 0,
+    params: Mapping[str, Any] | None = None,
+) -> None:
+    """Check, without running anything, that a forecast fits the memory limit.
+
+    Commands that run several models call it for each before the first starts, so
+    that a scenario too big for one model is refused before any work is done.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (or its arrays).
+    model
+        A registered model name.
+    replicates
+        Draws of a batch run; 0 for a point forecast.
+    params
+        Model parameters, as for :func:`forecast`.
+
+    Raises
+    ------
+    InputError
+        As :func:`detente.bargaining.base.check_model_memory`, or for a bad parameter.
+    """
+    spec = get_model(model)
+    values = resolve_params(spec, params, scenario_defaults=_scenario_defaults(scenario, spec.name))
+    if isinstance(scenario, ScenarioArrays):
+        n, k = scenario.n_actors, scenario.n_issues
+    else:
+        n, k = len(scenario.actors), len(scenario.issues)
+    check_model_memory(spec, n, k, replicates, values)

@@ -35,6 +35,8 @@ __all__ = [
     "ParamSpec",
     "PointFn",
     "SeedLike",
+    "check_model_memory",
+    "closed_form_bytes",
     "get_model",
     "list_models",
     "register",
@@ -523,6 +525,12 @@ class ModelSpec:
         Optional ``scenario -> {param: value}``: parameter defaults a model takes from
         scenario fields other than ``scenario.models`` (SMP: the accommodation matrix);
         ``scenario.models[name]`` and explicit parameters override them.
+    peak_bytes
+        Optional ``(n_actors, n_issues, replicates, params) -> bytes``: an estimate
+        (from above) of the model's peak memory, its largest arrays; ``replicates`` is
+        0 for a point forecast (which records every turn).  :func:`check_model_memory`
+        refuses a run whose estimate is over :func:`detente.limits.memory_limit`
+        before it starts.
     """
 
     name: str
@@ -533,6 +541,7 @@ class ModelSpec:
     citation: str = ""
     stochastic: bool = False
     scenario_params: Callable[[Any], Mapping[str, Any]] | None = None
+    peak_bytes: Callable[[int, int, int, Mapping[str, Any]], float] | None = None
 
     def param(self, name: str) -> ParamSpec:
         """The spec of parameter ``name`` (``KeyError`` if unknown)."""
@@ -631,6 +640,51 @@ def resolve_params(
     if problems:
         raise InputError([q for err in problems for q in err.problems])
     return out
+
+
+def closed_form_bytes(n: int, k: int, r: int, params: Mapping[str, Any]) -> float:
+    """Peak memory of a closed-form model: a few dozen ``(R, n, k)`` arrays."""
+    return 8.0 * max(r, 1) * n * k * 32 + 2**20
+
+
+def check_model_memory(spec: ModelSpec, n: int, k: int, r: int, params: Mapping[str, Any]) -> None:
+    """Refuse, before it starts, a run of ``spec`` too big for the memory limit.
+
+    Parameters
+    ----------
+    spec
+        The model.
+    n, k
+        Actors and issues.
+    r
+        Replicates of a batch run (0: a point forecast).
+    params
+        The model's resolved parameters (turn limits change the estimate).
+
+    Raises
+    ------
+    InputError
+        Naming the size, the estimate, the limit and what to do
+        (:func:`detente.limits.check_memory`).
+    """
+    if spec.peak_bytes is None:
+        return
+    from detente.limits import check_memory
+
+    size = f"{n:,} actors x {k:,} issues" + (f" x {r:,} draws" if r else "")
+    fix = (
+        "use fewer draws (--draws) or a smaller scenario"
+        if r > 1
+        else "use fewer actors (merge minor actors into groups), a lower turn or round "
+        "limit if you raised it, or another model"
+    )
+    check_memory(
+        spec.peak_bytes(n, k, r, params),
+        what=f"the {spec.label} model",
+        size=size,
+        fix=fix + ".",
+        field="--draws" if r > 1 else "actors",
+    )
 
 
 def ids_tuple(ids: Sequence[str]) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -31,9 +32,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.bargaining.api import forecast_batch, scenario_arrays
-from detente.bargaining.base import BatchInputs, SeedLike, get_model
+from detente.bargaining.base import BatchInputs, SeedLike, get_model, resolve_params
 from detente.bargaining.uncertainty import resolved as resolve_scenario
-from detente.errors import InputError
+from detente.errors import EnvironmentFailure, InputError
+from detente.limits import check_memory
 from detente.scenario.model import Scenario
 
 __all__ = [
@@ -203,6 +205,22 @@ def forecast_draws(
         )
     r = inputs.n_replicates
     bounds = [(s, min(s + chunk_size, r)) for s in range(0, r, chunk_size)]
+    # each worker holds one chunk of every model at a time: check before starting
+    concurrent = 1 if workers == 1 else min(workers, len(bounds))
+    for m in names:
+        spec = get_model(m)
+        values = resolve_params(spec, prm.get(m, {}))
+        chunk = min(chunk_size, r)
+        if spec.peak_bytes is not None:
+            check_memory(
+                spec.peak_bytes(arrays.n_actors, arrays.n_issues, chunk, values) * concurrent
+                + 8.0 * r * arrays.n_issues * len(names),
+                what=f"the {spec.label} model",
+                size=f"{arrays.n_actors:,} actors x {arrays.n_issues:,} issues x {r:,} draws "
+                f"({concurrent} process{'es' if concurrent > 1 else ''} of {chunk:,} draws)",
+                fix="use fewer workers (--workers), fewer draws or a smaller scenario.",
+                field="--draws",
+            )
     results: list[tuple[dict[str, FloatArray], dict[str, tuple[str, ...]]]]
     if workers == 1 or len(bounds) == 1:
         results = [
@@ -210,14 +228,24 @@ def forecast_draws(
             for c, (a, b) in enumerate(bounds)
         ]
     else:
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(bounds)), mp_context=_pool_context()
-        ) as pool:
-            futures = [
-                pool.submit(_run_chunk, resolved, names, prm, _chunk(inputs, a, b), int(seed), c)
-                for c, (a, b) in enumerate(bounds)
-            ]
-            results = [f.result() for f in futures]
+        try:
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(bounds)), mp_context=_pool_context()
+            ) as pool:
+                futures = [
+                    pool.submit(
+                        _run_chunk, resolved, names, prm, _chunk(inputs, a, b), int(seed), c
+                    )
+                    for c, (a, b) in enumerate(bounds)
+                ]
+                results = [f.result() for f in futures]
+        except BrokenProcessPool:
+            raise EnvironmentFailure(
+                "a worker process died while computing the draws (killed by the system, "
+                "often for lack of memory)",
+                fix="run again with fewer --workers (1 computes in this process) or fewer "
+                "--draws, or free memory.",
+            ) from None
     outcomes = {m: np.concatenate([res[0][m] for res in results]) for m in names}
     sizes = [b - a for a, b in bounds]
     notes = {m: merge_notes([res[1][m] for res in results], sizes) for m in names}

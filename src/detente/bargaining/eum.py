@@ -83,6 +83,8 @@ Reference implementations reproduced: jmckib/bdm-scholz-expected-utility-model (
 from __future__ import annotations
 
 import csv
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -958,12 +960,28 @@ def read_bdm_csv(
         raise InputError(f"the actors do not form a valid scenario: {err}", file=p) from None
 
 
+def _peak_bytes(n: int, k: int, r: int, params: Mapping[str, Any]) -> float:
+    """Peak memory estimate (bytes) of a run, from above (see ModelSpec.peak_bytes).
+
+    A point forecast records every round's pairwise offers: about 40 floats per pair
+    of actors, issue (plus one) and round.  A batch keeps each row's trajectory and
+    risks, and each thread works on one row's pairwise matrices at a time.
+    """
+    t = int(params.get("max_rounds", 10)) + 1
+    if r == 0:
+        return 8.0 * n * n * (k + 1) * t * 40 + 2**20
+    rows = r * k
+    threads = min(os.cpu_count() or 1, rows)
+    return 8.0 * (2 * t * rows * n + 8 * r * n * k) + 8.0 * 16 * n * n * threads + 2**20
+
+
 SPEC = register(
     ModelSpec(
         name=NAME,
         label="Expected utility (BdM)",
         point_fn=_point,
         batch_fn=_batch,
+        peak_bytes=_peak_bytes,
         params=PARAMS,
         citation="Scholz, Calbert & Smith (2011), J. Theoretical Politics 23(4):510-531; "
         "Bueno de Mesquita (1994).",

@@ -40,7 +40,14 @@ from detente.bargaining._common import (
     point_from_batch,
     weights_param,
 )
-from detente.bargaining.base import BatchForecast, BatchInputs, ModelSpec, SeedLike, register
+from detente.bargaining.base import (
+    BatchForecast,
+    BatchInputs,
+    ModelSpec,
+    SeedLike,
+    closed_form_bytes,
+    register,
+)
 
 __all__ = ["SPEC", "weighted_mean"]
 
@@ -87,6 +94,7 @@ SPEC = register(
         label="Weighted mean",
         point_fn=point_from_batch(_batch, NAME, _notes),
         batch_fn=_batch,
+        peak_bytes=closed_form_bytes,
         params=(
             weights_param(
                 "capability_salience",

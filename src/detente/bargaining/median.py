@@ -37,7 +37,14 @@ from detente.bargaining._common import (
     point_from_batch,
     weights_param,
 )
-from detente.bargaining.base import BatchForecast, BatchInputs, ModelSpec, SeedLike, register
+from detente.bargaining.base import (
+    BatchForecast,
+    BatchInputs,
+    ModelSpec,
+    SeedLike,
+    closed_form_bytes,
+    register,
+)
 
 __all__ = ["SPEC", "median_parts", "weighted_median"]
 
@@ -126,6 +133,7 @@ SPEC = register(
         label="Weighted median",
         point_fn=point_from_batch(_batch, NAME, _notes),
         batch_fn=_batch,
+        peak_bytes=closed_form_bytes,
         params=(
             weights_param(
                 "capability_salience",

@@ -70,6 +70,7 @@ from detente.bargaining.base import (
     ModelSpec,
     ParamSpec,
     SeedLike,
+    closed_form_bytes,
     register,
 )
 
@@ -190,6 +191,7 @@ SPEC = register(
         label="Nash bargaining",
         point_fn=point_from_batch(_batch, NAME, _notes),
         batch_fn=_batch,
+        peak_bytes=closed_form_bytes,
         params=(
             weights_param(
                 "capability",

@@ -41,6 +41,7 @@ from detente.bargaining.uncertainty import (
     uncertain_inputs,
 )
 from detente.errors import InputError
+from detente.limits import check_memory
 from detente.scenario.arrays import ScenarioArrays
 from detente.scenario.model import Scenario
 
@@ -211,6 +212,16 @@ def forecast_sobol(
         )
     names = [get_model(m).name for m in models]
     prm = {get_model(k).name: dict(v) for k, v in (params or {}).items()}
+    d = len(inputs)
+    if isinstance(n_base, int) and n_base > 0:
+        # Saltelli's sample is N (d + 2) points of d inputs; the model runs on each
+        check_memory(
+            8.0 * n_base * (d + 2) * (d + 4 * arrays.n_actors * arrays.n_issues) + 2**20,
+            what="the Sobol analysis",
+            size=f"N = {n_base:,} x {d + 2:,} blocks of {d:,} uncertain inputs",
+            fix="use a smaller --samples, or state fewer uncertainties.",
+            field="--samples",
+        )
     pairs: list[tuple[str, int]] = []
     notes: list[str] = []
     for m in names:

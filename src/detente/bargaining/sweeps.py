@@ -75,13 +75,19 @@ def parse_range(text: str) -> FloatArray:
         if len(parts) not in (2, 3) or not all(re.fullmatch(_NUMBER, p) for p in parts):
             raise bad("not of the form START:STOP:STEP")
         start, stop = float(parts[0]), float(parts[1])
+        ends = [start, stop] + ([float(parts[2])] if len(parts) == 3 else [])
+        if not all(math.isfinite(x) for x in ends) or not math.isfinite(stop - start):
+            raise bad("START, STOP and STEP must be finite numbers")
         if start > stop:
             raise bad(f"START ({start:g}) is above STOP ({stop:g})")
         if len(parts) == 3:
             step = float(parts[2])
             if not step > 0:
                 raise bad(f"the step must be positive, not {step:g}")
-            count = math.floor((stop - start) / step + 1e-9) + 1
+            span = (stop - start) / step
+            if not span < MAX_VALUES:
+                raise bad(f"more than {MAX_VALUES:,} values; at most {MAX_VALUES:,} are allowed")
+            count = math.floor(span + 1e-9) + 1
             if count > MAX_VALUES:
                 raise bad(f"{count:,} values; at most {MAX_VALUES:,} are allowed")
             vals = start + step * np.arange(count)

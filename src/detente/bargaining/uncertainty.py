@@ -52,6 +52,7 @@ from numpy.typing import NDArray
 from detente.bargaining.api import scenario_arrays
 from detente.bargaining.base import BatchInputs, SeedLike
 from detente.errors import InputError
+from detente.limits import check_memory
 from detente.scenario.arrays import ScenarioArrays
 from detente.scenario.model import Scenario, Uncertainty
 
@@ -438,6 +439,17 @@ def sample_inputs(
     """
     arrays = scenario_arrays(scenario)
     inputs = [u for u in uncertain_inputs(scenario, width=width, arrays=arrays) if u.varies]
+    if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+        # the draws: positions, saliences, presence (R, n, k) and capabilities, with
+        # the sampler's unit values and temporaries
+        na, k = arrays.n_actors, arrays.n_issues
+        check_memory(
+            8.0 * n * (4 * na * k + 2 * na + 3 * len(inputs)) + 2**20,
+            what="drawing the inputs",
+            size=f"{n:,} draws of {na:,} actors x {k:,} issues",
+            fix="use fewer draws (--draws).",
+            field="--draws",
+        )
     if not inputs:
         # validate n and the method even when nothing varies
         sample_values([], n, 0, method=method)

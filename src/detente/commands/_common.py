@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -13,12 +15,13 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from detente.errors import DetenteError, InputError, Problem
+from detente.errors import DetenteError, EnvironmentFailure, InputError, Problem
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
 __all__ = [
+    "EXIT_ENVIRONMENT",
     "EXIT_INPUT",
     "EXIT_INTERNAL",
     "about_file",
@@ -35,6 +38,8 @@ __all__ = [
 
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
+#: Something outside detente failed (a Dask cluster without workers): not a bug.
+EXIT_ENVIRONMENT = 3
 
 # Wide enough for scenario tables when output is piped (rich defaults to 80 columns).
 # No markup by default: ids, names and paths from the user's files reach tables and
@@ -69,7 +74,9 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False
     Returns
     -------
     int
-        0 on success, 2 for bad input, 1 for an internal error.
+        0 on success, 1 for an internal error (a bug), 2 for bad input, 3 when
+        something outside detente failed (a Dask cluster or scheduler), 130 when
+        interrupted.
     """
     args = list(sys.argv[1:] if argv is None else argv)
     command = typer.main.get_command(app)
@@ -96,20 +103,67 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None, *, debug: bool = False
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:
+        if not _about_a_user_path(err):
+            return _internal(err, debug)
+        from detente._paths import os_error_message
+
+        _report_input_error(
+            InputError(
+                f"cannot write or read this path: {os_error_message(err)}",
+                file=str(err.filename),
+                fix="check the path, its folder's permissions and the free space.",
+            )
+        )
+        return EXIT_INPUT
+    except EnvironmentFailure as err:
+        console_err.print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
+        return EXIT_ENVIRONMENT
     except DetenteError as err:
         console_err.print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
         return EXIT_INTERNAL
     except Exception as err:  # an internal error: say so, and how to get details
-        console_err.print(
-            f"[bold red]internal error:[/] {type(err).__name__}: {escape(str(err))}\n"
-            "This is a bug in detente, not in your input. Re-run with DETENTE_DEBUG=1 "
-            "for the traceback and report it.",
-            markup=True,
-        )
-        if debug:
-            traceback.print_exc()
-        return EXIT_INTERNAL
+        return _internal(err, debug)
     return result if isinstance(result, int) else 0
+
+
+#: ``OSError`` numbers that say something about a path the user gave (a read-only
+#: folder, a path through a file, a full disk), not about detente.
+_USER_ERRNOS = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENOTDIR,
+    errno.EISDIR,
+    errno.ENOSPC,
+    errno.ENAMETOOLONG,
+    errno.ELOOP,
+    getattr(errno, "EDQUOT", errno.ENOSPC),
+}
+
+
+def _about_a_user_path(err: OSError) -> bool:
+    """True for an ``OSError`` on a path outside detente's own package files."""
+    if err.errno not in _USER_ERRNOS or not err.filename:
+        return False
+    package = Path(__file__).resolve().parents[1]
+    try:
+        Path(os.fsdecode(err.filename)).resolve().relative_to(package)
+    except (ValueError, OSError, TypeError):
+        return True
+    return False
+
+
+def _internal(err: BaseException, debug: bool) -> int:
+    console_err.print(
+        f"[bold red]internal error:[/] {type(err).__name__}: {escape(str(err))}\n"
+        "This is a bug in detente, not in your input. Re-run with DETENTE_DEBUG=1 "
+        "for the traceback and report it.",
+        markup=True,
+    )
+    if debug:
+        traceback.print_exc()
+    return EXIT_INTERNAL
 
 
 def check_output_path(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -> None:
@@ -118,8 +172,9 @@ def check_output_path(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -
     Raises
     ------
     InputError
-        If ``path`` exists (and ``force`` is false), is a directory, or is one of the
-        inputs.
+        If ``path`` exists (and ``force`` is false), is a directory or a device, is
+        one of the inputs, lies under a regular file, or its folder is missing or
+        cannot be written.
     """
     resolved = path.resolve()
     for inp in inputs:
@@ -139,12 +194,9 @@ def check_output_path(path: Path, *, force: bool, inputs: Sequence[Path] = ()) -
             file=path,
             fix="choose another path, or pass --force to overwrite it.",
         )
-    if not path.parent.exists():
-        raise InputError(
-            f"the output folder {path.parent} does not exist",
-            file=path,
-            fix="create the folder first, or choose another path.",
-        )
+    from detente._paths import check_writable_file
+
+    check_writable_file(path)  # under a file, a missing or read-only folder, a device
 
 
 def check_output_paths(

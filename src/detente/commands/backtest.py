@@ -94,7 +94,9 @@ def _backtest_cmd(
     """Score every model (baselines, nbs, eum, smp, ensemble) on decided EU issues."""
     from detente._atomic import atomic_write_text
     from detente.backtest.run import backtest, cross_validate
+    from detente.limits import check_count
 
+    check_count("--cv", cv)
     models = _models(model)
     if cv is not None:
         if train is not None or test is not None:

@@ -61,6 +61,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _check_years(years: list[int] | None) -> None:
+    """Refuse a ``--year`` no dataset can hold (before any query)."""
+    from detente.limits import check_count
+
+    for y in years or ():
+        check_count("--year", y)
+
+
 def _print_frame(df: Any, fmt: OutputFormat, title: str | None = None) -> None:
     """Print a DataFrame as a rich table, CSV or JSON (records; NaN as null)."""
     if fmt is OutputFormat.csv:
@@ -158,6 +166,7 @@ def show_cmd(
     fmt: OutputFormat = _FMT,
 ) -> None:
     """Show one indicator by country and year, optionally filtered."""
+    _check_years(year)
     from detente.data import indicator as get_indicator
     from detente.data import list_indicators
 
@@ -209,6 +218,13 @@ def gap_cmd(
     fmt: OutputFormat = _FMT,
 ) -> None:
     """Each ally's gap to NATO's 2% guideline, in percentage points and US$."""
+    _check_years([year])
+    if not math.isfinite(target) or target < 0:
+        raise InputError(
+            f"--target must be a finite percentage of GDP, not {target}",
+            field="--target",
+            fix="use e.g. --target 2.",
+        )
     from detente.data import nato_gap
     from detente.data.derived import countries_of
 
@@ -234,6 +250,7 @@ def coalition_cmd(
     fmt: OutputFormat = _FMT,
 ) -> None:
     """Combined capability of a set of countries: sum and share of an indicator."""
+    _check_years(None if year is None else [year])
     from detente.data import coalition
 
     names = _split(countries) or []
@@ -264,6 +281,7 @@ def alignment_cmd(
     fmt: OutputFormat = _FMT,
 ) -> None:
     """UNGA alignment of two countries: ideal-point distance and vote agreement."""
+    _check_years(year)
     from detente.data import alignment
 
     df = alignment(a, b, year or None)
@@ -338,6 +356,10 @@ def build_cmd(
             field="--out",
             fix="pass --out FOLDER for the built Parquet files.",
         )
+    if out is not None:
+        from detente._paths import check_writable_folder
+
+        check_writable_folder(out)
     for p in (sipri_milex, sipri_arms):
         if p is not None and not p.is_file():
             raise InputError("file not found", file=p, fix="pass the path of your SIPRI file.")

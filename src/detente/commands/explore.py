@@ -46,39 +46,56 @@ def explore(
     sobol: int = typer.Option(1024, "--sobol", help="Sobol base sample (power of 2; 0 skips)."),
     prim_points: int = typer.Option(20_000, "--prim-points", help="Scenarios for PRIM (0 skips)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    timeout: float = typer.Option(
+        120.0,
+        "--timeout",
+        help="With --workers/--scheduler: seconds to wait for a worker, and for each chunk "
+        "of results, before giving up (exit code 3).",
+    ),
 ) -> None:
     """Rank the partnership strategies by robustness, find where the best one loses
     (PRIM) and which uncertainties matter (Sobol).  Writes DIR/experiments.parquet
     and DIR/summary.json."""
     from detente._atomic import foreign_entries, publish_folder, staged_folder
     from detente.explore import Sampler
+    from detente.limits import check_count
     from detente.partnership.lab import read_config, run_lab
 
     Sampler.parse(sampler, field="--sampler")
-    if scenarios < 1:
+    # every option is checked before any work starts
+    check_count("--scenarios", scenarios)
+    check_count("--sobol", sobol, power_of_two=True)
+    check_count("--prim-points", prim_points)
+    check_count("--seed", seed)
+    check_count("--workers", workers)
+    if workers is not None and workers < 1:
         raise InputError(
-            f"--scenarios must be at least 1, not {scenarios}",
-            field="--scenarios",
-            fix="use e.g. --scenarios 10000.",
+            f"--workers must be at least 1, not {workers}",
+            field="--workers",
+            fix="use --workers 2, or leave it out to run in-process.",
         )
-    for name, value in (("--sobol", sobol), ("--prim-points", prim_points), ("--seed", seed)):
-        if value is not None and value < 0:
-            raise InputError(
-                f"{name} must be 0 or more, not {value}",
-                field=name,
-                fix="use 0 to skip that step." if name != "--seed" else "use e.g. --seed 1.",
-            )
+    if workers is not None and scheduler is not None:
+        raise InputError(
+            "give either --workers or --scheduler, not both",
+            field="--workers",
+            fix="drop one of them.",
+        )
+    if not 0 < timeout <= 86_400:
+        raise InputError(
+            f"--timeout must be between 0 and 86400 seconds, not {timeout:g}",
+            field="--timeout",
+            fix="use e.g. --timeout 120.",
+        )
     if scheduler is not None and not _SCHEDULER.match(scheduler.strip()):
         raise InputError(
             f"--scheduler {scheduler!r} is not a scheduler address",
             field="--scheduler",
             fix="write it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786.",
         )
+    from detente._paths import check_writable_folder
+
+    check_writable_folder(out)
     cfg = read_config(file)
-    if out.exists() and not out.is_dir():
-        raise InputError(
-            "the output path is a file, not a folder", file=out, fix="give a folder with --out."
-        )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -111,6 +128,7 @@ def explore(
             progress=not quiet,
             sobol_base=sobol,
             prim_points=prim_points,
+            timeout=timeout,
         )
         # the experiments and their summary appear together, or not at all
         publish_folder(staged, out, replaceable=LAB_OUTPUTS)

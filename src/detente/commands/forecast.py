@@ -270,7 +270,10 @@ def _forecast_cmd(
     from detente.bargaining import get_model
     from detente.bargaining.eum import explain
     from detente.bargaining.smp.explain import explain_actor as explain_smp
+    from detente.limits import check_count
 
+    for name, value in (("--draws", draws), ("--workers", workers), ("--seed", seed)):
+        check_count(name, value)
     models = select_models(model)
     routed = split_params(models, parse_params(param))
     if draws < 0:
@@ -308,6 +311,10 @@ def _forecast_cmd(
         )
     thresholds = parse_thresholds(threshold, scenario)
     with about_file(file):
+        from detente.bargaining.api import check_memory_for
+
+        for m in models:  # every model's size, before the first one runs
+            check_memory_for(scenario, m, params=routed.get(m))
         results = run_models(scenario, models, routed, seed)
     console.print(_table(scenario, results))
     for name, f in results.items():

@@ -61,9 +61,15 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     ) -> None:
         """Run the whole analysis: report.html, summary.md and results.duckdb in OUT."""
+        from detente._paths import check_writable_folder
         from detente.commands._progress import progress_bars
+        from detente.limits import check_count
         from detente.report.analyze import STAGES, analyze
 
+        check_count("--draws", draws)
+        check_count("--scenarios", scenarios, low=0)  # 0 skips the strategy lab
+        check_count("--seed", seed)
+        check_writable_folder(out)
         with about_file(file), progress_bars(None if quiet else console_err, STAGES) as bars:
             result = analyze(
                 file, out, draws=draws, scenarios=scenarios, seed=seed, force=force, progress=bars

@@ -51,14 +51,19 @@ def capability_text(scenario: Scenario, actor_id: str) -> Text:
     return Text(_fmt(a.capability))
 
 
-def _scenario_table(s: Scenario) -> Table:
+#: Actors shown by ``detente show`` unless ``--all`` is given: a table of thousands of
+#: rows helps nobody on a screen, and takes rich seconds per thousand rows to draw.
+SHOW_ROWS = 200
+
+
+def _scenario_table(s: Scenario, rows: int | None = None) -> Table:
     table = Table(title=f"{s.name}  [{s.id}]", title_justify="left", show_lines=False)
     table.add_column("actor", style="bold", no_wrap=True)
     table.add_column("kind")
     table.add_column("capability", justify="right")
     for i in s.issues:
         table.add_column(f"{i.id}\npos / sal", justify="right")
-    for a in s.actors:
+    for a in s.actors[:rows]:
         cells: list[str | Text] = [Text(a.id), a.kind.value, capability_text(s, a.id)]
         for i in s.issues:
             st = s.stance(a.id, i.id)
@@ -88,6 +93,19 @@ def _issue_table(s: Scenario) -> Table:
         anchors = "\n".join(f"{p:g}: {t}" for p, t in i.anchors.items())
         table.add_row(Text(i.id), Text(i.label), f"{i.scale.min:g}–{i.scale.max:g}", Text(anchors))
     return table
+
+
+#: Warnings printed by ``validate`` and ``show`` before the rest are counted.
+MAX_WARNINGS = 20
+
+
+def _print_warnings(warnings: list[str], indent: str) -> None:
+    for w in warnings[:MAX_WARNINGS]:
+        console.print(Text(f"{indent}warning: {w}", style="yellow"))
+    if len(warnings) > MAX_WARNINGS:
+        console.print(
+            Text(f"{indent}... and {len(warnings) - MAX_WARNINGS:,} more warnings", style="yellow")
+        )
 
 
 def _summary(s: Scenario) -> str:
@@ -128,12 +146,11 @@ def validate(
             console.print(
                 Text(f"✓ {f}: {len(scenarios)} scenarios, {n_act} actor entries", style="green")
             )
-        for s in scenarios[:1]:
-            for w in s.meta.get("warnings", []):
-                console.print(Text(f"  warning: {w}", style="yellow"))
+        warnings = list(scenarios[0].meta.get("warnings", []))
         if len(scenarios) == 1:
-            for w in scenario_warnings(scenarios[0]):
-                console.print(Text(f"  warning: {w}", style="yellow"))
+            warnings += scenario_warnings(scenarios[0])
+        _print_warnings(warnings, "  ")
+        if len(scenarios) == 1:
             for name in unknown_model_tables(scenarios[0]):
                 console.print(
                     Text(
@@ -151,6 +168,9 @@ def show(
     file: Path = _FILE,
     format: str | None = _FORMAT,
     scenario: str | None = _SCENARIO,
+    all_rows: bool = typer.Option(
+        False, "--all", help=f"Show every actor (by default the first {SHOW_ROWS})."
+    ),
 ) -> None:
     """Show a scenario: actors × issues with positions, saliences and capabilities."""
     from detente.scenario import load_scenario, load_scenarios, scenario_warnings
@@ -181,13 +201,16 @@ def show(
     s = _resolve_data(s, file)
     if s.question:
         console.print(Text(s.question, style="italic"))
-    console.print(_scenario_table(s))
+    rows = None if all_rows else SHOW_ROWS
+    console.print(_scenario_table(s, rows))
+    hidden = len(s.actors) - SHOW_ROWS
+    if rows is not None and hidden > 0:
+        console.print(f"... and {hidden:,} more actors (--all shows every one)")
     if any(i.anchors or i.label != i.id for i in s.issues):
         console.print(_issue_table(s))
     if any(a.resolved is not None for a in s.actors):
-        console.print(_capability_table(s))
-    for w in [*s.meta.get("warnings", []), *scenario_warnings(s)]:
-        console.print(Text(f"warning: {w}", style="yellow"))
+        console.print(_capability_table(s, rows))
+    _print_warnings([*s.meta.get("warnings", []), *scenario_warnings(s)], "")
 
 
 def convert(
@@ -278,12 +301,12 @@ def _resolve_data(s: Scenario, file: Path) -> Scenario:
     return resolve_capabilities(s, file=file)
 
 
-def _capability_table(s: Scenario) -> Table:
+def _capability_table(s: Scenario, rows: int | None = None) -> Table:
     """Where each data-referenced capability came from: value, year, unit, source."""
     table = Table(title="capabilities from data", title_justify="left")
     for col in ("actor", "value", "indicator", "year", "unit", "source", "note"):
         table.add_column(col, justify="right" if col in ("value", "year") else "left")
-    for a in s.actors:
+    for a in s.actors[:rows]:
         r = a.resolved
         if r is None:
             continue

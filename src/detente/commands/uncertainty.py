@@ -241,7 +241,9 @@ def _sweep_cmd(
     from detente._atomic import atomic_write_text
     from detente.bargaining import get_model, sweep
     from detente.bargaining.sweeps import parse_range
+    from detente.limits import check_count
 
+    check_count("--seed", seed)
     values = parse_range(range_)
     models = _models(model)
     routed = _routed(models, param)
@@ -305,11 +307,13 @@ def _sensitivity_cmd(
     """Sobol indices of every model's forecast of every issue over the stated uncertainties."""
     from detente._atomic import atomic_write_text
     from detente.bargaining import forecast_sobol, get_model
+    from detente.limits import check_count
 
+    check_count("--samples", samples, power_of_two=True)
+    check_count("--seed", seed)
+    check_count("--top", top)
     models = _models(model)
     routed = _routed(models, param)
-    if top < 1:
-        raise InputError(f"--top must be at least 1, not {top}", field="--top", fix="e.g. 5.")
     check_output_paths([json_out, csv], force=force, inputs=[file])
     scenario = load_for_models(file, format=format, scenario_id=scenario_id)
     t0 = time.perf_counter()

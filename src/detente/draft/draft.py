@@ -360,4 +360,7 @@ def draft_from_file(path: str | Path, *, input_format: str | None = None) -> Dra
             fix="give the article as plain text, Markdown or HTML (for a PDF, extract its "
             "text first, e.g. with pdftotext).",
         ) from None
-    return draft_from_text(raw, source_name=p.name, input_format=input_format)
+    try:
+        return draft_from_text(raw, source_name=p.name, input_format=input_format)
+    except InputError as err:  # problems of the text: name the file
+        raise InputError([q.located(p) for q in err.problems]) from None

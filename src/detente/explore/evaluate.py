@@ -23,7 +23,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,10 +43,11 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from detente.errors import InputError
+from detente.errors import EnvironmentFailure, InputError
 from detente.explore.model import Combine, ExperimentDesign, Model
 from detente.explore.parameters import Categorical, Integer
 from detente.explore.sampling import chunk_seed, sample_chunk
+from detente.limits import check_memory
 
 __all__ = ["ChunkResult", "Results", "evaluate_chunk", "noise_generator", "perform_experiments"]
 
@@ -453,8 +454,30 @@ def _local_chunks(
                 fut.cancel()
 
 
+#: Seconds to wait for a Dask scheduler's first worker, and for the next chunk of
+#: results, before giving up (``explore --timeout``).
+DASK_TIMEOUT = 120.0
+
+_CLUSTER_FIX = (
+    "check the cluster (its scheduler and workers, and their logs), or run without "
+    "--scheduler/--workers to compute in this process; --timeout sets how long to wait."
+)
+
+
+def _dask_failures() -> tuple[type[BaseException], ...]:
+    """Exceptions by which distributed says the cluster, not the task, failed."""
+    from distributed import TimeoutError as DaskTimeout
+    from distributed.client import FutureCancelledError
+    from distributed.comm.core import CommClosedError
+    from distributed.scheduler import KilledWorker
+
+    return (KilledWorker, CommClosedError, FutureCancelledError, DaskTimeout, OSError)
+
+
 @contextlib.contextmanager
-def _dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+def _dask_client(
+    workers: int | None, scheduler: str | None, timeout: float = DASK_TIMEOUT
+) -> Iterator[Any]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as err:  # pragma: no cover - dask is a core dependency
@@ -463,7 +486,7 @@ def _dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         ) from err
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=f"{min(timeout, 10.0)}s")
         except OSError as err:
             raise InputError(
                 f"cannot reach the Dask scheduler at {scheduler}: {err}",
@@ -471,18 +494,37 @@ def _dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
                 fix="check the address (tcp://HOST:PORT) and that the scheduler runs.",
             ) from None
         try:
+            try:
+                client.wait_for_workers(1, timeout=timeout)
+            except _dask_failures() as err:
+                raise EnvironmentFailure(
+                    f"the Dask scheduler at {scheduler} has no workers: none joined within "
+                    f"{timeout:g} s ({type(err).__name__})",
+                    fix="start workers for it (`dask worker "
+                    + scheduler
+                    + "`), or "
+                    + _CLUSTER_FIX,
+                ) from None
             yield client
         finally:
             client.close()
         return
     assert workers is not None
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=40,
-    )
+    starting: tuple[type[BaseException], ...] = (RuntimeError, *_dask_failures())
+    try:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        )
+    except starting as err:
+        raise EnvironmentFailure(
+            f"a local Dask cluster of {workers} worker processes could not start "
+            f"({type(err).__name__}: {err})",
+            fix="use fewer --workers, or " + _CLUSTER_FIX,
+        ) from None
     client = Client(cluster)
     try:
         yield client
@@ -492,33 +534,67 @@ def _dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
 
 
 def _dask_chunks(
-    model: Model, design: ExperimentDesign, client: Any, in_flight: int
+    model: Model,
+    design: ExperimentDesign,
+    client: Any,
+    in_flight: int,
+    timeout: float = DASK_TIMEOUT,
 ) -> Generator[ChunkResult, None, None]:
-    from distributed import as_completed
+    from distributed import wait
 
+    failures = _dask_failures()
     n = design.n_chunks
     next_submit = 0
     next_yield = 0
     buffer: dict[int, ChunkResult] = {}
-    ac = as_completed()
-    [fmodel, fdesign] = client.scatter([model, design], broadcast=True)
+    pending: set[Any] = set()
+    try:
+        [fmodel, fdesign] = client.scatter([model, design], broadcast=True)
+    except failures as err:
+        raise _lost(client, timeout, err) from None
 
     def submit() -> None:
         nonlocal next_submit
-        ac.add(client.submit(evaluate_chunk, fmodel, fdesign, next_submit, pure=False))
+        pending.add(client.submit(evaluate_chunk, fmodel, fdesign, next_submit, pure=False))
         next_submit += 1
 
     while next_submit < n and next_submit < in_flight:
         submit()
-    for fut in ac:
-        res: ChunkResult = fut.result()
-        fut.release()
-        buffer[res.index] = res
+    while pending:
+        try:
+            done, _ = wait(list(pending), timeout=timeout, return_when="FIRST_COMPLETED")
+            results = [fut.result() for fut in done if fut.status != "pending"]
+        except failures as err:
+            raise _lost(client, timeout, err) from None
+        if not done:
+            raise _lost(client, timeout, None)
+        for fut in done:
+            pending.discard(fut)
+            fut.release()
+        for res in results:
+            buffer[res.index] = res
         while next_yield in buffer:
             yield buffer.pop(next_yield)
             next_yield += 1
             if next_submit < n:
                 submit()
+
+
+def _lost(client: Any, timeout: float, err: BaseException | None) -> EnvironmentFailure:
+    """What went wrong with the cluster, as an :class:`EnvironmentFailure`."""
+    try:
+        n_workers = len(client.scheduler_info().get("workers", {}))
+    except Exception:  # the scheduler itself is gone
+        n_workers = -1
+    if err is None:
+        what = f"no result came back from the Dask cluster for {timeout:g} s"
+    else:
+        what = f"the Dask cluster failed ({type(err).__name__}: {err})"
+    if n_workers == 0:
+        what += "; it has no workers left"
+    elif n_workers < 0:
+        what += "; its scheduler cannot be reached"
+    return EnvironmentFailure(what, fix=_CLUSTER_FIX)
 
 
 def perform_experiments(
@@ -533,6 +609,8 @@ def perform_experiments(
     console: Console | None = None,
     threads: int | None = None,
     finish: bool = True,
+    on_chunk: Callable[[int, int], None] | None = None,
+    timeout: float = DASK_TIMEOUT,
 ) -> Results:
     """Run every experiment of ``design`` through ``model``.
 
@@ -564,6 +642,15 @@ def perform_experiments(
         last chunks are still being written when the function returns, so that the
         caller's analysis overlaps the writing; the caller must then call
         :meth:`Results.finish_writing` (or :meth:`Results.abort_writing`).
+    on_chunk
+        Called after each chunk with the experiments done so far and their total (for
+        progress shown elsewhere than a terminal).  An exception it raises stops the
+        run as any error does (the Parquet file is not written).
+    timeout
+        On Dask: seconds to wait for a scheduler's first worker, and for each next
+        chunk of results, before giving up with an
+        :class:`~detente.errors.EnvironmentFailure` (exit code 3 in the CLI), as also
+        when the cluster loses its workers.
 
     Returns
     -------
@@ -585,8 +672,20 @@ def perform_experiments(
         )
     n_s = 1 if design.combine is Combine.ZIP else len(design.strategies)
     n_sc = design.n_scenarios
-    outcomes = {o: np.empty((n_s, n_sc)) for o in model.outcome_names}
     n_kept = min(keep_inputs, n_sc)
+    # the outcome matrices and the kept inputs stay in memory; the chunks in flight too
+    chunk = min(design.chunk_size, n_sc) * n_s
+    n_inputs = len(model.uncertainties) + len(model.levers)
+    check_memory(
+        8.0 * (n_s * n_sc * len(model.outcome_names) + n_kept * n_inputs)
+        + 8.0 * chunk * (n_inputs + len(model.outcome_names)) * 8
+        + 2**20,
+        what="the strategy lab",
+        size=f"{n_sc:,} futures x {n_s} strategies x {len(model.outcome_names)} outcomes",
+        fix="use fewer futures (--scenarios).",
+        field="--scenarios",
+    )
+    outcomes = {o: np.empty((n_s, n_sc)) for o in model.outcome_names}
     kept: dict[str, npt.NDArray[Any]] = {}
     sink = _ParquetSink(Path(out)) if out is not None else None
     where = "in-process"
@@ -605,11 +704,11 @@ def perform_experiments(
     try:
         with contextlib.ExitStack() as stack:
             if workers is not None or scheduler is not None:
-                client = stack.enter_context(_dask_client(workers, scheduler))
+                client = stack.enter_context(_dask_client(workers, scheduler, timeout))
                 n_workers = len(client.scheduler_info().get("workers", {})) or 1
                 where = scheduler or f"LocalCluster({workers} processes)"
                 chunks: Generator[ChunkResult, None, None] = _dask_chunks(
-                    model, design, client, in_flight=2 * n_workers
+                    model, design, client, in_flight=2 * n_workers, timeout=timeout
                 )
             else:
                 n_threads = default_threads() if threads is None else max(1, threads)
@@ -619,6 +718,7 @@ def perform_experiments(
             stack.enter_context(contextlib.closing(chunks))
             stack.enter_context(progress_bar)
             task = progress_bar.add_task(model.name, total=design.n_experiments)
+            done = 0
             for res in chunks:
                 n = res.stop - res.start
                 for o in model.outcome_names:
@@ -632,6 +732,9 @@ def perform_experiments(
                 if sink is not None:
                     sink.write(chunk_table(model, design, res))
                 progress_bar.advance(task, res.n_experiments)
+                done += res.n_experiments
+                if on_chunk is not None:
+                    on_chunk(done, design.n_experiments)
         if sink is not None and finish:
             sink.commit()
     except BaseException:

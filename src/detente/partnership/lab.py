@@ -12,7 +12,7 @@ than the runner-up, computes Sobol indices for it, and writes
 from __future__ import annotations
 
 import time
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from detente.explore import (
     robustness,
     sobol_indices,
 )
+from detente.explore.evaluate import DASK_TIMEOUT
 from detente.explore.prim import PrimResult
 from detente.explore.robustness import StrategyScore
 from detente.explore.sensitivity import SobolIndices
@@ -40,6 +41,7 @@ from detente.partnership.model import PartnershipModel
 from detente.partnership.parameters import PartnershipConfig, build, load_config
 from detente.scenario import Format, detect_format, load_scenario
 from detente.scenario._text import read_text
+from detente.scenario.toml_format import parse_toml
 
 __all__ = ["LabReport", "compare", "make_model", "read_config", "run_lab"]
 
@@ -76,8 +78,8 @@ def read_config(path: str | Path) -> PartnershipConfig:
         # the scenario is invalid; still check the [partnership] table if the TOML parses
         try:
             text = read_text(path, legacy_encodings=False).text
-            table = tomllib.loads(text).get("partnership")
-        except (InputError, tomllib.TOMLDecodeError):
+            table = parse_toml(text, file=path).get("partnership")
+        except InputError:
             raise InputError(problems) from None
     if table is None:
         problems.append(
@@ -298,6 +300,8 @@ def run_lab(
     sobol_base: int = 1024,
     prim_points: int = 20_000,
     chunk_size: int = 65_536,
+    on_chunk: Callable[[int, int], None] | None = None,
+    timeout: float | None = None,
 ) -> LabReport:
     """Run the whole strategy lab.
 
@@ -313,6 +317,9 @@ def run_lab(
         Master seed (default: the configuration's, else 0).
     workers, scheduler
         Dask back end (see :func:`detente.explore.perform_experiments`).
+    timeout
+        On Dask: seconds to wait for workers and for each chunk of results (default:
+        :data:`detente.explore.evaluate.DASK_TIMEOUT`).
     out_dir
         Folder for ``experiments.parquet`` and ``summary.json`` (nothing written if None).
     progress
@@ -323,6 +330,9 @@ def run_lab(
         Scenarios used by PRIM (0 skips scenario discovery).
     chunk_size
         Scenarios per chunk.
+    on_chunk
+        Called with the experiments done and their total after each chunk (see
+        :func:`detente.explore.perform_experiments`).
 
     Returns
     -------
@@ -351,6 +361,8 @@ def run_lab(
         progress=progress,
         keep_inputs=max(prim_points, 1),
         finish=False,
+        on_chunk=on_chunk,
+        timeout=DASK_TIMEOUT if timeout is None else timeout,
     )
     timings["experiments"] = time.perf_counter() - t0
     # the analysis overlaps the writing of the last chunks to Parquet

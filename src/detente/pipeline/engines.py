@@ -190,9 +190,18 @@ def _prim_question(prim: Any, a: str, b: str, outcome: str) -> PrimQuestion:
 
 
 def run_strategy(
-    scenario: Scenario, *, n_scenarios: int, seed: int, step: Step | None = None
+    scenario: Scenario,
+    *,
+    n_scenarios: int,
+    seed: int,
+    step: Step | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> StrategyResults:
     """Run the partnership strategy lab on the scenario's ``[partnership]`` table.
+
+    ``step`` is called after the experiments and after the analysis; ``on_chunk``
+    with the experiments done and their total after each chunk of futures (an
+    exception it raises stops the run).
 
     Raises
     ------
@@ -208,7 +217,9 @@ def run_strategy(
     if n_scenarios <= 0:
         return StrategyResults(unavailable="This run sampled no futures (--scenarios 0).")
     cfg = partnership.load_config(scenario.partnership)
-    report = partnership.run_lab(cfg, n_scenarios=n_scenarios, seed=seed, progress=False)
+    report = partnership.run_lab(
+        cfg, n_scenarios=n_scenarios, seed=seed, progress=False, on_chunk=on_chunk
+    )
     tick("lab")
     results = report.results
     model = results.model

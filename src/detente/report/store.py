@@ -22,8 +22,9 @@ Tables
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,23 @@ def write_store(
         con.close()
 
 
+@contextlib.contextmanager
+def _reading(file: Path) -> Iterator[None]:
+    """Report a store that breaks while it is read (truncated, corrupt) as bad input."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (duckdb.Error, ValueError, TypeError, KeyError, OverflowError) as err:
+        raise InputError(
+            f"the run store is damaged (truncated or corrupt) and cannot be read: "
+            f"{type(err).__name__}: {err}",
+            file=file,
+            fix="run `detente analyze` again into this folder with --force, or give "
+            "another report folder.",
+        ) from None
+
+
 def open_store(path: Path) -> duckdb.DuckDBPyConnection:
     """Open a run store read-only.
 
@@ -212,7 +230,8 @@ def open_store(path: Path) -> duckdb.DuckDBPyConnection:
     Raises
     ------
     InputError
-        If there is no store there, or the file is not a detente run store.
+        If there is no store there, or the file is not a detente run store, or it is
+        damaged.
     """
     p = Path(path)
     if p.is_dir():
@@ -229,9 +248,15 @@ def open_store(path: Path) -> duckdb.DuckDBPyConnection:
         raise InputError(
             f"not a readable DuckDB file: {err}", file=p, fix="give a detente run store."
         ) from None
-    tables = {
-        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    }
+    try:
+        with _reading(p):
+            tables = {
+                r[0]
+                for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+            }
+    except InputError:
+        con.close()
+        raise
     if not {"run", "catalogue"} <= tables:
         con.close()
         raise InputError(
@@ -243,16 +268,27 @@ def open_store(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def read_run(path: Path) -> RunRecord:
-    """Read the ``run`` row of a store (``path``: the folder or the file)."""
+    """Read the ``run`` row of a store (``path``: the folder or the file).
+
+    Raises
+    ------
+    InputError
+        If there is no readable run store there (missing, not a store, damaged).
+    """
     p = Path(path)
     file = p / STORE_NAME if p.is_dir() else p
     con = open_store(file)
     try:
-        df = con.execute("SELECT * FROM run").df()
+        with _reading(file):
+            df = con.execute("SELECT * FROM run").df()
     finally:
         con.close()
     if len(df) != 1:
-        raise InputError("the run table does not hold exactly one run", file=file)
+        raise InputError(
+            "the run table does not hold exactly one run",
+            file=file,
+            fix="run `detente analyze` again into this folder with --force.",
+        )
     r = df.iloc[0].to_dict()
 
     def _js(v: Any) -> dict[str, Any]:
@@ -262,34 +298,43 @@ def read_run(path: Path) -> RunRecord:
             out = {}
         return out if isinstance(out, dict) else {}
 
-    return RunRecord(
-        run_id=str(r.get("run_id", "")),
-        scenario_id=str(r.get("scenario_id", "")),
-        scenario_name=str(r.get("scenario_name", "")),
-        scenario_hash=str(r.get("scenario_hash", "")),
-        scenario_text=str(r.get("scenario_text", "")),
-        input_file=str(r.get("input_file", "")),
-        started=str(r.get("started", "")),
-        finished=str(r.get("finished", "")),
-        seed=int(r.get("seed", 0)),
-        draws=int(r.get("draws", 0)),
-        scenarios=int(r.get("scenarios", 0)),
-        version=str(r.get("version", "")),
-        data_versions=_js(r.get("data_versions")),
-        options=_js(r.get("options")),
-        path=file,
-    )
+    with _reading(file):
+        return RunRecord(
+            run_id=str(r.get("run_id", "")),
+            scenario_id=str(r.get("scenario_id", "")),
+            scenario_name=str(r.get("scenario_name", "")),
+            scenario_hash=str(r.get("scenario_hash", "")),
+            scenario_text=str(r.get("scenario_text", "")),
+            input_file=str(r.get("input_file", "")),
+            started=str(r.get("started", "")),
+            finished=str(r.get("finished", "")),
+            seed=int(r.get("seed", 0)),
+            draws=int(r.get("draws", 0)),
+            scenarios=int(r.get("scenarios", 0)),
+            version=str(r.get("version", "")),
+            data_versions=_js(r.get("data_versions")),
+            options=_js(r.get("options")),
+            path=file,
+        )
 
 
 def read_table(path: Path, name: str) -> pd.DataFrame | None:
-    """A table of a store, or ``None`` if the store has no such table."""
+    """A table of a store, or ``None`` if the store has no such table.
+
+    Raises
+    ------
+    InputError
+        If the store cannot be read (missing, not a store, damaged).
+    """
     con = open_store(path)
     try:
-        names = {
-            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        }
-        if name not in names:
-            return None
-        return con.execute(f'SELECT * FROM "{name}"').df()
+        with _reading(Path(path)):
+            names = {
+                r[0]
+                for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+            }
+            if name not in names:
+                return None
+            return con.execute(f'SELECT * FROM "{name}"').df()
     finally:
         con.close()

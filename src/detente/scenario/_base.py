@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-__all__ = ["Id", "check_id", "invalid"]
+__all__ = ["Id", "check_id", "invalid", "not_blank"]
 
 #: Characters no text field may hold: C0 controls other than tab, LF and CR, and the
 #: non-characters U+FFFE and U+FFFF (none can be written to XML).
@@ -75,5 +75,15 @@ def check_id(value: str) -> str:
             f"{value!r} is not a valid id: ids may not contain commas, quotes, angle "
             "brackets or control characters, and may not start or end with a space",
             "use letters, digits, '_', '-' or '.', e.g. \"TUR\" or \"troops_2025\".",
+        )
+    return value
+
+
+def not_blank(value: str) -> str:
+    """``value``, unless it is made of spaces only (an empty one means "not given")."""
+    if value and not value.strip():
+        raise invalid(
+            "the text is blank (only spaces)",
+            "write the name, or leave the field out (the id is used then).",
         )
     return value

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from detente.errors import Problem, ScenarioError
-from detente.scenario.model import Scenario, SemanticError
+from detente.scenario.model import Scenario, SemanticError, size_problem
 
 __all__ = [
     "GENERIC_FIX",
@@ -18,6 +18,7 @@ __all__ = [
     "build_scenario",
     "field_path",
     "problems_from_validation",
+    "same_names",
     "unique_ids",
 ]
 
@@ -98,6 +99,57 @@ def unique_ids(names: list[str], kind: str) -> list[str]:
         ids.append(cand)
         taken.add(cand)
     return ids
+
+
+def same_names(
+    entries: list[tuple[str, int | None, str]], kind: str, file: str | None, fix: str
+) -> list[Problem]:
+    """Problems for names given twice (compared without surrounding space).
+
+    KTAB files have no ids: actors and dimensions are known by their names, so a name
+    given twice is almost always a copied row, and is refused rather than renamed.
+
+    Parameters
+    ----------
+    entries
+        ``(name, line, field)`` in file order.
+    kind
+        ``"actor"`` or ``"dimension"``, for the message.
+    file
+        The file, for the message.
+    fix
+        What to do.
+
+    Returns
+    -------
+    list of Problem
+        One per repeated name, on the line of its second use, naming every line.
+    """
+    where: dict[str, list[tuple[int | None, str]]] = {}
+    for name, line, field in entries:
+        if name.strip():
+            where.setdefault(name.strip(), []).append((line, field))
+    out = []
+    for name, uses in where.items():
+        if len(uses) < 2:
+            continue
+        lines = sorted({ln for ln, _ in uses if ln is not None})
+        fields = [f for _, f in uses]
+        on = (
+            f"lines {', '.join(map(str, lines))}"
+            if len(lines) == len(uses)
+            else f"{', '.join(fields)}" + (f" on line {lines[0]}" if len(lines) == 1 else "")
+        )
+        out.append(
+            Problem(
+                f"two {kind}s are named {name!r} ({on})",
+                file,
+                uses[1][0],
+                uses[1][1],
+                fix,
+            )
+        )
+    return out
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
@@ -193,6 +245,21 @@ def build_scenario(
     ScenarioError
         With every problem found, each located as precisely as possible.
     """
+    actors, issues = data.get("actors"), data.get("issues")
+    if isinstance(actors, list) and isinstance(issues, list):
+        why = size_problem(len(actors), len(issues))
+        if why is not None:
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"the scenario has {why}",
+                        str(file) if file is not None else None,
+                        None,
+                        "issues" if "issues" in why else "actors",
+                        "split the scenario, or check that the file is the one you meant.",
+                    )
+                ]
+            )
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as err:

@@ -127,11 +127,12 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
     """
     unresolved = scenario.unresolved_actors
     if unresolved:
+        row = {a: n for n, a in reversed(list(enumerate(scenario.actor_ids)))}
         raise ScenarioError(
             [
                 Problem(
                     f"capability of actor {a!r} is a data reference that has not been resolved",
-                    field=f"actors[{scenario.actor_ids.index(a)}].capability",
+                    field=f"actors[{row[a]}].capability",
                     fix="resolve it with detente.data.resolve_capabilities(scenario), or "
                     "give a number.",
                 )

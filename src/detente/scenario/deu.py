@@ -89,6 +89,9 @@ _META_COLS = (
 _PROPOSAL_COLS = tuple(c for c in _META_COLS if c not in ("isnrnmc", "isnr"))
 _REQUIRED = ("prnr", "isnr", "out")
 
+#: Most issue rows read from one table (each becomes a scenario).
+MAX_ROWS = 10_000
+
 
 def looks_like_deu(text: str) -> bool:
     """True if the first line is a DEU header (has ``prnr`` and ``isnr``; ``out`` too,
@@ -214,6 +217,26 @@ def loads_deu(
             line=1,
             fix="name each actor's position column p<code> and salience column s<code>.",
         )
+    bad = [c for c in codes if not re.fullmatch(r"[A-Za-z0-9_]+", c)]
+    if bad:
+        raise InputError(
+            f"the actor column(s) {', '.join(repr('p' + c) for c in bad)} have no usable "
+            "actor code (letters, digits and '_' after the p and the s)",
+            file=fname,
+            line=1,
+            fix="name each actor's columns p<code> and s<code>, e.g. pcom and scom.",
+        )
+    same: dict[str, list[str]] = {}
+    for c in codes:
+        same.setdefault(_actor_info(c)[0], []).append(c)
+    for aid, cs in same.items():
+        if len(cs) > 1:
+            raise InputError(
+                f"the columns {' and '.join('p' + c for c in cs)} are the same actor ({aid})",
+                file=fname,
+                line=1,
+                fix="keep one pair of columns per actor.",
+            )
 
     cap_row: dict[str, float] | None = None
     rows: list[tuple[int, list[Any]]] = []
@@ -262,6 +285,14 @@ def loads_deu(
                     cap_row[code] = v
             continue
         rows.append((n, cells))
+        if len(rows) > MAX_ROWS:
+            raise InputError(
+                f"the table has more than {MAX_ROWS:,} issue rows; detente reads at most "
+                f"{MAX_ROWS:,} (the DEU datasets have a few hundred)",
+                file=fname,
+                line=n,
+                fix="split the table into several files.",
+            )
     if not rows:
         raise InputError("the table has no issue rows", file=fname, fix="add one row per issue.")
 
@@ -298,6 +329,12 @@ def loads_deu(
     return out
 
 
+def _title(cells: list[Any], col: dict[str, int], key: str) -> str:
+    """The proposal's name (``prname``), or ``key`` when the cell is empty or blank."""
+    v = cells[col["prname"]] if "prname" in col else None
+    return str(v).strip() if v is not None and str(v).strip() else key
+
+
 def _actor_info(code: str) -> tuple[str, str, ActorKind, str | None]:
     return DEU_ACTORS.get(code, (code.upper(), code.upper(), ActorKind.GROUP, None))
 
@@ -329,7 +366,7 @@ def _scenario(
         issues.append(
             {
                 "id": isnr,
-                "label": f"{cells[col['prname']] if 'prname' in col else key}: issue {k}",
+                "label": f"{_title(cells, col, key)}: issue {k}",
                 "scale": {"min": 0.0, "max": 100.0},
                 "status_quo": rp,
                 "outcome": outcome,
@@ -394,7 +431,7 @@ def _scenario(
         meta["missing_salience"] = missing_sal
     if cap_row is None:
         meta["note"] = "no capability row: every actor has capability 1"
-    name = str(first[col["prname"]]) if "prname" in col else key
+    name = _title(first, col, key)
     data = {
         "id": re.sub(r"[^A-Za-z0-9_.\-]+", "_", key)[:80] or "issue",
         "name": name,

@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import Literal
 
 from detente.errors import InputError, Problem
-from detente.scenario._text import DecodedText, atomic_write_text, check_path, read_text
+from detente.scenario._text import (
+    DecodedText,
+    atomic_write_text,
+    check_path,
+    read_text,
+    read_xml_text,
+)
 from detente.scenario.decide_format import dumps_decide, loads_decide, looks_like_decide
 from detente.scenario.deu import dumps_deu, loads_deu, looks_like_deu
 from detente.scenario.ktab_csv import dumps_ktab_csv, loads_ktab_csv
@@ -113,9 +119,13 @@ def detect_format(path: PathLike, text: str | None = None) -> Format:
 
 
 def _decode(p: Path, fmt: Format) -> tuple[DecodedText, list[str]]:
+    if fmt is Format.KTAB_XML:
+        # XML says its own encoding (BOM, first bytes, declaration)
+        xml = read_xml_text(p)
+        return xml, list(xml.warnings)
     decoded = read_text(p, legacy_encodings=fmt is not Format.TOML)
     warnings = []
-    if not decoded.was_utf8 and decoded.encoding != "utf-16":
+    if not decoded.was_utf8 and decoded.encoding not in ("utf-16", "utf-32"):
         warnings.append(
             f"the file is not UTF-8; it was read as {decoded.encoding} (check accented names)"
         )
@@ -311,10 +321,9 @@ def write_scenarios(
             file=p,
             fix="choose another path, or pass --force to overwrite it.",
         )
-    if not p.parent.exists():
-        raise InputError(
-            f"the folder {p.parent} does not exist", file=p, fix="create it, or choose another."
-        )
+    from detente._paths import check_writable_file
+
+    check_writable_file(p)
     atomic_write_text(p, dumps(list(scenarios), fmt))
     return p
 

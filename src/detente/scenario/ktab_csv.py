@@ -21,14 +21,21 @@ import csv
 import io
 import math
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from detente.errors import InputError, Problem
-from detente.scenario._build import build_scenario, unique_ids
-from detente.scenario.model import ActorKind, Scenario
+from detente.scenario._build import build_scenario, same_names, unique_ids
+from detente.scenario.model import ActorKind, Scenario, size_problem
 
-__all__ = ["check_ktab_budget", "check_one_capability", "dumps_ktab_csv", "loads_ktab_csv"]
+__all__ = [
+    "check_ktab_budget",
+    "check_one_capability",
+    "dumps_ktab_csv",
+    "ktab_names",
+    "loads_ktab_csv",
+]
 
 _FORMAT = "ktab-csv"
 
@@ -144,6 +151,8 @@ def loads_ktab_csv(text: str, *, file: str | Path | None = None) -> Scenario:
             fix='start the file with e.g. `MyScenario,"what it is about",7,3`.',
         )
     name, desc = first[0], first[1]
+    if not name.strip():
+        name = ""  # no name: the scenario takes its id's
     counts = []
     for idx, what in ((2, "number of actors"), (3, "number of dimensions")):
         cell = first[idx].strip()
@@ -158,6 +167,14 @@ def loads_ktab_csv(text: str, *, file: str | Path | None = None) -> Scenario:
             )
         counts.append(int(cell))
     n_act, n_dim = counts
+    why = size_problem(n_act, n_dim)
+    if why is not None:
+        raise InputError(
+            f"line 1 declares {why}",
+            file=fname,
+            line=1,
+            fix="check the numbers of actors and dimensions on line 1, or split the scenario.",
+        )
     if n_dim < 1:
         raise InputError(
             "the number of dimensions is 0", file=fname, line=1, fix="declare at least one."
@@ -209,6 +226,45 @@ def loads_ktab_csv(text: str, *, file: str | Path | None = None) -> Scenario:
     actors: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
     names = [r[0] for _, r in data_rows[:n_act]]
+    for d in range(n_dim):
+        if not dim_labels[d].strip():
+            problems.append(
+                Problem(
+                    f"the header gives dimension {d + 1} no name (column {4 + 2 * d} is blank)",
+                    fname,
+                    2,
+                    f"column {4 + 2 * d}",
+                    "name each dimension's position column in the header.",
+                )
+            )
+    problems += same_names(
+        [(dim_labels[d], 2, f"column {4 + 2 * d}") for d in range(n_dim)],
+        "dimension",
+        fname,
+        "give each dimension its own name: KTAB tells dimensions apart by their names.",
+    )
+    for (line, _), nm in zip(data_rows[:n_act], names, strict=True):
+        if not nm.strip():
+            problems.append(
+                Problem(
+                    "this actor row has no name (the first field is blank)",
+                    fname,
+                    line,
+                    header[0].strip() or "field 1",
+                    "give every actor a name in the first field.",
+                )
+            )
+    problems += same_names(
+        [
+            (nm, line, header[0].strip() or "field 1")
+            for (line, _), nm in zip(data_rows[:n_act], names, strict=True)
+        ],
+        "actor",
+        fname,
+        "give each actor its own name (a copied row?): KTAB matches actors by name.",
+    )
+    if problems:
+        raise InputError(problems)
     actor_ids = unique_ids(names, "actor")
     issue_ids = unique_ids(dim_labels, "dim")
     actor_lines: dict[int, int] = {}
@@ -348,6 +404,33 @@ def check_one_capability(scenario: Scenario, what: str) -> None:
             )
 
 
+def ktab_names(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The name to write for each id in a KTAB file, which knows things by name only.
+
+    Each keeps its name, except where names would clash (compared without
+    surrounding space, as the readers compare them) or be blank: those are written
+    as their ids, which are unique.
+
+    Parameters
+    ----------
+    pairs
+        ``(id, name)`` of every actor (or every issue).
+
+    Returns
+    -------
+    dict
+        id -> name to write.
+    """
+    label = dict(pairs)
+    while True:
+        counts = Counter(v.strip() for v in label.values())
+        clash = [i for i, v in label.items() if v != i and (counts[v.strip()] > 1 or not v.strip())]
+        if not clash:
+            return label
+        for i in clash:
+            label[i] = i
+
+
 def check_ktab_budget(actor_id: str, total: float, what: str) -> None:
     """Refuse to write saliences that KTAB (and detente's KTAB readers) would refuse.
 
@@ -407,14 +490,17 @@ def dumps_ktab_csv(scenario: Scenario) -> str:
     sal_labels = meta.get("salience_labels") or []
     head = list(meta.get("header_first") or ["Actor", "Description"])
     head.append(meta.get("capability_label", "Capability"))
+    label_of = ktab_names([(i.id, i.label) for i in s.issues])
+    name_of = ktab_names([(a.id, a.name) for a in s.actors])
     for d, issue in enumerate(s.issues):
-        head.append(issue.label)
-        head.append(sal_labels[d] if d < len(sal_labels) else f"{issue.label.strip()} Salience")
+        label = label_of[issue.id]
+        head.append(label)
+        head.append(sal_labels[d] if d < len(sal_labels) else f"{label.strip()} Salience")
     w.writerow(head)
     for a in s.actors:
         cap = a.capability_value
         assert cap is not None
-        row: list[str] = [a.name, a.description, _fmt(cap)]
+        row: list[str] = [name_of[a.id], a.description, _fmt(cap)]
         total = 0.0
         for issue in s.issues:
             st = s.stance(a.id, issue.id)

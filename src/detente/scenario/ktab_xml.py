@@ -29,17 +29,22 @@ with the identity matrix and records a warning.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
+from xml.sax import SAXParseException
+from xml.sax.expatreader import ExpatLocator
+from xml.sax.handler import ContentHandler, feature_external_ges
 from xml.sax.saxutils import escape
 
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.expatreader import create_parser
+
 from detente.errors import InputError
-from detente.scenario._build import build_scenario, unique_ids
-from detente.scenario.ktab_csv import check_ktab_budget, check_one_capability
-from detente.scenario.model import ActorKind, Scenario
+from detente.scenario._build import build_scenario, same_names, unique_ids
+from detente.scenario._text import utf8_declaration
+from detente.scenario.ktab_csv import check_ktab_budget, check_one_capability, ktab_names
+from detente.scenario.model import ActorKind, Scenario, size_problem
 
 __all__ = ["KTAB_PARAMETERS", "dumps_ktab_xml", "loads_ktab_xml"]
 
@@ -59,12 +64,22 @@ KTAB_PARAMETERS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+#: Deepest element nesting accepted.  KTAB files nest five deep; a deeper file is
+#: not a KTAB scenario (and a document nested millions deep only eats memory).
+MAX_DEPTH = 64
+
+
 @dataclass
 class _Node:
     tag: str
     line: int
-    text: str = ""
+    parts: list[str] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        # the character data arrives in chunks: joined once, so reading stays linear
+        return "".join(self.parts)
 
     def all(self, tag: str) -> list[_Node]:
         return [c for c in self.children if c.tag == tag]
@@ -76,45 +91,96 @@ class _Node:
         return None
 
 
+class _Builder(ContentHandler):
+    """Builds the element tree, with each element's line, from SAX events."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.where: Any = None  # the parser's locator
+        self.stack: list[_Node] = []
+        self.root: _Node | None = None
+        self.too_deep: int | None = None
+
+    def startElement(self, name: str, attrs: Any) -> None:
+        line = self.where.getLineNumber() if self.where is not None else 0
+        if len(self.stack) >= MAX_DEPTH:
+            self.too_deep = line
+            raise _TooDeep
+        node = _Node(name, line)
+        if self.stack:
+            self.stack[-1].children.append(node)
+        elif self.root is None:
+            self.root = node
+        self.stack.append(node)
+
+    def endElement(self, name: str) -> None:
+        self.stack.pop()
+
+    def characters(self, content: str) -> None:
+        if self.stack:
+            self.stack[-1].parts.append(content)
+
+
+class _TooDeep(Exception):
+    pass
+
+
 def _parse(text: str, file: str | None) -> _Node:
-    parser = expat.ParserCreate()
-    stack: list[_Node] = []
-    root: list[_Node] = []
-
-    def start(tag: str, _attrs: dict[str, str]) -> None:
-        node = _Node(tag, parser.CurrentLineNumber)
-        if stack:
-            stack[-1].children.append(node)
-        else:
-            root.append(node)
-        stack.append(node)
-
-    def end(_tag: str) -> None:
-        stack.pop()
-
-    def chars(data: str) -> None:
-        if stack:
-            stack[-1].text += data
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
+    """Parse with defusedxml's expat reader: no DTD, no entity declarations."""
+    builder = _Builder()
+    parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setContentHandler(builder)
+    parser.setFeature(feature_external_ges, False)
+    builder.where = ExpatLocator(parser)
     try:
-        parser.Parse(text.encode("utf-8"), True)
-    except LookupError as err:  # an encoding expat does not know, e.g. in a DOCTYPE
+        parser.feed(text.encode("utf-8"))
+        parser.close()
+    except _TooDeep:
         raise InputError(
-            f"XML names an unknown encoding ({err})",
+            f"the elements are nested too deep (more than {MAX_DEPTH} levels)",
             file=file,
-            fix='save the file as UTF-8 with <?xml version="1.0" encoding="UTF-8"?>.',
+            line=builder.too_deep,
+            fix="a KTAB scenario nests five levels deep (Scenario/Actors/Actor/Position/"
+            "dCoord): is this a KTAB XML file?",
         ) from None
-    except expat.ExpatError as err:
+    except DTDForbidden:
         raise InputError(
-            f"XML syntax error: {expat.ErrorString(err.code)}",
+            "the file has a document type declaration (<!DOCTYPE ...>), which detente does "
+            "not read: DTDs can define entities that expand without bound",
             file=file,
-            line=err.lineno,
-            fix="check that every element is closed and properly nested.",
+            line=_line_of(text, "<!DOCTYPE"),
+            fix="delete the <!DOCTYPE ...> declaration (KTAB's files have none; they name "
+            "smpSchema.xsd instead).",
         ) from None
-    return root[0]
+    except (EntitiesForbidden, ExternalReferenceForbidden):
+        raise InputError(
+            "the file declares or references entities, which detente refuses (they can "
+            "expand without bound or read other files)",
+            file=file,
+            line=_line_of(text, "<!ENTITY"),
+            fix="write the text itself instead of entities (only &amp; &lt; &gt; &quot; "
+            "&apos; and character references such as &#233; are read).",
+        ) from None
+    except SAXParseException as err:
+        message = err.getMessage()
+        raise InputError(
+            f"XML syntax error: {message}",
+            file=file,
+            line=err.getLineNumber(),
+            fix="check that every element is closed and properly nested."
+            if "entity" not in message
+            else "write & as &amp; and < as &lt; in text.",
+        ) from None
+    if builder.root is None:
+        raise InputError(
+            "the file holds no XML element", file=file, fix="give a KTAB XML scenario."
+        )
+    return builder.root
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    at = text.find(needle)
+    return None if at < 0 else text.count("\n", 0, at) + 1
 
 
 def _need(node: _Node, tag: str, file: str | None, what: str = "") -> _Node:
@@ -195,8 +261,7 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
         raise InputError("the file is empty", file=fname, fix="give a KTAB XML scenario.")
     # expat is given bytes re-encoded as UTF-8: the declaration must agree with that
     # (a second byte-order mark, left as U+FEFF by the decoding, would hide it)
-    text = text.lstrip("\ufeff")
-    text = re.sub(r"^(\s*<\?xml[^>]*encoding=)([\"'])[^\"']*\2", r"\1\2UTF-8\2", text)
+    text = utf8_declaration(text.lstrip("\ufeff"))
     root = _parse(text, fname)
     if root.tag != "Scenario":
         raise InputError(
@@ -233,6 +298,16 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
         _need(dims_el, "dName", fname)
     dim_names = [_text(d, fname) for d in d_nodes]
     n_dim = len(dim_names)
+    why = size_problem(
+        len(actors_el.all("Actor")) if (actors_el := root.first("Actors")) else 0, n_dim
+    )
+    if why is not None:
+        raise InputError(
+            f"the file has {why}",
+            file=fname,
+            line=dims_el.line,
+            fix="split the scenario, or check that the file is the one you meant.",
+        )
 
     actors_el = _need(root, "Actors", fname)
     a_nodes = actors_el.all("Actor")
@@ -243,12 +318,21 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
     actor_lines: list[int] = []
     issue_ids = unique_ids(dim_names, "dim")
     actor_names = [_text(_need(a_el, "name", fname), fname) for a_el in a_nodes]
+    repeated = same_names(
+        [(n.text, n.line, "dName") for n in d_nodes],
+        "dimension",
+        fname,
+        "give each <dName> its own name: KTAB tells dimensions apart by their names.",
+    ) + same_names(
+        [(nm, a_el.line, "name") for nm, a_el in zip(actor_names, a_nodes, strict=True)],
+        "actor",
+        fname,
+        "give each actor its own <name> (a copied <Actor>?): KTAB matches actors by name.",
+    )
+    if repeated:
+        raise InputError(repeated)
     actor_ids = unique_ids(actor_names, "actor")
-    id_of: dict[str, str] = {}
-    lines_of: dict[str, list[int]] = {}
-    for a_el, aname, aid in zip(a_nodes, actor_names, actor_ids, strict=True):
-        id_of.setdefault(aname.strip(), aid)
-        lines_of.setdefault(aname.strip(), []).append(a_el.line)
+    id_of = {aname.strip(): aid for aname, aid in zip(actor_names, actor_ids, strict=True)}
     for a_el, aname, aid in zip(a_nodes, actor_names, actor_ids, strict=True):
         d_el = a_el.first("description")
         adesc = d_el.text.strip() if d_el is not None else ""
@@ -315,16 +399,6 @@ def loads_ktab_xml(text: str, *, file: str | Path | None = None) -> Scenario:
                         fix="use the exact <name> of an actor.",
                     )
             rate = _float(_need(pair, "adjust", fname), fname)
-            twice = [nm for nm in (who, ref) if len(lines_of[nm.strip()]) > 1]
-            if twice and not (who == ref and rate == 1.0):
-                raise InputError(
-                    f"<iaPair> names {twice[0]!r}, but two actors have that name (lines "
-                    f"{', '.join(map(str, lines_of[twice[0].strip()]))})",
-                    file=fname,
-                    line=pair.line,
-                    field="iaPair",
-                    fix="give each actor its own <name>: KTAB matches actors by name.",
-                )
             accommodation.append(
                 {"actor": id_of[who.strip()], "towards": id_of[ref.strip()], "adjust": rate}
             )
@@ -394,8 +468,8 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
         )
     sal_factor = 100.0 / s.salience_max
     # KTAB matches actors by name: names shared by several actors are written as ids
-    counts = Counter(a.name for a in s.actors)
-    name_of = {a.id: a.name if counts[a.name] == 1 else a.id for a in s.actors}
+    name_of = ktab_names([(a.id, a.name) for a in s.actors])
+    label_of = ktab_names([(i.id, i.label) for i in s.issues])
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     out.append(
         '<Scenario xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -411,7 +485,7 @@ def dumps_ktab_xml(scenario: Scenario) -> str:
             out.append(f"    <{pname}>{escape(params.get(pname, default))}</{pname}>")
         out.append("  </ModelParameters>")
     out.append("  <Dimensions>")
-    out += [f"    <dName>{escape(i.label)}</dName>" for i in s.issues]
+    out += [f"    <dName>{escape(label_of[i.id])}</dName>" for i in s.issues]
     out.append("  </Dimensions>")
     out.append("  <Actors>")
     for a in s.actors:

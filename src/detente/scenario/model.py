@@ -13,8 +13,10 @@ returns every problem at once so a user can fix a file in one pass.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import weakref
 from collections import Counter
 from enum import StrEnum
 from typing import Any
@@ -22,12 +24,14 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from detente.errors import Problem
-from detente.scenario._base import Id, _Model, check_id, invalid
+from detente.scenario._base import Id, _Model, check_id, invalid, not_blank
 from detente.scenario.claims import Claim, claims_problems, name_claims
 
 __all__ = [
     "CAPABILITY_MAX",
     "CAPABILITY_MIN",
+    "MAX_ACTORS",
+    "MAX_ISSUES",
     "SALIENCE_FLOOR",
     "Accommodation",
     "Actor",
@@ -45,6 +49,7 @@ __all__ = [
     "invalid",
     "scenario_problems",
     "scenario_warnings",
+    "size_problem",
 ]
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -56,6 +61,22 @@ _ISO3 = re.compile(r"^[A-Z]{3}$")
 #: outside it overflow or vanish in floating point.
 CAPABILITY_MIN = 1e-30
 CAPABILITY_MAX = 1e30
+
+#: Most issues (dimensions) and actors a scenario may have.  Far above any real
+#: negotiation; they stop a hostile file (a header of a million columns) from taking
+#: minutes and gigabytes before anything can be said about it.
+MAX_ISSUES = 1_000
+MAX_ACTORS = 100_000
+
+
+def size_problem(n_actors: int, n_issues: int) -> str | None:
+    """Why a scenario of this size is refused, or ``None`` if it is not."""
+    if n_issues > MAX_ISSUES:
+        return f"{n_issues:,} issues (dimensions); detente reads at most {MAX_ISSUES:,}"
+    if n_actors > MAX_ACTORS:
+        return f"{n_actors:,} actors; detente reads at most {MAX_ACTORS:,}"
+    return None
+
 
 #: A positive salience below this share of ``salience_max`` is negligible: the models'
 #: arithmetic loses it (and SMP divides by sums of such weights).  Use 0 instead.
@@ -93,6 +114,7 @@ class Source(_Model):
     kind: SourceKind = SourceKind.PUBLICATION
 
     _id = field_validator("id")(check_id)
+    _citation = field_validator("citation")(not_blank)
 
     @property
     def is_expert_judgement(self) -> bool:
@@ -318,6 +340,7 @@ class Actor(_Model):
     note: str = ""
 
     _id = field_validator("id")(check_id)
+    _name = field_validator("name")(not_blank)
 
     @field_validator("capability", mode="before")
     @classmethod
@@ -427,6 +450,7 @@ class Issue(_Model):
     note: str = ""
 
     _id = field_validator("id")(check_id)
+    _label = field_validator("label")(not_blank)
 
     @field_validator("anchors", mode="before")
     @classmethod
@@ -583,6 +607,9 @@ class Scenario(_Model):
     claims: list[Claim] = Field(default_factory=list)
     meta: dict[str, Any] = Field(default_factory=dict)
 
+    _id = field_validator("id")(check_id)
+    _name = field_validator("name")(not_blank)
+
     @model_validator(mode="after")
     def _semantic(self) -> Scenario:
         if not self.name:
@@ -605,33 +632,68 @@ class Scenario(_Model):
         """Issue ids in file order."""
         return [i.id for i in self.issues]
 
+    def _table(self, name: str, *, fresh: bool = False) -> dict[Any, tuple[int, Any]]:
+        """A dict index of ``actors``, ``issues``, ``sources`` or ``stances``.
+
+        Built once per list and kept while that list object and its length stay the
+        same, so that lookups inside loops over actors stay linear overall.  The
+        first entry wins on repeated keys, as a search in file order would find.
+        Lists are replaced, not edited, throughout detente (pydantic's ``model_copy``
+        and the readers build new lists); an entry found is checked against the list
+        and the index rebuilt if it moved or changed.
+        """
+        items = getattr(self, name)
+        cached = _LOOKUPS.get(id(self))
+        if cached is None:
+            cached = ({}, weakref.ref(self, functools.partial(_drop_lookups, id(self))))
+            _LOOKUPS[id(self)] = cached
+        tables = cached[0]
+        entry = tables.get(name)
+        if fresh or entry is None or entry[0] is not items or entry[1] != len(items):
+            table: dict[Any, tuple[int, Any]] = {}
+            for n, item in enumerate(items):
+                key = (item.actor, item.issue) if name == "stances" else item.id
+                table.setdefault(key, (n, item))
+            entry = (items, len(items), table)
+            tables[name] = entry
+        return entry[2]
+
+    def _find(self, name: str, key: Any) -> Any:
+        """The entry with ``key`` in list ``name``, or ``None``."""
+        hit = self._table(name).get(key)
+        if hit is not None:
+            n, item = hit
+            items = getattr(self, name)
+            found = (item.actor, item.issue) if name == "stances" else item.id
+            if n < len(items) and items[n] is item and found == key:
+                return item
+            hit = self._table(name, fresh=True).get(key)  # edited in place: look again
+        return None if hit is None else hit[1]
+
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id (``KeyError`` if there is none)."""
-        for a in self.actors:
-            if a.id == actor_id:
-                return a
-        raise KeyError(actor_id)
+        a = self._find("actors", actor_id)
+        if a is None:
+            raise KeyError(actor_id)
+        return a
 
     def issue(self, issue_id: str) -> Issue:
         """The issue with this id (``KeyError`` if there is none)."""
-        for i in self.issues:
-            if i.id == issue_id:
-                return i
-        raise KeyError(issue_id)
+        i = self._find("issues", issue_id)
+        if i is None:
+            raise KeyError(issue_id)
+        return i
 
     def source(self, source_id: str) -> Source:
         """The source with this id (``KeyError`` if there is none)."""
-        for s in self.sources:
-            if s.id == source_id:
-                return s
-        raise KeyError(source_id)
+        src = self._find("sources", source_id)
+        if src is None:
+            raise KeyError(source_id)
+        return src
 
     def stance(self, actor_id: str, issue_id: str) -> Stance | None:
         """The stance of an actor on an issue, or ``None``."""
-        for s in self.stances:
-            if s.actor == actor_id and s.issue == issue_id:
-                return s
-        return None
+        return self._find("stances", (actor_id, issue_id))
 
     @property
     def unresolved_actors(self) -> list[str]:
@@ -645,6 +707,15 @@ class Scenario(_Model):
             for a in self.actors
         ]
         return self.model_copy(update={"actors": actors})
+
+
+#: Lookup tables of live scenarios, by ``id()``; kept outside the pydantic model so
+#: that they take no part in equality or copies, and dropped with their scenario.
+_LOOKUPS: dict[int, tuple[dict[str, Any], weakref.ref[Any]]] = {}
+
+
+def _drop_lookups(key: int, _ref: object) -> None:
+    _LOOKUPS.pop(key, None)
 
 
 class SemanticError(ValueError):
@@ -678,6 +749,13 @@ def _snap_to_scales(s: Scenario) -> None:
         u = st.uncertainty
         if u is not None and u.low is not None and u.high is not None:
             u.low, u.high = scale.snap(u.low), scale.snap(u.high)
+
+
+def _listed(ids: list[str], most: int = 12) -> str:
+    """Ids for a message: all of them, or the first ``most`` and how many more."""
+    if len(ids) <= most:
+        return str(ids)
+    return f"{ids[:most]} and {len(ids) - most:,} more"
 
 
 def _dupes(ids: list[str]) -> list[str]:
@@ -717,11 +795,15 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         out.append(Problem("the scenario has no issues", field="issues", fix="add [[issues]]."))
 
     for kind, ids in (("actor", actor_ids), ("issue", issue_ids), ("source", source_ids)):
+        entries: dict[str, list[int]] = {}
+        for n, ident in enumerate(ids):
+            entries.setdefault(ident, []).append(n)
         for d in _dupes(ids):
-            idx = [n for n, i in enumerate(ids) if i == d]
+            idx = entries[d]
             out.append(
                 Problem(
-                    f"duplicate {kind} id {d!r} (entries {', '.join(str(i) for i in idx)})",
+                    f"duplicate {kind} id {d!r} (entries {', '.join(str(k) for k in idx[:12])}"
+                    f"{' ...' if len(idx) > 12 else ''})",
                     field=f"{kind}s[{idx[1]}].id",
                     fix=f"give each {kind} a unique id.",
                 )
@@ -736,7 +818,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                     f"unknown source {ref!r}",
                     field=where,
                     fix=f"add a [[sources]] entry with id = {ref!r}, or cite one of "
-                    f"{sorted(known_s) or 'the sources (none are defined)'}.",
+                    f"{_listed(sorted(known_s)) if known_s else 'the sources (none are defined)'}.",
                 )
             )
 
@@ -784,6 +866,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
     issues_by_id = {i.id: i for i in s.issues}
     seen: dict[tuple[str, str], int] = {}
     budget: dict[str, float] = {}
+    first_stance: dict[str, int] = {}
     negligible: list[int] = []
     for n, st in enumerate(s.stances):
         where = f"stances[{n}]"
@@ -792,7 +875,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                 Problem(
                     f"unknown actor {st.actor!r}",
                     field=f"{where}.actor",
-                    fix=f"use one of the actor ids {actor_ids}, or add the actor.",
+                    fix=f"use one of the actor ids {_listed(actor_ids)}, or add the actor.",
                 )
             )
         if st.issue not in known_i:
@@ -800,7 +883,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                 Problem(
                     f"unknown issue {st.issue!r}",
                     field=f"{where}.issue",
-                    fix=f"use one of the issue ids {issue_ids}, or add the issue.",
+                    fix=f"use one of the issue ids {_listed(issue_ids)}, or add the issue.",
                 )
             )
         key = (st.actor, st.issue)
@@ -866,6 +949,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         )
         _src(st.source, f"{where}.source")
         budget[st.actor] = budget.get(st.actor, 0.0) + st.salience
+        first_stance.setdefault(st.actor, n)
         if 0.0 < st.salience < s.salience_max * SALIENCE_FLOOR:
             negligible.append(n)
 
@@ -894,7 +978,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
     if s.salience_budget is not None:
         for actor_id, total in budget.items():
             if total > s.salience_budget * (1 + 1e-9) + 1e-9:
-                n = next(k for k, st in enumerate(s.stances) if st.actor == actor_id)
+                n = first_stance[actor_id]
                 out.append(
                     Problem(
                         f"actor {actor_id!r}'s saliences sum to {total:g}, over the limit "
@@ -916,7 +1000,7 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                         Problem(
                             f"unknown actor {ref!r} in ideal adjustment",
                             field=f"accommodation[{n}].{attr}",
-                            fix=f"use one of the actor ids {actor_ids}.",
+                            fix=f"use one of the actor ids {_listed(actor_ids)}.",
                         )
                     )
         out.extend(_accommodation_sums(s.accommodation))
@@ -959,9 +1043,12 @@ def _accommodation_sums(pairs: list[Accommodation]) -> list[Problem]:
     for n, p in enumerate(pairs):
         rates[(p.actor, p.towards)] = p.adjust
         first.setdefault(p.actor, n)
+    totals: dict[str, float] = {}
+    for (a, _), r in rates.items():
+        totals[a] = totals.get(a, 0.0) + r
     out = []
     for actor, n in first.items():
-        total = sum(r for (a, _), r in rates.items() if a == actor)
+        total = totals[actor]
         if (actor, actor) not in rates:
             total += 1.0  # the identity's own rate
         if total > 1.0 + 1e-9:
@@ -996,8 +1083,14 @@ def scenario_warnings(s: Scenario) -> list[str]:
         One sentence per finding, naming the issue or actor.
     """
     out: list[str] = []
+    by_issue: dict[str, list[Stance]] = {}
+    cares: set[str] = set()
+    for st in s.stances:
+        by_issue.setdefault(st.issue, []).append(st)
+        if st.salience > 0:
+            cares.add(st.actor)
     for i in s.issues:
-        on = [st for st in s.stances if st.issue == i.id]
+        on = by_issue.get(i.id, [])
         if not on:
             out.append(f"issue {i.id!r} has no stances: no model can forecast it")
         elif all(st.salience == 0 for st in on):
@@ -1011,7 +1104,7 @@ def scenario_warnings(s: Scenario) -> list[str]:
                 "its own position"
             )
     for a in s.actors:
-        if not any(st.salience > 0 for st in s.stances if st.actor == a.id):
+        if a.id not in cares:
             out.append(
                 f"actor {a.id!r} has no positive salience on any issue: it takes no part "
                 "(the SMP model refuses such an actor; remove it, or give it a salience)"

@@ -82,7 +82,7 @@ from detente.scenario._build import build_scenario
 from detente.scenario.claims import Claim
 from detente.scenario.model import DataRef, Scenario, Uncertainty
 
-__all__ = ["claim_lines", "dumps_toml", "field_locator", "loads_toml"]
+__all__ = ["MAX_NESTING", "claim_lines", "dumps_toml", "field_locator", "loads_toml", "parse_toml"]
 
 _SCENARIO_KEYS = (
     "id",
@@ -95,6 +95,16 @@ _SCENARIO_KEYS = (
 )
 _LIST_SECTIONS = ("sources", "actors", "issues", "stances", "accommodation", "claims")
 _TABLE_SECTIONS = ("scenario", "models", "partnership", "deals", "meta")
+
+#: Deepest nesting of arrays and tables accepted.  A scenario nests four or five
+#: levels deep ([partnership.uncertainties.x] = { range = [...] }); much deeper input
+#: is a mistake or an attack, and would exhaust the stack of the TOML parser.
+MAX_NESTING = 32
+
+#: Tokens that open or close a level, and what must be skipped to find them.
+_NEST_TOKEN = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]|\n'
+)
 
 _HEADER_AOT = re.compile(r"^\s*\[\[\s*([^\]]+?)\s*\]\]\s*(#.*)?$")
 _HEADER_TAB = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
@@ -144,6 +154,51 @@ def _toml_index(text: str) -> dict[str, int]:
     return index
 
 
+def _deep_line(text: str, limit: int) -> int | None:
+    """The line where brackets and braces first nest deeper than ``limit``, if any."""
+    depth, line = 0, 1
+    for m in _NEST_TOKEN.finditer(text):
+        tok = m.group()
+        if tok == "\n":
+            line += 1
+        elif tok in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif tok in "]}":
+            depth = max(depth - 1, 0)
+        else:
+            line += tok.count("\n")
+    return None
+
+
+def _too_deep(doc: Any, limit: int) -> str | None:
+    """The path of a value nested deeper than ``limit`` levels in a parsed document."""
+    stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > limit:
+            return path
+        if isinstance(value, dict):
+            for k, v in value.items():
+                stack.append((v, f"{path}.{k}" if path else str(k), depth + 1))
+        elif isinstance(value, list):
+            for n, v in enumerate(value):
+                stack.append((v, f"{path}[{n}]", depth + 1))
+    return None
+
+
+def _nesting_error(file: str | Path | None, line: int | None, field: str | None) -> InputError:
+    return InputError(
+        f"nesting too deep: arrays and tables may nest at most {MAX_NESTING} levels",
+        file=file,
+        line=line,
+        field=field,
+        fix="a scenario needs a few levels at most (see docs/formats.md); remove the "
+        "extra brackets, braces or dotted-key parts.",
+    )
+
+
 def field_locator(text: str) -> Callable[[str], int | None]:
     """Map field paths of a TOML scenario (``stances[3].position``) to line numbers.
 
@@ -179,6 +234,37 @@ def field_locator(text: str) -> Callable[[str], int | None]:
     return locate
 
 
+def parse_toml(text: str, *, file: str | Path | None = None) -> dict[str, Any]:
+    """Parse a TOML document, refusing nesting deeper than :data:`MAX_NESTING`.
+
+    Raises
+    ------
+    InputError
+        TOML syntax errors (with line and column) and too deep nesting (with line).
+    """
+    deep = _deep_line(text, MAX_NESTING)
+    if deep is not None:
+        raise _nesting_error(file, deep, None)
+    try:
+        doc = tomllib.loads(text)
+    except RecursionError:  # a nesting the bracket scan missed
+        raise _nesting_error(file, _deep_line(text, MAX_NESTING), None) from None
+    except tomllib.TOMLDecodeError as err:
+        msg = str(err)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        line = int(m.group(1)) if m else None
+        raise InputError(
+            f"TOML syntax error: {msg}",
+            file=file,
+            line=line,
+            fix="check quotes, brackets and '=' on that line (see docs/formats.md).",
+        ) from None
+    deep_path = _too_deep(doc, MAX_NESTING)
+    if deep_path is not None:  # dotted keys and headers nest without brackets
+        raise _nesting_error(file, field_locator(text)(deep_path), deep_path)
+    return doc
+
+
 def loads_toml(text: str, *, file: str | Path | None = None) -> Scenario:
     """Parse a TOML scenario.
 
@@ -198,18 +284,7 @@ def loads_toml(text: str, *, file: str | Path | None = None) -> Scenario:
     InputError
         TOML syntax errors (with line and column) and every scenario problem, located.
     """
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        msg = str(err)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        line = int(m.group(1)) if m else None
-        raise InputError(
-            f"TOML syntax error: {msg}",
-            file=file,
-            line=line,
-            fix="check quotes, brackets and '=' on that line (see docs/formats.md).",
-        ) from None
+    doc = parse_toml(text, file=file)
     locate = field_locator(text)
     data: dict[str, Any] = {}
     problems = []

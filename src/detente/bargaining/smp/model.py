@@ -42,6 +42,7 @@ on the scenario and returns a :class:`~detente.bargaining.Forecast`:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -660,12 +661,28 @@ def _scenario_params(scenario: Any) -> dict[str, Any]:
     return out
 
 
+def _peak_bytes(n: int, k: int, r: int, params: Mapping[str, Any]) -> float:
+    """Peak memory estimate (bytes) of a run, from above (see ModelSpec.peak_bytes).
+
+    The kernel holds every actor's utility of every pair's outcome, ``(n, n, n)``, the
+    challenge values ``(n, 2n)`` and, per turn, the positions and the bargains
+    (``2n`` per turn, each with ``k`` coordinates).  A batch runs its replicates one
+    after another but keeps every replicate's trajectory.
+    """
+    t = int(params.get("max_turns", 100)) + 1
+    core = 8.0 * n**3 + 8.0 * 8 * n * n + 8.0 * t * n * (8 * k + 24)
+    if r == 0:
+        return 1.2 * core + 8.0 * t * n * (k + 40) + 2**20
+    return 1.2 * core + 8.0 * r * t * n * k * 2 + 2**20
+
+
 SPEC = register(
     ModelSpec(
         name=NAME,
         label="Spatial Model of Politics (KTAB)",
         point_fn=_point,
         batch_fn=_batch,
+        peak_bytes=_peak_bytes,
         params=PARAMS,
         citation="KTAB Spatial Model of Politics (B. Wise et al., KAPSARC), "
         "https://github.com/KAPSARC/KTAB; reproduced from lsyaseen/KTAB commit 3b5b063.",
