@@ -15,7 +15,7 @@ Speed.  The candidate search runs over issue pairs and actor pairs in compiled l
 executed exchange touches only the candidates found through two index lists (by actor
 and supply issue, by actor and demand issue); each candidate keeps the updates it sees
 as a correction to the issue's weighted sum, so an outcome is O(1), not O(n); the best
-candidate comes from a scan of the live list, which shrinks as candidates die.
+candidate comes from a tournament tree over the gains of the valid candidates.
 
 Exactness (equal gain).  The float engine computes decide's formulas in decide's order.
 Each decision decide takes (the cap of a move at the partner's distance, the outcome
@@ -123,7 +123,7 @@ def _splitmix(state):
     return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always", error_model="numpy")
 def _sub_exact(a, b):
     """``a - b`` and whether the float subtraction was exact (TwoSum)."""
     s = a - b
@@ -135,7 +135,7 @@ def _sub_exact(a, b):
 # -- float calculation --------------------------------------------------------------------
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always", error_model="numpy")
 def _fnbs(e, side, newpos, IX, UV, UT, SER, CORR, RS, XW):
     """Outcome of the side's supply issue with the candidate's updates and the side's
     actor at ``newpos`` (decide's ``adjusted_nbs``), O(1).  ``RS`` rows: the issues'
@@ -150,7 +150,7 @@ def _fnbs(e, side, newpos, IX, UV, UT, SER, CORR, RS, XW):
     return tot * RS[3, j]
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always", error_model="numpy")
 def _fshift(e, side, xpos, target, stale, IX, UV, UT, SER, CORR, RS, XW):
     """decide's ``adjusted_nbs_by_position``: the move of the side's actor that puts the
     outcome at ``target`` (``stale``: its own update, if any, stands in for ``xpos``)."""
@@ -165,14 +165,15 @@ def _fshift(e, side, xpos, target, stale, IX, UV, UT, SER, CORR, RS, XW):
     return (target * RS[2, j] - tot) * XW[2, a, j]
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always", error_model="numpy")
 def _fvalid(e, side, move, merr, isdist, F, HI, chk):
     """decide's ``is_move_valid`` on the side's current move: (1, 0 or -1, knife-edge
     kinds met: ``K_MOVE``, ``K_END``, ``K_SUM``).
 
     ``isdist``: the move is the whole distance to the partner's position, so its end is
-    that position; decide's sum ``x + (t - x)`` is then exactly ``t`` when both are
-    multiples of 1e-26 (numbers of 10 or more with 28 digits, or exact inputs)."""
+    that position; decide's sum ``x + (t - x)`` is then exactly ``t`` when one of them is
+    0 or both are multiples of 1e-26 (numbers of 10 or more with 28 digits, or exact
+    inputs)."""
     near = 0
     am = abs(move)
     if chk and merr > 0.0 and (abs(am - 100.0) <= merr or abs(am - _EPS) <= merr):
@@ -183,8 +184,13 @@ def _fvalid(e, side, move, merr, isdist, F, HI, chk):
     tgt = F[e, side, F_TARGET]
     pex = HI[e, side, H_PEX] == 1
     tex = HI[e, side, H_TEX] == 1
-    if isdist and (pex or pos >= 10.000000001) and (tex or tgt >= 10.000000001):
+    if isdist and (
+        tgt == 0.0 or pos == 0.0 or ((pex or pos >= 10.000000001) and (tex or tgt >= 10.000000001))
+    ):
+        # decide's x + (t - x) is exactly t (a position that is 0 in float is 0)
         end = tgt
+        if chk and not tex and abs(tgt - 100.0) <= PERR:
+            near |= K_END
     else:
         end = pos + move
         eerr = (0.0 if pex else PERR) + merr
@@ -217,7 +223,7 @@ def _both(b1, b2):
     return b1
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, inline="always", error_model="numpy")
 def _fcheck_nbs(e, a, b, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk):
     """decide's ``check_nbs`` for side ``a``; returns (triggered, knife-edge kinds, gain
     error)."""
@@ -269,7 +275,7 @@ def _fcheck_nbs(e, a, b, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk):
     return True, near, rel * (abs(t1) + abs(t2))
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
 def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, fix, rng, chk):
     """decide's ``EqualGainExchange.calculate`` in float (side 0 supplies q, side 1 p).
 
@@ -295,9 +301,9 @@ def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, 
     dq = F[e, 1, F_RI] * dp
     mI = dq * RS[2, qi] * XW[2, ai, qi]
     mJ = dJ
-    merrI = REL * mI + (erJ * mI / dJ if dJ > 0.0 else 0.0)
-    merrJ = erJ
     rg = REL + (erJ / dJ if dJ > 0.0 else 0.0)
+    merrI = rg * mI
+    merrJ = erJ
     if chk and abs(mI - dI) <= merrI + erI + REL * dI:
         near |= K_CAP
     capped = mI > dI
@@ -307,8 +313,8 @@ def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, 
         mI = dI
         mJ = dp * RS[2, pj] * XW[2, aj, pj]
         merrI = erI
-        merrJ = REL * mJ + (erI * mJ / dI if dI > 0.0 else 0.0)
         rg = REL + (erI / dI if dI > 0.0 else 0.0)
+        merrJ = rg * mJ
     if pI > tI:
         mI = -mI
     if pJ > tJ:
@@ -356,12 +362,14 @@ def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, 
     if trig1:
         bits |= 4
         gerr = ge
-    d0 = capped and not trig0 and not trig1
-    d1 = not capped and not trig0 and not trig1
-    v0, n0 = _fvalid(e, 0, F[e, 0, F_MOVE], F[e, 0, F_MERR], d0, F, HI, chk)
-    v1, n1 = _fvalid(e, 1, F[e, 1, F_MOVE], F[e, 1, F_MERR], d1, F, HI, chk)
-    V[e] = _both(v0, v1)
-    near |= n0 | (n1 if v0 == 1 else 0)
+    if trig0 or trig1:
+        # decide checks validity again; the moves are unchanged unless an outcome cap hit
+        v0, n0 = _fvalid(e, 0, F[e, 0, F_MOVE], F[e, 0, F_MERR], False, F, HI, chk)
+        v1, n1 = _fvalid(e, 1, F[e, 1, F_MOVE], F[e, 1, F_MERR], False, F, HI, chk)
+        V[e] = _both(v0, v1)
+        near |= n0 | (n1 if v0 == 1 else 0)
+    else:
+        V[e] = valid
     GERR[e] = gerr
     BITS[e] = bits
     # decide records each side's gain before the outcome cap (``eu``), as here
@@ -758,12 +766,13 @@ def _ecalc(
 # -- decide's inputs in its arithmetic ----------------------------------------------------
 
 
-@njit(cache=True, nogil=True)
-def prep_exact(cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe, Ae, Pe, De):
+@njit(cache=True, nogil=True, _nrt=False)
+def prep_exact(
+    cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe, Ae, Pe, De, w, neg_fw
+):
     """decide's numbers from the shortest text of each float input (``c*`` code points,
     see :func:`._dec.parse`), rescaled to 0-100 as decide does.  Returns False when a
     text is not a number."""
-    w = D.scratch_nb()
     n, k = has.shape
     one = D.from_int(1, w)
     hundred = D.from_int(100, w)
@@ -771,8 +780,8 @@ def prep_exact(cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce,
     if not ok:
         return False
     div_s = D.cmp(smax, one) != 0
-    neg_fw = np.empty(10, dtype=np.int64)
-    neg_fw[:] = FW_LONG
+    for t in range(10):
+        neg_fw[t] = FW_LONG[t]
     neg_fw[0] = 1
     for j in range(k):
         ok1, lo = D.parse(clo[j], w)
@@ -808,13 +817,17 @@ def prep_exact(cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce,
 # -- the shadow state ---------------------------------------------------------------------
 
 
-@njit(cache=True, nogil=True)
-def _activate(SY, cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe, Ae,
-              Pe, De, Xe):  # fmt: skip
+@njit(cache=True, nogil=True, _nrt=False)
+def _activate(
+    SY, cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe, Ae, Pe, De, Xe,
+    w, neg_fw,
+):  # fmt: skip
     """Read decide's numbers on the first knife-edge; False if they cannot be read."""
     if SY[2] == 0:
-        ok = prep_exact(cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe,
-                        Ae, Pe, De)  # fmt: skip
+        ok = prep_exact(
+            cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe, Ae, Pe, De, w,
+            neg_fw,
+        )  # fmt: skip
         for a in range(X0e.shape[0]):
             for j in range(X0e.shape[1]):
                 for t in range(6):
@@ -1117,6 +1130,20 @@ def _grow(A, need):
 
 
 @njit(cache=True, nogil=True, _nrt=False)
+def _tset(T, P, e, val):
+    """Set candidate ``e``'s leaf of the tournament tree and update its ancestors."""
+    i = P + e
+    T[i] = val
+    i >>= 1
+    while i >= 1:
+        v = max(T[2 * i], T[2 * i + 1])
+        if T[i] == v:
+            break
+        T[i] = v
+        i >>= 1
+
+
+@njit(cache=True, nogil=True, _nrt=False)
 def _event(e, t, G, EVT, EVG, EVOK, EVN):
     h = EVN[e] % HIST
     EVT[e, h] = t
@@ -1172,6 +1199,540 @@ def _first_in_list(A, Bc, nd, L0, EVT, EVG, EVGE, EVOK, EVN, IX, LG_I, LY, Xe, S
         if c != 0:
             return A if c > 0 else Bc
         tau = t - 1
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX, IN, OU):
+    """One round of :func:`run` (no allocation, so no reference counting)."""
+    (
+        IX,
+        HI,
+        F,
+        G,
+        GERR,
+        V,
+        BITS,
+        UV,
+        US,
+        UT,
+        SER,
+        CORR,
+        GE,
+        GEOK,
+        EVT,
+        EVG,
+        EVGE,
+        EVOK,
+        EVN,
+        T,
+        tstack,
+        stamp,
+        nearl,
+    ) = CA  # noqa: RUF059
+    (
+        RS,
+        XW,
+        x,
+        wf,
+        denom,
+        S,
+        Sabs,
+        xex,
+        left,
+        grp,
+        cur_src,
+        s_start,
+        d_start,
+        s_list,
+        d_list,
+        fill,
+    ) = RO  # noqa: RUF059
+    LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF = LG  # noqa: RUF059
+    X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw = EX  # noqa: RUF059
+    (
+        s,
+        c,
+        active,
+        order,
+        nord,
+        stale,
+        p,
+        fix_sign,
+        rng,
+        cown,
+        csal,
+        ccap,
+        clo,
+        chi,
+        csmax,
+        pair_ok,
+        cand_round,
+        record,
+        chk,
+    ) = IN  # noqa: RUF059
+    (
+        start_out,
+        voting_out,
+        nbs_start_out,
+        nbs_voting_out,
+        n_exec,
+        edge,
+        cand_i,
+        cand_f,
+        cand_g,
+        cand_v,
+        cand_seq,
+        rec_i,
+        rec_f,
+    ) = OU  # noqa: RUF059
+    nkeys = n * k
+    R_OFF[r] = n_log
+    nd = 0
+    for a in range(n):
+        for j in range(k):
+            start_out[r, a, j] = x[a, j]
+            cur_src[a, j] = -1
+    for j in range(k):
+        tot = 0.0
+        tabs = 0.0
+        for t in range(nord[j]):
+            a = order[j, t]
+            tot += x[a, j] * wf[a, j]
+            tabs += abs(x[a, j] * wf[a, j])
+        S[j] = tot
+        Sabs[j] = tabs
+        nb = tot / denom[j] if denom[j] != 0.0 else 0.0
+        nbs_start_out[r, j] = nb
+        nerr = PERR + REL * tabs / denom[j] if denom[j] != 0.0 else PERR
+        for a in range(n):
+            if not active[a, j]:
+                continue
+            left[a, j] = x[a, j] <= nb
+            if chk and abs(x[a, j] - nb) <= nerr + (0.0 if xex[a, j] else PERR):
+                _kinds(edge, K_SIDE)
+                if exact_ok:
+                    exact_ok = _activate(
+                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                        CSe, Ae, Pe, De, Xe, wsp, negfw,
+                    )  # fmt: skip
+                if exact_ok:
+                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
+                          Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
+                          edge)  # fmt: skip
+                    dj = _ld1(De, j)
+                    num = _enum(j, -1, D.ZERO, False, noupd, 0, 0, Xe, Se, Ce, LY,
+                                order, nord, wsp)  # fmt: skip
+                    nbe = D.div(num, dj, wsp) if not D.is_zero(dj) else D.ZERO
+                    left[a, j] = D.cmp(_ld(Xe, a, j), nbe) <= 0
+                    edge[E_SETTLED] += 1
+                else:
+                    edge[E_FLOAT] += 1
+    # the candidates, in decide's order
+    m = 0
+    for p_ in range(k):
+        for q_ in range(p_ + 1, k):
+            for a in range(n):
+                grp[a] = -1
+                if active[a, p_] and active[a, q_]:
+                    grp[a] = (1 if left[a, p_] else 0) + (2 if left[a, q_] else 0)
+            for pair in range(2):
+                g1 = 0 if pair == 0 else 1
+                g2 = 3 if pair == 0 else 2
+                for a0 in range(n):
+                    if grp[a0] != g1:
+                        continue
+                    for b0 in range(n):
+                        if grp[b0] != g2 or not pair_ok[a0, b0]:
+                            continue
+                        a = a0
+                        b = b0
+                        ra = s[a, p_] / s[a, q_]
+                        rb = s[b, p_] / s[b, q_]
+                        swap = ra < rb
+                        if chk and abs(ra - rb) <= 1e-14 * max(ra, rb):
+                            _kinds(edge, K_RATIO)
+                            if exact_ok:
+                                exact_ok = _activate(
+                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                    CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                )  # fmt: skip
+                            if exact_ok:
+                                rae = D.div(_ld(Se, a, p_), _ld(Se, a, q_), wsp)
+                                rbe = D.div(_ld(Se, b, p_), _ld(Se, b, q_), wsp)
+                                swap = D.cmp(rae, rbe) < 0
+                                edge[E_SETTLED] += 1
+                            else:
+                                edge[E_FLOAT] += 1
+                        if swap:
+                            a, b = b, a
+                        e = m
+                        m += 1
+                        serial += 1
+                        SER[e] = serial
+                        for side in range(2):
+                            act = a if side == 0 else b
+                            sup = q_ if side == 0 else p_
+                            dm = p_ if side == 0 else q_
+                            partner = b if side == 0 else a
+                            IX[e, side, _ACT] = act
+                            IX[e, side, _SUP] = sup
+                            IX[e, side, _DEM] = dm
+                            F[e, side, F_START] = x[act, sup]
+                            F[e, side, F_POS] = x[act, sup]
+                            F[e, side, F_TARGET] = x[partner, sup]
+                            F[e, side, F_SSUP] = s[act, sup]
+                            F[e, side, F_SDEM] = s[act, dm]
+                            F[e, side, F_CSUP] = c[act, sup]
+                            F[e, side, F_EUMAX] = np.nan
+                            F[e, side, F_CSUM] = 0.0
+                            HI[e, side, H_N] = 0
+                            HI[e, side, H_TOP] = 0
+                            HI[e, side, H_PEX] = 1 if xex[act, sup] else 0
+                            HI[e, side, H_TEX] = 1 if xex[partner, sup] else 0
+                            CORR[e, side] = 0.0
+                        GEOK[e] = False
+                        EVN[e] = 0
+                        F[e, 0, F_RI] = (F[e, 0, F_SSUP] + F[e, 1, F_SDEM]) / (
+                            F[e, 0, F_SDEM] + F[e, 1, F_SSUP]
+                        )
+                        F[e, 1, F_RI] = (F[e, 1, F_SSUP] + F[e, 0, F_SDEM]) / (
+                            F[e, 1, F_SDEM] + F[e, 0, F_SSUP]
+                        )
+                        near = _fcalc(
+                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW,
+                            stale, p, fix_sign, rng, chk,
+                        )  # fmt: skip
+                        _event(e, 0, G, EVT, EVG, EVOK, EVN)
+                        if near:
+                            _kinds(edge, near)
+                            if exact_ok:
+                                exact_ok = _activate(
+                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                    CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                )  # fmt: skip
+                            if exact_ok:
+                                _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
+                                      Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
+                                      wf, denom, stale, ws, edge)  # fmt: skip
+                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
+                                        SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order,
+                                        nord, x, wf, denom, stale, ws, edge)  # fmt: skip
+                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                            else:
+                                edge[E_FLOAT] += 1
+    record_cands = cand_round == r + 1
+    if record_cands:
+        n_cand = m
+        for e in range(m):
+            cand_seq[e] = 0
+            cand_g[e] = G[e]
+            cand_v[e] = V[e]
+            for side in range(2):
+                for f in range(3):
+                    cand_i[e, side, f] = IX[e, side, f]
+                for f in range(N_FIELDS):
+                    cand_f[e, side, f] = F[e, side, f]
+    # index lists: candidates by (actor, supply issue) and (actor, demand issue)
+    for t in range(nkeys + 1):
+        s_start[t] = 0
+        d_start[t] = 0
+    for e in range(m):
+        for side in range(2):
+            s_start[IX[e, side, _ACT] * k + IX[e, side, _SUP] + 1] += 1
+            d_start[IX[e, side, _ACT] * k + IX[e, side, _DEM] + 1] += 1
+    for t in range(nkeys):
+        s_start[t + 1] += s_start[t]
+        d_start[t + 1] += d_start[t]
+    for t in range(nkeys):
+        fill[t] = s_start[t]
+    for e in range(m):
+        for side in range(2):
+            key = IX[e, side, _ACT] * k + IX[e, side, _SUP]
+            s_list[fill[key]] = e
+            fill[key] += 1
+    for t in range(nkeys):
+        fill[t] = d_start[t]
+    for e in range(m):
+        for side in range(2):
+            key = IX[e, side, _ACT] * k + IX[e, side, _DEM]
+            d_list[fill[key]] = e
+            fill[key] += 1
+    # a tournament tree over the candidates: each node holds the highest gain of the
+    # valid candidates below it (-1: none)
+    P = 1
+    while P < m:
+        P *= 2
+    for e in range(m):
+        stamp[e] = -1
+    for i in range(P):
+        T[P + i] = G[i] if (i < m and V[i] == 1) else -1.0
+    for i in range(P - 1, 0, -1):
+        T[i] = max(T[2 * i], T[2 * i + 1])
+    gerr_max = 0.0
+    for e in range(m):
+        gerr_max = max(gerr_max, GERR[e])
+    nd = 0
+    while True:
+        if T[1] < 0.0:
+            break
+        # the valid candidate of highest gain (the first of equal floats)
+        i = 1
+        while i < P:
+            i = 2 * i if T[2 * i] >= T[2 * i + 1] else 2 * i + 1
+        best = i - P
+        bg = G[best]
+        if chk:
+            # knife-edge: other gains within the float error of the best
+            thr = bg - (GERR[best] + gerr_max + 1e-13 * bg)
+            nn = 0
+            sp = 0
+            tstack[0] = 1
+            sp = 1
+            while sp > 0:
+                sp -= 1
+                node = tstack[sp]
+                if T[node] < thr:
+                    continue
+                if node >= P:
+                    e = node - P
+                    if e == best or bg - G[e] <= GERR[e] + GERR[best] + 1e-13 * bg:
+                        nearl[nn] = e
+                        nn += 1
+                    continue
+                tstack[sp] = 2 * node + 1
+                tstack[sp + 1] = 2 * node
+                sp += 2
+            if nn > 1:
+                _kinds(edge, K_TIE)
+                if exact_ok:
+                    exact_ok = _activate(
+                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                        CSe, Ae, Pe, De, Xe, wsp, negfw,
+                    )  # fmt: skip
+                if exact_ok:
+                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
+                          Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
+                          edge)  # fmt: skip
+                    bexact = -1
+                    changed = False
+                    for u in range(nn):
+                        e = nearl[u]
+                        if not GEOK[e]:
+                            _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
+                                    SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order, nord,
+                                    x, wf, denom, stale, ws, edge)  # fmt: skip
+                            _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                            _tset(T, P, e, G[e] if V[e] == 1 else -1.0)
+                        if V[e] != 1:
+                            changed = True
+                            continue
+                        if bexact < 0:
+                            bexact = e
+                            continue
+                        cmpv = D.cmp(_ld1(GE, e), _ld1(GE, bexact))
+                        if cmpv > 0:
+                            bexact = e
+                        elif cmpv == 0:
+                            bexact = _first_in_list(
+                                bexact, e, nd, R_OFF[r], EVT, EVG, EVGE, EVOK, EVN, IX,
+                                LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, x, wf, denom,
+                                stale, ws, ga, gb,
+                            )  # fmt: skip
+                    if changed or bexact < 0:
+                        # a settled gain turned invalid: look again
+                        continue
+                    best = bexact
+                else:
+                    edge[E_FLOAT] += 1
+        # execute
+        V[best] = 0
+        _tset(T, P, best, -1.0)
+        nd += 1
+        if record_cands:
+            cand_seq[best] = nd
+        LX = n_log
+        n_log += 1
+        LG_R[LX] = r
+        LG_E[LX] = best
+        LG_B[LX] = BITS[best]
+        for side in range(2):
+            a = IX[best, side, _ACT]
+            j = IX[best, side, _SUP]
+            LG_I[LX, side, 0] = a
+            LG_I[LX, side, 1] = j
+            LG_I[LX, side, 2] = IX[best, side, _DEM]
+            LG_I[LX, side, 3] = cur_src[a, j]
+            for t in range(n):
+                LG_U[LX, side, t] = US[best, side, t] if UT[best, side, t] == SER[best] else -1
+        if record:
+            rec_i[n_rec, 0] = r + 1
+            rec_i[n_rec, 1] = nd
+            rec_f[n_rec, 0] = G[best]
+            for side in range(2):
+                rec_i[n_rec, 2 + 2 * side] = IX[best, side, _ACT]
+                rec_i[n_rec, 3 + 2 * side] = IX[best, side, _SUP]
+                o = 1 + 7 * side
+                rec_f[n_rec, o] = F[best, side, F_POS]
+                rec_f[n_rec, o + 1] = F[best, side, F_MOVE]
+                rec_f[n_rec, o + 2] = F[best, side, F_Y]
+                rec_f[n_rec, o + 3] = F[best, side, F_TARGET]
+                rec_f[n_rec, o + 4] = F[best, side, F_EU]
+                rec_f[n_rec, o + 5] = F[best, side, F_NBS0]
+                rec_f[n_rec, o + 6] = F[best, side, F_NBS1]
+            n_rec += 1
+        for side in range(2):
+            cur_src[IX[best, side, _ACT], IX[best, side, _SUP]] = 2 * LX + side
+        # recalculate the candidates the exchange touches
+        for kind in range(2):
+            for o in range(2):
+                if kind == 0:
+                    key = IX[best, o, _ACT] * k + IX[best, o, _SUP]
+                    lo_ = s_start[key]
+                    hi_ = s_start[key + 1]
+                else:
+                    key = IX[best, o, _ACT] * k + IX[best, o, _DEM]
+                    lo_ = d_start[key]
+                    hi_ = d_start[key + 1]
+                for tt in range(lo_, hi_):
+                    e = s_list[tt] if kind == 0 else d_list[tt]
+                    if stamp[e] == nd or V[e] != 1:
+                        continue
+                    stamp[e] = nd
+                    hit = False
+                    for side in range(2):
+                        for oo in range(2):
+                            if (
+                                IX[e, side, _ACT] == IX[best, oo, _ACT]
+                                and IX[e, side, _SUP] == IX[best, oo, _SUP]
+                            ):
+                                F[e, side, F_POS] = F[best, oo, F_Y]
+                                HI[e, side, H_PEX] = 0
+                                if HI[e, side, H_TOP]:
+                                    top = F[e, side, F_TOP]
+                                    if HI[e, side, H_N] == 0:
+                                        F[e, side, F_CSUM] = top
+                                        F[e, side, F_CMIN] = top
+                                        F[e, side, F_CMAX] = top
+                                    else:
+                                        F[e, side, F_CSUM] += top
+                                        F[e, side, F_CMIN] = min(F[e, side, F_CMIN], top)
+                                        F[e, side, F_CMAX] = max(F[e, side, F_CMAX], top)
+                                    HI[e, side, H_N] += 1
+                                hit = True
+                                break
+                    if hit:
+                        HI[e, 0, H_TOP] = 0
+                        HI[e, 1, H_TOP] = 0
+                    for mover in range(2):
+                        dm = 1 - mover
+                        da = IX[best, dm, _ACT]
+                        dd = IX[best, dm, _DEM]
+                        if not (
+                            (da == IX[e, 1, _ACT] and dd == IX[e, 1, _DEM])
+                            or (da == IX[e, 0, _ACT] and dd == IX[e, 0, _DEM])
+                        ):
+                            continue
+                        slot = 0 if dd == IX[e, 0, _SUP] else 1
+                        ma = IX[best, mover, _ACT]
+                        y = F[best, mover, F_Y]
+                        ysrc = 2 * LX + mover
+                        if UT[e, slot, ma] == SER[e]:
+                            old = UV[e, slot, ma]
+                            st0 = F[best, mover, F_START]
+                            if st0 <= old:
+                                keep_old = old < y
+                            else:
+                                keep_old = old > y
+                            if chk and (abs(st0 - old) <= 2 * PERR or abs(old - y) <= 2 * PERR):
+                                _kinds(edge, K_RULE)
+                                if exact_ok:
+                                    exact_ok = _activate(
+                                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                        CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                    )  # fmt: skip
+                                if exact_ok:
+                                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
+                                          Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
+                                          wf, denom, stale, ws, edge)  # fmt: skip
+                                    oe_ = _src_val(US[e, slot, ma], Xe, ma, dd, LY)
+                                    ye_ = _ld(LY, LX, mover)
+                                    se_ = _ld(Xe, ma, dd)
+                                    if D.cmp(se_, oe_) <= 0:
+                                        keep_old = D.cmp(oe_, ye_) < 0
+                                    else:
+                                        keep_old = D.cmp(oe_, ye_) > 0
+                                    edge[E_SETTLED] += 1
+                                else:
+                                    edge[E_FLOAT] += 1
+                            if not keep_old:
+                                CORR[e, slot] += (y - old) * wf[ma, dd]
+                                UV[e, slot, ma] = y
+                                US[e, slot, ma] = ysrc
+                        else:
+                            UT[e, slot, ma] = SER[e]
+                            UV[e, slot, ma] = y
+                            US[e, slot, ma] = ysrc
+                            CORR[e, slot] += (y - x[ma, dd]) * wf[ma, dd]
+                        if not hit:
+                            HI[e, 0, H_TOP] = 0
+                            HI[e, 1, H_TOP] = 0
+                            hit = True
+                    if not hit:
+                        continue
+                    GEOK[e] = False
+                    near = _fcalc(
+                        e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale,
+                        p, fix_sign, rng, chk,
+                    )  # fmt: skip
+                    _event(e, nd, G, EVT, EVG, EVOK, EVN)
+                    if near:
+                        _kinds(edge, near)
+                        if exact_ok:
+                            exact_ok = _activate(
+                                SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                                CSe, Ae, Pe, De, Xe, wsp, negfw,
+                            )  # fmt: skip
+                        if exact_ok:
+                            _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn,
+                                  Se, Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom,
+                                  stale, ws, edge)  # fmt: skip
+                            _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
+                                    SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order, nord, x,
+                                    wf, denom, stale, ws, edge)  # fmt: skip
+                            _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                        else:
+                            edge[E_FLOAT] += 1
+                    gerr_max = max(gerr_max, GERR[e])
+                    _tset(T, P, e, G[e] if V[e] == 1 else -1.0)
+    n_exec[r] = nd
+    R_OFF[r + 1] = n_log
+    for a in range(n):
+        for j in range(k):
+            voting_out[r, a, j] = x[a, j]
+    for L in range(R_OFF[r], n_log):
+        e = LG_E[L]
+        for side in range(2):
+            voting_out[r, IX[e, side, _ACT], IX[e, side, _SUP]] = F[e, side, F_Y]
+    for j in range(k):
+        tot = 0.0
+        for t in range(nord[j]):
+            a = order[j, t]
+            tot += voting_out[r, a, j] * wf[a, j]
+        nbs_voting_out[r, j] = tot / denom[j] if denom[j] != 0.0 else 0.0
+    for L in range(R_OFF[r], n_log):
+        e = LG_E[L]
+        for side in range(2):
+            act = IX[e, side, _ACT]
+            sup = IX[e, side, _SUP]
+            sal = s[act, sup]
+            y = F[e, side, F_Y]
+            x[act, sup] = (
+                (1.0 - sal) * _SW * y
+                + _FW * y
+                + (1.0 - (1.0 - sal) * _SW - _FW) * F[e, side, F_START]
+            )
+            xex[act, sup] = False
+    return n_log, n_rec, serial, n_cand, exact_ok
 
 
 @njit(cache=True, nogil=True)
@@ -1238,7 +1799,11 @@ def run(
     EVGE = np.zeros((cap, HIST, 6), dtype=np.int64)
     EVOK = np.zeros((cap, HIST), dtype=np.bool_)
     EVN = np.zeros(cap, dtype=np.int64)
-    live = np.zeros(cap, dtype=np.int64)
+    pmax = 1
+    while pmax < cap:
+        pmax *= 2
+    T = np.full(2 * pmax, -1.0)
+    tstack = np.zeros(256, dtype=np.int64)
     stamp = np.full(cap, -1, dtype=np.int64)
     serial = 0
     xex = xex0.copy()
@@ -1301,461 +1866,122 @@ def run(
     gb = np.zeros((2, 6), dtype=np.int64)
     # the candidates of one round (for the deal finder) and the records
     n_cand = 0
-    cand_i = np.zeros((1, 2, 3), dtype=np.int64)
-    cand_f = np.zeros((1, 2, N_FIELDS))
-    cand_g = np.zeros(1)
-    cand_v = np.zeros(1, dtype=np.int64)
-    cand_seq = np.zeros(1, dtype=np.int64)
+    cc = cap if cand_round > 0 else 1
+    cand_i = np.zeros((cc, 2, 3), dtype=np.int64)
+    cand_f = np.zeros((cc, 2, N_FIELDS))
+    cand_g = np.zeros(cc)
+    cand_v = np.zeros(cc, dtype=np.int64)
+    cand_seq = np.zeros(cc, dtype=np.int64)
     n_rec = 0
-    rec_i = np.zeros((lcap if record else 1, 6), dtype=np.int64)
-    rec_f = np.zeros((lcap if record else 1, 15))
+    rec_i = np.empty((lcap if record else 1, 6), dtype=np.int64)
+    rec_f = np.empty((lcap if record else 1, 15))
 
+    CA = (
+        IX,
+        HI,
+        F,
+        G,
+        GERR,
+        V,
+        BITS,
+        UV,
+        US,
+        UT,
+        SER,
+        CORR,
+        GE,
+        GEOK,
+        EVT,
+        EVG,
+        EVGE,
+        EVOK,
+        EVN,
+        T,
+        tstack,
+        stamp,
+        nearl,
+    )
+    RO = (
+        RS,
+        XW,
+        x,
+        wf,
+        denom,
+        S,
+        Sabs,
+        xex,
+        left,
+        grp,
+        cur_src,
+        s_start,
+        d_start,
+        s_list,
+        d_list,
+        fill,
+    )
+    negfw = np.zeros(10, dtype=np.int64)
+    EX = (X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw)
+    IN = (
+        s,
+        c,
+        active,
+        order,
+        nord,
+        stale,
+        p,
+        fix_sign,
+        rng,
+        cown,
+        csal,
+        ccap,
+        clo,
+        chi,
+        csmax,
+        pair_ok,
+        cand_round,
+        record,
+        chk,
+    )
     for r in range(rounds):
-        R_OFF[r] = n_log
-        nd = 0
-        for a in range(n):
-            for j in range(k):
-                start_out[r, a, j] = x[a, j]
-                cur_src[a, j] = -1
-        for j in range(k):
-            tot = 0.0
-            tabs = 0.0
-            for t in range(nord[j]):
-                a = order[j, t]
-                tot += x[a, j] * wf[a, j]
-                tabs += abs(x[a, j] * wf[a, j])
-            S[j] = tot
-            Sabs[j] = tabs
-            nb = tot / denom[j] if denom[j] != 0.0 else 0.0
-            nbs_start_out[r, j] = nb
-            nerr = PERR + REL * tabs / denom[j] if denom[j] != 0.0 else PERR
-            for a in range(n):
-                if not active[a, j]:
-                    continue
-                left[a, j] = x[a, j] <= nb
-                if chk and abs(x[a, j] - nb) <= nerr + (0.0 if xex[a, j] else PERR):
-                    _kinds(edge, K_SIDE)
-                    if exact_ok:
-                        exact_ok = _activate(
-                            SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
-                            CSe, Ae, Pe, De, Xe,
-                        )  # fmt: skip
-                    if exact_ok:
-                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
-                              Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
-                              edge)  # fmt: skip
-                        dj = _ld1(De, j)
-                        num = _enum(j, -1, D.ZERO, False, noupd, 0, 0, Xe, Se, Ce, LY,
-                                    order, nord, wsp)  # fmt: skip
-                        nbe = D.div(num, dj, wsp) if not D.is_zero(dj) else D.ZERO
-                        left[a, j] = D.cmp(_ld(Xe, a, j), nbe) <= 0
-                        edge[E_SETTLED] += 1
-                    else:
-                        edge[E_FLOAT] += 1
-        # the candidates, in decide's order
-        m = 0
-        for p_ in range(k):
-            for q_ in range(p_ + 1, k):
-                for a in range(n):
-                    grp[a] = -1
-                    if active[a, p_] and active[a, q_]:
-                        grp[a] = (1 if left[a, p_] else 0) + (2 if left[a, q_] else 0)
-                for pair in range(2):
-                    g1 = 0 if pair == 0 else 1
-                    g2 = 3 if pair == 0 else 2
-                    for a0 in range(n):
-                        if grp[a0] != g1:
-                            continue
-                        for b0 in range(n):
-                            if grp[b0] != g2 or not pair_ok[a0, b0]:
-                                continue
-                            a = a0
-                            b = b0
-                            ra = s[a, p_] / s[a, q_]
-                            rb = s[b, p_] / s[b, q_]
-                            swap = ra < rb
-                            if chk and abs(ra - rb) <= 1e-14 * max(ra, rb):
-                                _kinds(edge, K_RATIO)
-                                if exact_ok:
-                                    exact_ok = _activate(
-                                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
-                                        CSe, Ae, Pe, De, Xe,
-                                    )  # fmt: skip
-                                if exact_ok:
-                                    rae = D.div(_ld(Se, a, p_), _ld(Se, a, q_), wsp)
-                                    rbe = D.div(_ld(Se, b, p_), _ld(Se, b, q_), wsp)
-                                    swap = D.cmp(rae, rbe) < 0
-                                    edge[E_SETTLED] += 1
-                                else:
-                                    edge[E_FLOAT] += 1
-                            if swap:
-                                a, b = b, a
-                            e = m
-                            m += 1
-                            serial += 1
-                            SER[e] = serial
-                            for side in range(2):
-                                act = a if side == 0 else b
-                                sup = q_ if side == 0 else p_
-                                dm = p_ if side == 0 else q_
-                                partner = b if side == 0 else a
-                                IX[e, side, _ACT] = act
-                                IX[e, side, _SUP] = sup
-                                IX[e, side, _DEM] = dm
-                                F[e, side, F_START] = x[act, sup]
-                                F[e, side, F_POS] = x[act, sup]
-                                F[e, side, F_TARGET] = x[partner, sup]
-                                F[e, side, F_SSUP] = s[act, sup]
-                                F[e, side, F_SDEM] = s[act, dm]
-                                F[e, side, F_CSUP] = c[act, sup]
-                                F[e, side, F_EUMAX] = np.nan
-                                F[e, side, F_CSUM] = 0.0
-                                HI[e, side, H_N] = 0
-                                HI[e, side, H_TOP] = 0
-                                HI[e, side, H_PEX] = 1 if xex[act, sup] else 0
-                                HI[e, side, H_TEX] = 1 if xex[partner, sup] else 0
-                                CORR[e, side] = 0.0
-                            GEOK[e] = False
-                            EVN[e] = 0
-                            F[e, 0, F_RI] = (F[e, 0, F_SSUP] + F[e, 1, F_SDEM]) / (
-                                F[e, 0, F_SDEM] + F[e, 1, F_SSUP]
-                            )
-                            F[e, 1, F_RI] = (F[e, 1, F_SSUP] + F[e, 0, F_SDEM]) / (
-                                F[e, 1, F_SDEM] + F[e, 0, F_SSUP]
-                            )
-                            near = _fcalc(
-                                e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW,
-                                stale, p, fix_sign, rng, chk,
-                            )  # fmt: skip
-                            _event(e, 0, G, EVT, EVG, EVOK, EVN)
-                            if near:
-                                _kinds(edge, near)
-                                if exact_ok:
-                                    exact_ok = _activate(
-                                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
-                                        CSe, Ae, Pe, De, Xe,
-                                    )  # fmt: skip
-                                if exact_ok:
-                                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
-                                          Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
-                                          wf, denom, stale, ws, edge)  # fmt: skip
-                                    _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
-                                            SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order,
-                                            nord, x, wf, denom, stale, ws, edge)  # fmt: skip
-                                    _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
-                                else:
-                                    edge[E_FLOAT] += 1
-        record_cands = cand_round == r + 1
-        if record_cands:
-            n_cand = m
-            cand_i = np.zeros((max(m, 1), 2, 3), dtype=np.int64)
-            cand_f = np.zeros((max(m, 1), 2, N_FIELDS))
-            cand_g = np.zeros(max(m, 1))
-            cand_v = np.zeros(max(m, 1), dtype=np.int64)
-            cand_seq = np.zeros(max(m, 1), dtype=np.int64)
-            for e in range(m):
-                cand_i[e] = IX[e]
-                cand_f[e] = F[e]
-                cand_g[e] = G[e]
-                cand_v[e] = V[e]
-        # index lists: candidates by (actor, supply issue) and (actor, demand issue)
-        for t in range(nkeys + 1):
-            s_start[t] = 0
-            d_start[t] = 0
-        for e in range(m):
-            for side in range(2):
-                s_start[IX[e, side, _ACT] * k + IX[e, side, _SUP] + 1] += 1
-                d_start[IX[e, side, _ACT] * k + IX[e, side, _DEM] + 1] += 1
-        for t in range(nkeys):
-            s_start[t + 1] += s_start[t]
-            d_start[t + 1] += d_start[t]
-        for t in range(nkeys):
-            fill[t] = s_start[t]
-        for e in range(m):
-            for side in range(2):
-                key = IX[e, side, _ACT] * k + IX[e, side, _SUP]
-                s_list[fill[key]] = e
-                fill[key] += 1
-        for t in range(nkeys):
-            fill[t] = d_start[t]
-        for e in range(m):
-            for side in range(2):
-                key = IX[e, side, _ACT] * k + IX[e, side, _DEM]
-                d_list[fill[key]] = e
-                fill[key] += 1
-        n_live = 0
-        for e in range(m):
-            stamp[e] = -1
-            if V[e] == 1:
-                live[n_live] = e
-                n_live += 1
-        nd = 0
-        while True:
-            # the valid candidate of highest gain (the live list keeps only valid ones)
-            best = -1
-            bg = -1.0
-            t = 0
-            for u in range(n_live):
-                e = live[u]
-                if V[e] != 1:
-                    continue
-                live[t] = e
-                t += 1
-                if G[e] > bg:
-                    best = e
-                    bg = G[e]
-            n_live = t
-            if best < 0:
-                break
-            if chk:
-                # knife-edge: other gains within the float error of the best
-                n_near = 0
-                for u in range(n_live):
-                    e = live[u]
-                    if e != best and bg - G[e] <= GERR[e] + GERR[best] + 1e-13 * bg:
-                        n_near += 1
-                if n_near:
-                    _kinds(edge, K_TIE)
-                    if exact_ok:
-                        exact_ok = _activate(
-                            SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
-                            CSe, Ae, Pe, De, Xe,
-                        )  # fmt: skip
-                    if exact_ok:
-                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
-                              Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
-                              edge)  # fmt: skip
-                        lim = bg
-                        nn = 0
-                        for u in range(n_live):
-                            e = live[u]
-                            if e == best or lim - G[e] <= GERR[e] + GERR[best] + 1e-13 * lim:
-                                nearl[nn] = e
-                                nn += 1
-                        bexact = -1
-                        changed = False
-                        for u in range(nn):
-                            e = nearl[u]
-                            if not GEOK[e]:
-                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
-                                        SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order, nord,
-                                        x, wf, denom, stale, ws, edge)  # fmt: skip
-                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
-                            if V[e] != 1:
-                                changed = True
-                                continue
-                            if bexact < 0:
-                                bexact = e
-                                continue
-                            cmpv = D.cmp(_ld1(GE, e), _ld1(GE, bexact))
-                            if cmpv > 0:
-                                bexact = e
-                            elif cmpv == 0:
-                                bexact = _first_in_list(
-                                    bexact, e, nd, R_OFF[r], EVT, EVG, EVGE, EVOK, EVN, IX,
-                                    LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, x, wf, denom,
-                                    stale, ws, ga, gb,
-                                )  # fmt: skip
-                        if changed or bexact < 0:
-                            # a settled gain turned invalid: scan again
-                            continue
-                        best = bexact
-                    else:
-                        edge[E_FLOAT] += 1
-            # execute
-            V[best] = 0
-            nd += 1
-            if record_cands:
-                cand_seq[best] = nd
-            LX = n_log
-            n_log += 1
-            if n_log > LG_R.shape[0]:
-                LG_R = _grow(LG_R, n_log)
-                LG_E = _grow(LG_E, n_log)
-                LG_I = _grow(LG_I, n_log)
-                LG_B = _grow(LG_B, n_log)
-                LG_U = _grow(LG_U, n_log)
-                LG_F = _grow(LG_F, n_log)
-                LY = _grow(LY, n_log)
-            LG_R[LX] = r
-            LG_E[LX] = best
-            LG_B[LX] = BITS[best]
-            for side in range(2):
-                a = IX[best, side, _ACT]
-                j = IX[best, side, _SUP]
-                LG_I[LX, side, 0] = a
-                LG_I[LX, side, 1] = j
-                LG_I[LX, side, 2] = IX[best, side, _DEM]
-                LG_I[LX, side, 3] = cur_src[a, j]
-                for t in range(n):
-                    LG_U[LX, side, t] = US[best, side, t] if UT[best, side, t] == SER[best] else -1
-            if record:
-                if n_rec >= rec_i.shape[0]:
-                    rec_i = _grow(rec_i, n_rec + 1)
-                    rec_f = _grow(rec_f, n_rec + 1)
-                rec_i[n_rec, 0] = r + 1
-                rec_i[n_rec, 1] = nd
-                rec_f[n_rec, 0] = G[best]
-                for side in range(2):
-                    rec_i[n_rec, 2 + 2 * side] = IX[best, side, _ACT]
-                    rec_i[n_rec, 3 + 2 * side] = IX[best, side, _SUP]
-                    o = 1 + 7 * side
-                    rec_f[n_rec, o] = F[best, side, F_POS]
-                    rec_f[n_rec, o + 1] = F[best, side, F_MOVE]
-                    rec_f[n_rec, o + 2] = F[best, side, F_Y]
-                    rec_f[n_rec, o + 3] = F[best, side, F_TARGET]
-                    rec_f[n_rec, o + 4] = F[best, side, F_EU]
-                    rec_f[n_rec, o + 5] = F[best, side, F_NBS0]
-                    rec_f[n_rec, o + 6] = F[best, side, F_NBS1]
-                n_rec += 1
-            for side in range(2):
-                cur_src[IX[best, side, _ACT], IX[best, side, _SUP]] = 2 * LX + side
-            # recalculate the candidates the exchange touches
-            for kind in range(2):
-                for o in range(2):
-                    if kind == 0:
-                        key = IX[best, o, _ACT] * k + IX[best, o, _SUP]
-                        lo_ = s_start[key]
-                        hi_ = s_start[key + 1]
-                    else:
-                        key = IX[best, o, _ACT] * k + IX[best, o, _DEM]
-                        lo_ = d_start[key]
-                        hi_ = d_start[key + 1]
-                    for tt in range(lo_, hi_):
-                        e = s_list[tt] if kind == 0 else d_list[tt]
-                        if stamp[e] == nd or V[e] != 1:
-                            continue
-                        stamp[e] = nd
-                        hit = False
-                        for side in range(2):
-                            for oo in range(2):
-                                if (
-                                    IX[e, side, _ACT] == IX[best, oo, _ACT]
-                                    and IX[e, side, _SUP] == IX[best, oo, _SUP]
-                                ):
-                                    F[e, side, F_POS] = F[best, oo, F_Y]
-                                    HI[e, side, H_PEX] = 0
-                                    if HI[e, side, H_TOP]:
-                                        top = F[e, side, F_TOP]
-                                        if HI[e, side, H_N] == 0:
-                                            F[e, side, F_CSUM] = top
-                                            F[e, side, F_CMIN] = top
-                                            F[e, side, F_CMAX] = top
-                                        else:
-                                            F[e, side, F_CSUM] += top
-                                            F[e, side, F_CMIN] = min(F[e, side, F_CMIN], top)
-                                            F[e, side, F_CMAX] = max(F[e, side, F_CMAX], top)
-                                        HI[e, side, H_N] += 1
-                                    hit = True
-                                    break
-                        if hit:
-                            HI[e, 0, H_TOP] = 0
-                            HI[e, 1, H_TOP] = 0
-                        for mover in range(2):
-                            dm = 1 - mover
-                            da = IX[best, dm, _ACT]
-                            dd = IX[best, dm, _DEM]
-                            if not (
-                                (da == IX[e, 1, _ACT] and dd == IX[e, 1, _DEM])
-                                or (da == IX[e, 0, _ACT] and dd == IX[e, 0, _DEM])
-                            ):
-                                continue
-                            slot = 0 if dd == IX[e, 0, _SUP] else 1
-                            ma = IX[best, mover, _ACT]
-                            y = F[best, mover, F_Y]
-                            ysrc = 2 * LX + mover
-                            if UT[e, slot, ma] == SER[e]:
-                                old = UV[e, slot, ma]
-                                st0 = F[best, mover, F_START]
-                                if st0 <= old:
-                                    keep_old = old < y
-                                else:
-                                    keep_old = old > y
-                                if chk and (abs(st0 - old) <= 2 * PERR or abs(old - y) <= 2 * PERR):
-                                    _kinds(edge, K_RULE)
-                                    if exact_ok:
-                                        exact_ok = _activate(
-                                            SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
-                                            CSe, Ae, Pe, De, Xe,
-                                        )  # fmt: skip
-                                    if exact_ok:
-                                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
-                                              Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
-                                              wf, denom, stale, ws, edge)  # fmt: skip
-                                        oe_ = _src_val(US[e, slot, ma], Xe, ma, dd, LY)
-                                        ye_ = _ld(LY, LX, mover)
-                                        se_ = _ld(Xe, ma, dd)
-                                        if D.cmp(se_, oe_) <= 0:
-                                            keep_old = D.cmp(oe_, ye_) < 0
-                                        else:
-                                            keep_old = D.cmp(oe_, ye_) > 0
-                                        edge[E_SETTLED] += 1
-                                    else:
-                                        edge[E_FLOAT] += 1
-                                if not keep_old:
-                                    CORR[e, slot] += (y - old) * wf[ma, dd]
-                                    UV[e, slot, ma] = y
-                                    US[e, slot, ma] = ysrc
-                            else:
-                                UT[e, slot, ma] = SER[e]
-                                UV[e, slot, ma] = y
-                                US[e, slot, ma] = ysrc
-                                CORR[e, slot] += (y - x[ma, dd]) * wf[ma, dd]
-                            if not hit:
-                                HI[e, 0, H_TOP] = 0
-                                HI[e, 1, H_TOP] = 0
-                                hit = True
-                        if not hit:
-                            continue
-                        GEOK[e] = False
-                        near = _fcalc(
-                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale,
-                            p, fix_sign, rng, chk,
-                        )  # fmt: skip
-                        _event(e, nd, G, EVT, EVG, EVOK, EVN)
-                        if near:
-                            _kinds(edge, near)
-                            if exact_ok:
-                                exact_ok = _activate(
-                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
-                                    CSe, Ae, Pe, De, Xe,
-                                )  # fmt: skip
-                            if exact_ok:
-                                _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn,
-                                      Se, Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom,
-                                      stale, ws, edge)  # fmt: skip
-                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
-                                        SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order, nord, x,
-                                        wf, denom, stale, ws, edge)  # fmt: skip
-                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
-                            else:
-                                edge[E_FLOAT] += 1
-        n_exec[r] = nd
-        R_OFF[r + 1] = n_log
-        for a in range(n):
-            for j in range(k):
-                voting_out[r, a, j] = x[a, j]
-        for L in range(R_OFF[r], n_log):
-            e = LG_E[L]
-            for side in range(2):
-                voting_out[r, IX[e, side, _ACT], IX[e, side, _SUP]] = F[e, side, F_Y]
-        for j in range(k):
-            tot = 0.0
-            for t in range(nord[j]):
-                a = order[j, t]
-                tot += voting_out[r, a, j] * wf[a, j]
-            nbs_voting_out[r, j] = tot / denom[j] if denom[j] != 0.0 else 0.0
-        for L in range(R_OFF[r], n_log):
-            e = LG_E[L]
-            for side in range(2):
-                act = IX[e, side, _ACT]
-                sup = IX[e, side, _SUP]
-                sal = s[act, sup]
-                y = F[e, side, F_Y]
-                x[act, sup] = (
-                    (1.0 - sal) * _SW * y
-                    + _FW * y
-                    + (1.0 - (1.0 - sal) * _SW - _FW) * F[e, side, F_START]
-                )
-                xex[act, sup] = False
+        # room for this round's executed exchanges (at most its candidates)
+        need = n_log + cap
+        if need > LG_R.shape[0]:
+            LG_R = _grow(LG_R, need)
+            LG_E = _grow(LG_E, need)
+            LG_I = _grow(LG_I, need)
+            LG_B = _grow(LG_B, need)
+            LG_U = _grow(LG_U, need)
+            LG_F = _grow(LG_F, need)
+            LY = _grow(LY, need)
+        if record and n_rec + cap > rec_i.shape[0]:
+            rec_i = _grow(rec_i, n_rec + cap)
+            rec_f = _grow(rec_f, n_rec + cap)
+        LG = (
+            LG_R,
+            LG_E,
+            LG_I,
+            LG_B,
+            LG_U,
+            LG_F,
+            LY,
+            R_OFF,
+        )
+        OU = (
+            start_out,
+            voting_out,
+            nbs_start_out,
+            nbs_voting_out,
+            n_exec,
+            edge,
+            cand_i,
+            cand_f,
+            cand_g,
+            cand_v,
+            cand_seq,
+            rec_i,
+            rec_f,
+        )
+        n_log, n_rec, serial, n_cand, exact_ok = _round(
+            r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX, IN, OU
+        )
     return n_cand, cand_i, cand_f, cand_g, cand_v, cand_seq, rec_i[:n_rec], rec_f[:n_rec]
