@@ -151,6 +151,7 @@ def run_deals(
     all_pairs: bool = False,
     params: Mapping[str, Any] | None = None,
     step: Step | None = None,
+    on_draws: Callable[[int, int], None] | None = None,
 ) -> DealsResults:
     """The deals, their package, rival bids and (with draws) the robust deals.
 
@@ -171,6 +172,8 @@ def run_deals(
         The exchange model's parameters (over the scenario's ``[models.exchange]``).
     step
         Called with a short label after each unit of work (for progress bars).
+    on_draws
+        Called as ``on_draws(done, total)`` as the draws are searched.
 
     Raises
     ------
@@ -267,7 +270,7 @@ def run_deals(
         )
     if draws > 0:
         inputs = sample_inputs(scenario, draws, seed)
-        rob = D.robust_deals(found, inputs, seed=seed)
+        rob = D.robust_deals(found, inputs, seed=seed, on_draws=on_draws)
         res.robust = rob.deals
         res.package_holds = rob.package_holds
         res.overlap = rob.overlap

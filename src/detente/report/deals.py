@@ -352,9 +352,9 @@ def _rivals_panel(res: DealsResults) -> Panel:
     return Panel(id="deals_rivals", title="Rival bids", intro=intro, figures=[fig])
 
 
-def deals_section(res: DealsResults | None, scenario: Scenario, number: int = 5) -> Section:
-    """Section ``number``: the package, the robust deals and the rival bids."""
-    title = f"{number}. {TITLE}"
+def deals_section(res: DealsResults | None, scenario: Scenario, number: int | None = 5) -> Section:
+    """Section ``number`` (none: unnumbered): the package, robust deals and rival bids."""
+    title = f"{number}. {TITLE}" if number is not None else TITLE
     intro = [
         "The exchange model (Stokman & Van Oosten 1994, as decide computes it) looks for "
         "trades across issues: an actor gives way on an issue that matters less to it, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
@@ -29,6 +30,9 @@ from detente.bargaining.deals.sides import pair_mask
 from detente.errors import InputError
 
 __all__ = ["Robustness", "robust_deals"]
+
+#: Draws per chunk of work (a thread takes one chunk at a time; progress is told per chunk).
+_CHUNK = 256
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +72,12 @@ class Robustness:
 
 
 def robust_deals(
-    found: DealSet, inputs: BatchInputs, *, seed: SeedLike = None, workers: int = 2
+    found: DealSet,
+    inputs: BatchInputs,
+    *,
+    seed: SeedLike = None,
+    workers: int = 2,
+    on_draws: Callable[[int, int], None] | None = None,
 ) -> Robustness:
     """Re-run the search of :func:`find_deals` on every draw of ``inputs``.
 
@@ -83,6 +92,9 @@ def robust_deals(
         Seed of the random exchange rates (``variant="random_rate"`` only).
     workers
         Threads running the compiled engine (the result does not depend on it).
+    on_draws
+        Called as ``on_draws(done, total)`` after each chunk of draws (for progress
+        bars), from the calling thread.
 
     Returns
     -------
@@ -161,12 +173,20 @@ def robust_deals(
 
     # the compiled engine releases the GIL: draws in chunks on threads (each writes
     # its own rows), the same numbers as one thread
+    chunks = list(pairwise(np.linspace(0, r_n, max(1, -(-r_n // _CHUNK)) + 1).astype(int)))
+    tell = on_draws or (lambda _done, _total: None)
+
+    def chunk(ab: tuple[Any, Any]) -> int:
+        work(int(ab[0]), int(ab[1]))
+        return int(ab[1])
+
     if r_n >= 64 and workers > 1:
-        cuts = np.linspace(0, r_n, workers + 1).astype(int)
         with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lambda ab: work(*ab), pairwise(cuts)))
+            for hi in pool.map(chunk, chunks):  # in order, as each is done
+                tell(hi, r_n)
     else:
-        work(0, r_n)
+        for ab in chunks:
+            tell(chunk(ab), r_n)
     flip = found._flip[None, :]
     g_a = np.where(flip, g_j, g_i)
     g_b = np.where(flip, g_i, g_j)
