@@ -467,11 +467,20 @@ _CLUSTER_FIX = (
 def _dask_failures() -> tuple[type[BaseException], ...]:
     """Exceptions by which distributed says the cluster, not the task, failed."""
     from distributed import TimeoutError as DaskTimeout
-    from distributed.client import FutureCancelledError
+    from distributed.client import FutureCancelledError, FuturesCancelledError
     from distributed.comm.core import CommClosedError
     from distributed.scheduler import KilledWorker
 
-    return (KilledWorker, CommClosedError, FutureCancelledError, DaskTimeout, OSError)
+    # ``wait`` reports futures cancelled for "lost dependencies" (their worker died
+    # while they were being sent) as one FuturesCancelledError
+    return (
+        KilledWorker,
+        CommClosedError,
+        FutureCancelledError,
+        FuturesCancelledError,
+        DaskTimeout,
+        OSError,
+    )
 
 
 @contextlib.contextmanager
