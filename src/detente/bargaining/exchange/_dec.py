@@ -388,31 +388,47 @@ def mul(a, b, w):
 
 @njit(cache=True, nogil=True, _nrt=False)
 def div(a, b, w):
-    """``a / b`` rounded to 28 digits (``b`` non-zero)."""
+    """``a / b`` rounded to 28 digits (``b`` non-zero).
+
+    With ``N = c_a 10**27`` (``c_a >= c_b``) or ``c_a 10**28`` the quotient
+    ``floor(N / c_b)`` has exactly 28 digits; the remainder ``R`` rounds it half to even
+    (``2 R`` against ``c_b``).  Four steps of schoolbook division in base ``10**7``, each
+    digit estimated in float from the top limbs and corrected (at most once).
+    """
     if a[5] == 0:
         return (0, 0, 0, 0, 0, 0)
     b0, b1, b2, b3 = _U(b[2]), _U(b[3]), _U(b[4]), _U(b[5])
-    # N = c_a * 10**29 in w[0:9]; the quotient (29-30 digits) goes to w[16:21]
+    ge_b = _cmp_mag((0, 0, a[2], a[3], a[4], a[5]), (0, 0, b[2], b[3], b[4], b[5])) >= 0
     w[0] = U0
     w[1] = U0
     w[2] = U0
-    w[3] = U0
-    ten = _U(10)
-    v = _U(a[2]) * ten
-    c = v // UB
-    w[4] = v - c * UB
-    v = _U(a[3]) * ten + c
-    c = v // UB
-    w[5] = v - c * UB
-    v = _U(a[4]) * ten + c
-    c = v // UB
-    w[6] = v - c * UB
-    v = _U(a[5]) * ten + c
-    c = v // UB
-    w[7] = v - c * UB
-    w[8] = c
+    if ge_b:
+        # N = c_a * 10**6 * B**3
+        v = _U(a[2]) * _E6
+        c = v // UB
+        w[3] = v - c * UB
+        v = _U(a[3]) * _E6 + c
+        c = v // UB
+        w[4] = v - c * UB
+        v = _U(a[4]) * _E6 + c
+        c = v // UB
+        w[5] = v - c * UB
+        v = _U(a[5]) * _E6 + c
+        c = v // UB
+        w[6] = v - c * UB
+        w[7] = c
+        e = a[1] - b[1] - 27
+    else:
+        # N = c_a * B**4
+        w[3] = U0
+        w[4] = _U(a[2])
+        w[5] = _U(a[3])
+        w[6] = _U(a[4])
+        w[7] = _U(a[5])
+        e = a[1] - b[1] - 28
+    w[8] = U0
     inv = 1.0 / (float(b[5]) * 1e7 + float(b[4]) + float(b[3]) * 1e-7)
-    for j in range(4, -1, -1):
+    for j in range(3, -1, -1):
         top = (
             float(np.int64(w[j + 4])) * 1e14
             + float(np.int64(w[j + 3])) * 1e7
@@ -475,10 +491,37 @@ def div(a, b, w):
             w[j + 3] = v - (U1 - br) * UB
             w[j + 4] = w[j + 4] - br
         w[16 + j] = qh
-    sticky = w[0] != U0 or w[1] != U0 or w[2] != U0 or w[3] != U0 or w[4] != U0
-    for i in range(5):
-        w[i] = w[16 + i]
-    return _norm(a[0] ^ b[0], a[1] - b[1] - 29, w, 5, sticky)
+    # half to even from the remainder R = w[0:4]: compare 2 R with c_b
+    r0 = w[0] * _U(2)
+    r1 = w[1] * _U(2)
+    r2 = w[2] * _U(2)
+    r3 = w[3] * _U(2)
+    c0 = U1 if r0 >= UB else U0
+    r0 -= c0 * UB
+    r1 += c0
+    c1 = U1 if r1 >= UB else U0
+    r1 -= c1 * UB
+    r2 += c1
+    c2 = U1 if r2 >= UB else U0
+    r2 -= c2 * UB
+    r3 += c2
+    if r3 != b3:
+        cmp2 = 1 if r3 > b3 else -1
+    elif r2 != b2:
+        cmp2 = 1 if r2 > b2 else -1
+    elif r1 != b1:
+        cmp2 = 1 if r1 > b1 else -1
+    elif r0 != b0:
+        cmp2 = 1 if r0 > b0 else -1
+    else:
+        cmp2 = 0
+    if cmp2 > 0:
+        rd = _U(6)
+    elif cmp2 == 0:
+        rd = _U(5)
+    else:
+        rd = U0
+    return _pack(a[0] ^ b[0], e, w[16], w[17], w[18], w[19], rd, False)
 
 
 @njit(cache=True, nogil=True, _nrt=False)

@@ -634,9 +634,30 @@ _EPS_CUT = (
 
 
 @njit(cache=True, nogil=True, _nrt=False)
+def _eratio(a, b, ja, jb, Se, RT, RTOK, w):
+    """decide's ``by_exchange_ratio`` factor for actor ``a`` supplying ``ja`` to ``b``
+    (who supplies ``jb``): ``(s_a,ja + s_b,ja) / (s_a,jb + s_b,jb)``, cached when the
+    cache has room (``RTOK`` not empty)."""
+    use = RTOK.shape[0] > 1
+    if use and RTOK[a, b, ja, jb]:
+        return (
+            RT[a, b, ja, jb, 0], RT[a, b, ja, jb, 1], RT[a, b, ja, jb, 2],
+            RT[a, b, ja, jb, 3], RT[a, b, ja, jb, 4], RT[a, b, ja, jb, 5],
+        )  # fmt: skip
+    v = D.div(
+        D.add(_ld(Se, a, ja), _ld(Se, b, ja), w), D.add(_ld(Se, a, jb), _ld(Se, b, jb), w), w
+    )
+    if use:
+        for t in range(6):
+            RT[a, b, ja, jb, t] = v[t]
+        RTOK[a, b, ja, jb] = True
+    return v
+
+
+@njit(cache=True, nogil=True, _nrt=False)
 def _ecalc(
     act, sup, dem, pe, te, usrc, ui, hn, hsum, hlo, hhi, hx, hxn, use_hx, bits_in, stale,
-    Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of,
+    Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of, RT, RTOK,
 ):  # fmt: skip
     """decide's ``calculate`` for one candidate in decide's arithmetic.
 
@@ -663,14 +684,14 @@ def _ecalc(
     dI = D.dabs(D.sub(t0, pos0, w))
     dJ = D.dabs(D.sub(t1, pos1, w))
     dp = D.div(D.mul(D.mul(dJ, sJs, w), _ld(Ce, a1, p), w), DJ, w)
-    dq = D.mul(D.div(D.add(sJs, sId, w), D.add(sJd, sIs, w), w), dp, w)
+    dq = D.mul(_eratio(a1, a0, p, q, Se, RT, RTOK, w), dp, w)
     mI = D.div(D.mul(dq, DI, w), _ld(CSe, a0, q), w)
     mJ = dJ
     bits = 0
     if D.cmp(D.dabs(mI), dI) > 0:
         bits = 1
         dq = D.div(D.mul(D.mul(dI, sIs, w), _ld(Ce, a0, q), w), DI, w)
-        dp = D.mul(D.div(D.add(sIs, sJd, w), D.add(sId, sJs, w), w), dq, w)
+        dp = D.mul(_eratio(a0, a1, q, p, Se, RT, RTOK, w), dq, w)
         mI = dI
         mJ = D.div(D.mul(dp, DJ, w), _ld(CSe, a1, p), w)
     if D.cmp(pos0, t0) > 0:
@@ -679,8 +700,11 @@ def _ecalc(
         mJ = D.neg(mJ)
     y0 = D.add(pos0, mI, w)
     y1 = D.add(pos1, mJ, w)
-    gain = D.dabs(D.sub(D.mul(dq, sIs, w), D.mul(dp, sId, w), w))
-    eu = D.to_float(gain)
+    gain = D.ZERO
+    eu = 0.0
+    if bits_in < 0:
+        gain = D.dabs(D.sub(D.mul(dq, sIs, w), D.mul(dp, sId, w), w))
+        eu = D.to_float(gain)
     fb = False
     valid = 1
     if bits_in < 0:
@@ -725,7 +749,7 @@ def _ecalc(
             ssb = _ld(Se, act[b], bj)
             sdb = _ld(Se, act[b], dem[b])
             sda = _ld(Se, act[a], dem[a])
-            r_b = D.mul(D.div(D.add(ssa, sdb, w), D.add(sda, ssb, w), w), r_a, w)
+            r_b = D.mul(_eratio(act[a], act[b], j, bj, Se, RT, RTOK, w), r_a, w)
             mb = D.dabs(D.div(D.mul(r_b, _ld1(De, bj), w), _ld(CSe, act[b], bj), w))
             ma = delta
             pb = _ld1(pe, b)
@@ -737,7 +761,8 @@ def _ecalc(
             _st1(oe, 2 + b, mb)
             _st1(oe, b, D.add(pb, mb, w))
             _st1(oe, a, D.add(pa, ma, w))
-            gain = D.dabs(D.sub(D.mul(r_b, ssb, w), D.mul(r_a, sdb, w), w))
+            if bits_in < 0:
+                gain = D.dabs(D.sub(D.mul(r_b, ssb, w), D.mul(r_a, sdb, w), w))
         if bits_in < 0:
             m0 = _ld1(oe, 2)
             m1 = _ld1(oe, 3)
@@ -841,7 +866,7 @@ def _activate(
 def _replay(L, LG_I, LG_B, LG_U, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf, stale, ws):
     """Advance the shadow by executed exchange ``L``: its voting positions in decide's
     arithmetic, from its recorded sources and branches."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
     for side in range(2):
         a = LG_I[L, side, 0]
         j = LG_I[L, side, 1]
@@ -853,7 +878,7 @@ def _replay(L, LG_I, LG_B, LG_U, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, d
         _st1(te, side, _ld(Xe, act[1 - side], sup[side]))
     _ecalc(
         act, sup, dem, pe, te, LG_U, L, hn, hsum, hlo, hhi, hx, hxn, False, LG_B[L], stale,
-        Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of,
+        Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of, RT, RTOK,
     )  # fmt: skip
     for side in range(2):
         for t in range(6):
@@ -904,7 +929,7 @@ def _sync(L_to, r_to, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se, Ce, CSe
 @njit(cache=True, nogil=True, _nrt=False)
 def _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws):
     """A live candidate's exact state (positions, targets, updates, earlier moves)."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
     n = UT.shape[2]
     for side in range(2):
         a = IX[e, side, _ACT]
@@ -950,7 +975,7 @@ def _state_at(e, L0, t, want_hist, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nor
     (``possrc``) and updates (``usrc[1]``), rebuilt from the log as decide's
     ``recalculate`` builds them; with ``want_hist`` also each side's earlier moves
     (``hx``/``hxn``, exact).  Returns False if a history overflows its space."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
     n = usrc.shape[2]
     possrc[0] = -1
     possrc[1] = -1
@@ -1019,7 +1044,7 @@ def _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, st
                  o_f):  # fmt: skip
     """decide's calculation of ``e`` in the state :func:`_state_at` left (history-less
     validity: the candidate was valid then, or it would not be alive now)."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
     for side in range(2):
         a = IX[e, side, _ACT]
         j = IX[e, side, _SUP]
@@ -1032,7 +1057,7 @@ def _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, st
         _st1(te, side, _ld(Xe, act[1 - side], sup[side]))
     return _ecalc(
         act, sup, dem, pe, te, usrc, 1, hn, hsum, hlo, hhi, hx, hxn, False, -1, stale,
-        Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, o_e, o_f,
+        Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, o_e, o_f, RT, RTOK,
     )  # fmt: skip
 
 
@@ -1042,10 +1067,10 @@ def _settle(e, nd, L0, IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US, SER, cur_s
     """Redo candidate ``e``'s current calculation in decide's arithmetic (``nd``
     exchanges of the round executed, from log entry ``L0``)."""
     _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws)
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
     valid, bits, fb = _ecalc(
         act, sup, dem, pe, te, usrc, 0, hn, hsum, hlo, hhi, hx, hxn, False, -1, stale,
-        Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of,
+        Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of, RT, RTOK,
     )  # fmt: skip
     if fb:
         # the float sum of the earlier moves is at decide's bound: rebuild them exactly
@@ -1055,7 +1080,7 @@ def _settle(e, nd, L0, IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US, SER, cur_s
             _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws)
             valid, bits, fb = _ecalc(
                 act, sup, dem, pe, te, usrc, 0, hn, hsum, hlo, hhi, hx, hxn, True, -1, stale,
-                Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of,
+                Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of, RT, RTOK,
             )  # fmt: skip
         else:
             edge[E_FALLBACK] += 1
@@ -1085,7 +1110,7 @@ def _gain_at(e, t, L0, IX, EVT, EVG, EVGE, EVOK, EVN, LG_I, LY, Xe, Se, Ce, CSe,
     """Candidate ``e``'s gain after the round's first ``t`` executed exchanges: from its
     recent calculations if recorded (returns 2 exact, 1 float in ``gout[0]`` row 0), else
     rebuilt in decide's arithmetic (returns 2)."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
     cnt = EVN[e]
     lo = max(0, cnt - HIST)
     for i in range(cnt - 1, lo - 1, -1):
@@ -1110,7 +1135,7 @@ def _exact_gain_at(e, t, L0, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf,
                    stale, ws, gout):  # fmt: skip
     """Candidate ``e``'s gain after the round's first ``t`` executed exchanges, rebuilt in
     decide's arithmetic, into ``gout[1]``."""
-    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2 = ws
+    w, act, sup, dem, pe, te, hn, hsum, hlo, hhi, oe, of, usrc, possrc, hx, hxn, oe2, of2, RT, RTOK = ws
     _state_at(e, L0, t, False, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
               stale, ws)  # fmt: skip
     _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, stale, ws, oe2, of2)
@@ -1842,6 +1867,13 @@ def run(
     noupd = np.full((1, 1, n), -1, dtype=np.int64)
     nearl = np.zeros(cap, dtype=np.int64)
     wsp = D.scratch_nb()
+    # decide's exchange-ratio factors, cached by actors and issues (when small enough)
+    if settle_on and n * n * k * k <= 250_000:
+        RT = np.zeros((n, n, k, k, 6), dtype=np.int64)
+        RTOK = np.zeros((n, n, k, k), dtype=np.bool_)
+    else:
+        RT = np.zeros((1, 1, 1, 1, 6), dtype=np.int64)
+        RTOK = np.zeros((1, 1, 1, 1), dtype=np.bool_)
     ws = (
         wsp,
         np.zeros(2, dtype=np.int64),
@@ -1861,6 +1893,8 @@ def run(
         np.zeros(2, dtype=np.int64),
         np.zeros((5, 6), dtype=np.int64),
         np.zeros((2, 6)),
+        RT,
+        RTOK,
     )
     ga = np.zeros((2, 6), dtype=np.int64)
     gb = np.zeros((2, 6), dtype=np.int64)
