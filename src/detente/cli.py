@@ -44,6 +44,7 @@ def build_app() -> typer.Typer:
         backtest,
         claims,
         data,
+        deals,
         explore,
         forecast,
         report,
@@ -83,6 +84,7 @@ def build_app() -> typer.Typer:
     uncertainty.register(app)
     backtest.register(app)
     claims.register(app)
+    deals.register(app)
     workbench.register(app)
     return app
 

@@ -310,3 +310,33 @@ def test_two_sessions_do_not_see_each_others_edits(browser: Any, server: dict[st
     controller.OutputDataFrame(b.page, "stances").expect_cell("55", row=7, col=3)
     a.finish("session-a")
     b.finish("session-b")
+
+
+def test_deals_page_shows_the_package(browser: Any, server: dict[str, Any]) -> None:
+    """The Deals tab: the package chart and table, then the robust deals over draws."""
+    p = Page(browser, server["url"])
+    p.page.click("a[data-value=deals]")
+    # the exchange model warms up with the others; then the package is drawn
+    p.page.wait_for_selector(
+        "#fig-deals_moves div.wb-chart[data-drawn=yes]", timeout=WARM_TIMEOUT_MS
+    )
+    width = p.page.evaluate(
+        "() => document.querySelector('#fig-deals_moves div.wb-chart')"
+        ".getBoundingClientRect().width"
+    )
+    assert width > 300, f"the package chart is {width} px wide"
+    marks = p.page.locator("#fig-deals_moves svg path, #fig-deals_moves svg line").count()
+    assert marks > 10
+    rows = p.page.locator("#fig-deals_table tbody tr")
+    assert rows.count() == 8
+    first = rows.first.inner_text()
+    assert "EU" in first and "pkk_ypg" in first and "TUR" in first and "economy" in first
+    assert "between Europe and TUR" in p.page.inner_text("#deals")
+    p.shot("#fig-deals_moves", "deals")
+    p.page.fill("#deals_draws", "200")
+    p.page.click("#run_deals")
+    p.page.wait_for_selector("#deals_status .job[data-state=done]", timeout=180_000)
+    p.page.wait_for_selector("#fig-deals_robust tbody tr", timeout=30_000)
+    assert p.page.locator("#fig-deals_robust tbody tr").count() == 8
+    assert "Every side gains from its draw's package in" in p.page.inner_text("#panel-deals_robust")
+    p.finish("deals")

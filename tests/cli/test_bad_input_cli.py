@@ -340,7 +340,7 @@ def test_what_validates_also_forecasts(
         assert str(f) in err and "Fix:" in err
     else:
         doc = json.loads(out_json.read_text())
-        assert set(doc["models"]) == {"mean", "median", "nbs", "eum", "smp"}
+        assert set(doc["models"]) == {"mean", "median", "nbs", "eum", "smp", "exchange"}
 
 
 # -- a genuine internal error stays exit 1 ---------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 __all__ = [
     "StageProgress",
     "data_sections",
+    "deals_run",
     "draw_intervals",
     "lab_run",
     "run_analyze",
@@ -197,6 +198,42 @@ def lab_run(progress: ProgressFn, *, scenario: Any, n_scenarios: int, seed: int)
     section = strategy_section(res)
     progress(1.0, "done")
     return res, section
+
+
+def deals_run(
+    progress: ProgressFn,
+    *,
+    scenario: Any,
+    between: tuple[str, str] | None,
+    draws: int,
+    seed: int,
+) -> Any:
+    """The deal finder with its robust deals over ``draws`` draws (``detente deals``).
+
+    ``between`` None: every pair of actors.
+
+    Returns
+    -------
+    DealsResults
+        :func:`detente.pipeline.deals.run_deals`'s results.
+    """
+    from detente.pipeline.deals import run_deals
+
+    progress(0.0, "searching the deals")
+
+    def on_draws(done: int, total: int) -> None:
+        progress(0.05 + 0.9 * done / max(total, 1), f"{done:,} of {total:,} draws")
+
+    res = run_deals(
+        scenario,
+        draws=draws,
+        seed=seed,
+        between=between,
+        all_pairs=between is None,
+        on_draws=on_draws,
+    )
+    progress(1.0, "done")
+    return res
 
 
 def data_sections(progress: ProgressFn, *, scenario: Any) -> list[Any]:

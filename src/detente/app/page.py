@@ -182,9 +182,25 @@ def _deals_tab() -> Any:
     return ui.nav_panel(
         "Deals",
         ui.card(
-            ui.card_header("Deals"),
-            ui.output_ui("deals"),
+            ui.card_header("Which concessions pay for both sides (the exchange model)"),
+            ui.layout_columns(
+                ui.input_select("deals_a", "Side A: an actor or a group", choices=[]),
+                ui.input_select("deals_b", "Side B", choices=[]),
+                ui.input_numeric("deals_draws", "Draws", value=1000, min=10, max=100_000, step=100),
+                ui.input_numeric("deals_seed", "Seed", value=0, min=0),
+                tags.div(
+                    ui.input_action_button(
+                        "run_deals", "Robust deals", class_="btn-primary btn-sm"
+                    ),
+                    ui.input_action_button(
+                        "cancel_deals", "Cancel", class_="btn-sm btn-outline-danger"
+                    ),
+                ),
+                col_widths=(3, 3, 2, 1, 3),
+            ),
+            ui.output_ui("deals_status"),
         ),
+        ui.output_ui("deals"),
         value="deals",
     )
 

@@ -775,12 +775,109 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
             )
 
         # -- deals ----------------------------------------------------------------
+        deals_meta: dict[str, Any] = {}
+
+        @reactive.effect
+        def _deal_sides() -> None:
+            # set when the actors, groups or [deals] table change, not on every edit
+            choices, default = state.side_choices(scen())
+            key = (tuple(choices.items()), default)
+            if deals_meta.get("choices") == key:
+                return
+            deals_meta["choices"] = key
+            ui.update_select("deals_a", choices=choices, selected=default[0])
+            ui.update_select("deals_b", choices=choices, selected=default[1])
+
+        def deal_sides() -> tuple[str, str] | None:
+            a, b = str(input.deals_a() or ""), str(input.deals_b() or "")
+            return (a, b) if a and b else None
+
+        @reactive.calc
+        def deals_point() -> tuple[Any, str | None]:
+            """The deals at the point estimate (fast: recomputed on every edit)."""
+            ms, why = model_scenario()
+            if ms is None:
+                return None, why
+            warm_version()
+            if not warm.ready("exchange"):
+                return None, "The exchange model is warming up…"
+            from detente.pipeline.deals import run_deals
+
+            sides = deal_sides()
+            try:
+                return run_deals(ms, between=sides, all_pairs=sides is None), None
+            except InputError as err:
+                return None, str(err)
+
+        @reactive.effect
+        @reactive.event(input.run_deals)
+        def _run_deals() -> None:
+            from detente.app._worker import deals_run
+
+            ms, why = model_scenario()
+            if ms is None:
+                ui.notification_show(why or "", type="error")
+                return
+            n = _count(input.deals_draws(), 10, 100_000)
+            sides = deal_sides()
+            deals_meta["sides"] = sides
+            start(
+                "deals",
+                "deals",
+                f"Robust deals: {n:,} draws",
+                deals_run,
+                scenario=ms,
+                between=sides,
+                draws=n,
+                seed=_seed(input.deals_seed()),
+            )
+
+        @reactive.effect
+        @reactive.event(input.cancel_deals)
+        def _cancel_deals() -> None:
+            cancel("deals")
+
+        def deals_robust() -> Any:
+            """The robust deals' results, if they are of this scenario and these sides."""
+            j = job("deals")
+            if j is None or j.state is not JobState.DONE:
+                return None
+            if job_revision.get("deals") != revision() or deals_meta.get("sides") != deal_sides():
+                return None
+            return j.result
+
+        @render.ui
+        def deals_status() -> Any:
+            j = job("deals")
+            extra: list[Any] = []
+            if j is not None and j.state is JobState.DONE and deals_robust() is None:
+                extra.append(
+                    tags.p(
+                        "These draws were for an earlier version of the scenario or other "
+                        "sides; run them again.",
+                        {"class": "warn"},
+                    )
+                )
+            return TagList(views.job_status(j), *extra)
+
         @render.ui
         def deals() -> Any:
-            return tags.p(
-                "The exchange model and `detente deals` (the package, robust deals and rival "
-                "bids) are being built; this page shows them once they are part of detente.",
-                {"class": "muted", "id": "deals-placeholder"},
+            from detente.report.deals import deals_section
+
+            res, why = deals_point()
+            if res is None:
+                return tags.p(why or "", {"class": "muted", "id": "deals-waiting"})
+            ms, _ = model_scenario()
+            robust = deals_robust()
+            sec = deals_section(robust if robust is not None else res, ms, number=None)
+            for p in sec.panels:
+                if p.id == "deals_robust" and not p.live:
+                    p.unavailable = (
+                        "Press “Robust deals” to re-run the search over draws of the "
+                        "scenario's stated uncertainty."
+                    )
+            return tags.div(
+                {"id": "deals-page", "data-revision": str(revision())}, views.section(sec)
             )
 
         # -- the strategy lab -----------------------------------------------------

@@ -51,6 +51,7 @@ __all__ = [
     "set_name",
     "set_partnership",
     "set_stance",
+    "side_choices",
 ]
 
 #: The stance fields the grid shows, one at a time.
@@ -608,6 +609,36 @@ class GridCell:
     actor: str
     kind: Literal["actor", "name", "capability", "stance"]
     issue: str | None = None
+
+
+def side_choices(s: Scenario) -> tuple[dict[str, str], tuple[str, str]]:
+    """The choices of the deal finder's two side selectors, and their defaults.
+
+    Returns
+    -------
+    choices, default
+        Value -> label: ``""`` (every pair of actors), each actor group (with its
+        members), each actor id.  The defaults are the sides the scenario's ``[deals]``
+        table names, or ``("", "")`` when it has none or they do not resolve.
+    """
+    from detente.bargaining.deals import scenario_sides
+
+    groups: dict[str, list[str]] = {}
+    for a in s.actors:
+        if a.group:
+            groups.setdefault(a.group, []).append(a.id)
+    choices: dict[str, str] = {"": "(every pair of actors)"}
+    for g, members in groups.items():
+        choices[g] = f"{g} (group: {', '.join(members)})"
+    for a in s.actors:
+        choices.setdefault(a.id, a.id if a.name == a.id else f"{a.id} · {a.name}")
+    try:
+        sides = scenario_sides(s)
+    except InputError:
+        sides = None
+    if sides is None or not all(n in choices for n in sides.names):
+        return choices, ("", "")
+    return choices, sides.names
 
 
 def grid_cell(s: Scenario, row: int, col: int) -> GridCell:

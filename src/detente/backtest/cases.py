@@ -27,7 +27,6 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -123,25 +122,24 @@ def _canonical(arr: ScenarioArrays) -> ScenarioArrays:
     )
     if order == list(range(len(arr.actor_ids))):
         return arr
-    idx = np.array(order, dtype=np.int64)
+    return _actor_rows(arr, np.array(order, dtype=np.int64))
+
+
+def _actor_rows(arr: ScenarioArrays, rows: np.ndarray) -> ScenarioArrays:
+    """``arr`` with the actors ``rows`` (indices or a mask), every per-actor field."""
+    keep = np.arange(len(arr.actor_ids))[rows]
+    own = arr.stance_capabilities
+    rank = arr.stance_index
     return dataclasses.replace(
         arr,
-        actor_ids=tuple(arr.actor_ids[i] for i in order),
-        positions=arr.positions[idx],
-        saliences=arr.saliences[idx],
-        capabilities=arr.capabilities[idx],
-        has_stance=arr.has_stance[idx],
-        **_per_actor_extras(arr, idx),
+        actor_ids=tuple(arr.actor_ids[i] for i in keep),
+        positions=arr.positions[keep].copy(),
+        saliences=arr.saliences[keep].copy(),
+        capabilities=arr.capabilities[keep].copy(),
+        has_stance=arr.has_stance[keep].copy(),
+        stance_capabilities=None if own is None else own[keep].copy(),
+        stance_index=None if rank is None else rank[keep].copy(),
     )
-
-
-def _per_actor_extras(arr: ScenarioArrays, rows: np.ndarray) -> dict[str, Any]:
-    """The optional per-actor arrays (per-stance capabilities, file order of the stances)
-    for the actors ``rows`` (indices or a mask)."""
-    return {
-        name: None if getattr(arr, name) is None else getattr(arr, name)[rows].copy()
-        for name in ("stance_capabilities", "stance_index")
-    }
 
 
 def _text(value: object) -> str:
@@ -200,15 +198,7 @@ def load_cases(path: str | Path, skipped: list[SkippedIssue] | None = None) -> l
     for s in scenarios:
         arr = _canonical(to_arrays(s))
         keep = (arr.has_stance[:, 0] & (arr.saliences[:, 0] > 0)).astype(bool)
-        sub = dataclasses.replace(
-            arr,
-            actor_ids=tuple(a for a, k in zip(arr.actor_ids, keep, strict=True) if k),
-            positions=arr.positions[keep].copy(),
-            saliences=arr.saliences[keep].copy(),
-            capabilities=arr.capabilities[keep].copy(),
-            has_stance=arr.has_stance[keep].copy(),
-            **_per_actor_extras(arr, keep),
-        )
+        sub = _actor_rows(arr, keep)
         proposal = s.meta.get("proposal", {})
         issue = s.issues[0]
         cases.append(

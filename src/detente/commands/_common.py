@@ -313,7 +313,7 @@ def table_problems(
     models: Sequence[str] | None = None,
     partnership: bool = True,
 ) -> list[Problem]:
-    """Problems of a scenario's ``[models.*]`` and ``[partnership]`` tables.
+    """Problems of a scenario's ``[models.*]``, ``[partnership]`` and ``[deals]`` tables.
 
     The scenario schema keeps these tables as given; the models and the strategy lab
     check them when they run.  Checking them here lets ``validate`` promise that a
@@ -328,7 +328,7 @@ def table_problems(
     models
         Check only these models' tables (default: every registered model's).
     partnership
-        Also check the ``[partnership]`` table, if there is one.
+        Also check the ``[partnership]`` and ``[deals]`` tables, if there are any.
 
     Returns
     -------
@@ -361,6 +361,13 @@ def table_problems(
             text = read_text(file, legacy_encodings=False).text  # UTF-8 or UTF-16
         try:
             load_config(scenario.partnership, file=str(file), text=text)
+        except InputError as err:
+            problems.extend(err.problems)
+    if partnership and scenario.deals is not None:
+        from detente.bargaining.deals import scenario_sides
+
+        try:
+            scenario_sides(scenario)
         except InputError as err:
             problems.extend(err.problems)
     return locate_problems(problems, file) if problems else []

@@ -1,10 +1,11 @@
 """``detente analyze``: one scenario file in, a report folder out.
 
 Stages: load the scenario, resolve its capabilities from data, capability panels and
-claims, negotiation forecasts (with sensitivity and draws), the strategy lab, then the
-report, the summary and the run store.  Progress is reported as
-:class:`~detente.pipeline.progress.ProgressEvent` objects to a function the caller
-gives (the CLI draws progress bars; the app forwards them to the page).
+claims, negotiation forecasts (with sensitivity and draws), the deal finder (with the
+same draws), the strategy lab, then the report, the summary and the run store.
+Progress is reported as :class:`~detente.pipeline.progress.ProgressEvent` objects to a
+function the caller gives (the CLI draws progress bars; the app forwards them to the
+page).
 
 A run is published as a whole.  Everything is written into a hidden folder beside the
 output folder and swapped with it in one step (:func:`detente._atomic.publish_folder`),
@@ -44,9 +45,10 @@ from detente._version import __version__
 from detente.errors import InputError
 from detente.pipeline import engines
 from detente.pipeline.accuracy import accuracy_table
+from detente.pipeline.deals import deals_steps, run_deals
 from detente.pipeline.progress import ProgressFn, Stages
 from detente.pipeline.results import forecast_table
-from detente.report import capabilities, claims, findings, negotiation, strategy
+from detente.report import capabilities, claims, deals, findings, negotiation, strategy
 from detente.report.case import case_section, inputs_frames
 from detente.report.figures import Finding, Section
 from detente.report.html import ReportMeta, render_html
@@ -67,6 +69,7 @@ STAGES = (
     ("load", "Load the scenario"),
     ("data", "Resolve capabilities, data panels, claims"),
     ("forecasts", "Negotiation forecasts and sensitivity"),
+    ("deals", "Deals: which concessions pay for both sides"),
     ("strategy", "Strategy lab"),
     ("report", "Charts, findings, report"),
     ("store", "Run store and atomic write"),
@@ -248,12 +251,20 @@ def analyze(
     with stages.stage("forecasts") as step:
         step.set_total(engines.negotiation_steps(draws))
         neg = engines.run_negotiation(scenario, draws=draws, seed=seed, step=step)
+    with stages.stage("deals") as step:
+        step.set_total(deals_steps(draws))
+        found_deals = (
+            run_deals(scenario, draws=draws, seed=seed, step=step)
+            if len(scenario.issues) >= 2
+            else None
+        )
     with stages.stage("strategy", total=2) as step:
         lab = engines.run_strategy(scenario, n_scenarios=scenarios, seed=seed, step=step)
     with stages.stage("report", total=3) as step:
         sections = [case_section(scenario), cap_section, claim_section]
         neg_section = negotiation.negotiation_section(neg, scenario)
         sections.append(neg_section)
+        sections.append(deals.deals_section(found_deals, scenario))
         sections.append(strategy.strategy_section(lab))
         step("sections")
         found: list[Finding] = [*cap_findings, *claim_findings]
@@ -262,13 +273,14 @@ def analyze(
             found += findings.forecast_findings(table, scenario)
             found += findings.accuracy_findings(accuracy_table(neg))
             found += findings.swing_findings(neg.swings, scenario)
+        found += deals.deals_findings(found_deals, scenario)
         found += findings.strategy_findings(lab)
         figure_ids = {f.id for s in sections for f in s.figures()}
         found = [f for f in findings.rank_findings(found) if f.figure_id in figure_ids]
         sections.append(
             Section(
                 id="findings",
-                title="6. Findings",
+                title="7. Findings",
                 intro=[
                     "Plain sentences generated from the numbers above, most important "
                     "first; each links to the chart it rests on."

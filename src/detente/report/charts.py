@@ -27,6 +27,7 @@ __all__ = [
     "histogram_lines",
     "model_colours",
     "model_scale",
+    "move_arrows",
     "prim_ranges",
     "quadrant",
     "ranked_bars",
@@ -863,4 +864,40 @@ def prim_ranges(df: pd.DataFrame) -> dict[str, Any]:
             .encode(y=y, x=alt.datum(0), text="box_text:N")
         )
     chart = alt.layer(*layers).properties(width=WIDTH, height=_height(len(df), 40, 70))
+    return _spec(chart)
+
+
+def move_arrows(df: pd.DataFrame, *, colours: alt.Scale, x_title: str) -> dict[str, Any]:
+    """Moves on several issues: one row each, a line from ``start`` to an arrowhead at ``end``.
+
+    ``df`` has columns ``row`` (the row's label, unique, drawn in table order),
+    ``kind`` (``"forecast"`` rows are drawn in black and thicker), ``who`` (the colour
+    group of a move, a value of ``colours``'s domain), ``start`` and ``end`` (on a
+    common axis), ``direction`` (``"up"`` or ``"down"``) and ``tip`` (tooltip text).
+    """
+    y = alt.Y("row:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
+    x_scale = alt.Scale(domain=[0, 100], nice=False)
+    is_forecast = alt.datum.kind == "forecast"
+    colour = alt.condition(
+        is_forecast, alt.value("#222222"), alt.Color("who:N", scale=colours, title=None)
+    )
+    tips = [alt.Tooltip("row:N", title="row"), alt.Tooltip("tip:N", title="move")]
+    base = alt.Chart(df).encode(y=y, color=colour, tooltip=tips)
+    line = base.mark_rule().encode(
+        x=alt.X("start:Q", scale=x_scale, title=x_title),
+        x2="end:Q",
+        strokeWidth=alt.condition(is_forecast, alt.value(4), alt.value(2)),
+    )
+    start = base.mark_point(size=30, filled=True, opacity=0.6).encode(
+        x=alt.X("start:Q", scale=x_scale)
+    )
+    head = base.mark_point(size=110, filled=True, opacity=1).encode(
+        x=alt.X("end:Q", scale=x_scale),
+        shape=alt.Shape(
+            "direction:N",
+            scale=alt.Scale(domain=["up", "down"], range=["triangle-right", "triangle-left"]),
+            legend=None,
+        ),
+    )
+    chart = alt.layer(line, start, head).properties(width=WIDTH, height=_height(len(df), 20))
     return _spec(chart)

@@ -1,4 +1,4 @@
-"""Section 5: the strategy lab.
+"""Section 6: the strategy lab.
 
 Strategies (the levers) are compared across many sampled futures (the uncertainties):
 the distribution of each outcome per strategy, the probability that the partnership
@@ -265,8 +265,8 @@ def _strategy_intro(res: StrategyResults) -> list[str]:
 
 
 def strategy_section(res: StrategyResults) -> Section:
-    """Section 5: the strategy lab."""
-    title = "5. Strategy lab"
+    """Section 6: the strategy lab."""
+    title = "6. Strategy lab"
     intro = _strategy_intro(res)
     if res.unavailable is not None:
         return Section(

@@ -578,6 +578,10 @@ class Scenario(_Model):
     partnership
         Parameters of the partnership strategy model, validated by
         :mod:`detente.partnership`.
+    deals
+        Settings of the deal finder (``between = [A, B]``: the two sides whose
+        exchanges ``detente deals`` and the report look for), validated by
+        :mod:`detente.bargaining.deals`.
     claims
         The numeric claims of the argument the scenario models
         (:mod:`detente.scenario.claims`), checked by :func:`detente.data.check_claims`.
@@ -599,6 +603,7 @@ class Scenario(_Model):
     seed: int | None = Field(default=None, ge=0, lt=2**64)
     accommodation: list[Accommodation] | None = None
     partnership: dict[str, Any] | None = None
+    deals: dict[str, Any] | None = None
     claims: list[Claim] = Field(default_factory=list)
     meta: dict[str, Any] = Field(default_factory=dict)
 

@@ -48,6 +48,9 @@ Layout (every section but ``[scenario]``, ``[[actors]]``, ``[[issues]]`` and
 
     [partnership]               # the strategy-lab model's parameters
 
+    [deals]                     # the deal finder's two sides
+    between = ["Europe", "TUR"]
+
     [[claims]]                  # the argument's numeric claims (detente.scenario.claims)
     text = "Seven European members of NATO have not even reached the threshold of 2%."
     source = "article"
@@ -91,7 +94,7 @@ _SCENARIO_KEYS = (
     "seed",
 )
 _LIST_SECTIONS = ("sources", "actors", "issues", "stances", "accommodation", "claims")
-_TABLE_SECTIONS = ("scenario", "models", "partnership", "meta")
+_TABLE_SECTIONS = ("scenario", "models", "partnership", "deals", "meta")
 
 #: Deepest nesting of arrays and tables accepted.  A scenario nests four or five
 #: levels deep ([partnership.uncertainties.x] = { range = [...] }); much deeper input
@@ -509,7 +512,7 @@ def dumps_toml(scenario: Scenario) -> str:
     for name, params in s.models.items():
         lines += ["", f"[models.{_key(name)}]"]
         lines += [_kv(k, v) for k, v in params.items()]
-    for section in ("partnership", "meta"):
+    for section in ("partnership", "deals", "meta"):
         table = getattr(s, section)
         if table:
             lines += ["", *_table(section, table)]
