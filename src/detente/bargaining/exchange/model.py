@@ -15,7 +15,7 @@ from detente.bargaining.base import (
     SeedLike,
     register,
 )
-from detente.bargaining.exchange._problem import make_problem
+from detente.bargaining.exchange._problem import Problem, make_problem
 from detente.bargaining.exchange.engine import (
     VARIANTS,
     ExchangeRun,
@@ -174,23 +174,27 @@ def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> Batch
         inputs.salience_max,
         inputs.stance_index,
     )
-    if values["arithmetic"] == "decimal":
+
+    def problem(r: int) -> Problem:
+        return make_problem(
+            inputs.actor_ids,
+            inputs.issue_ids,
+            inputs.positions[r],
+            inputs.saliences[r],
+            caps[r],
+            has,
+            inputs.lower,
+            inputs.upper,
+            inputs.salience_max,
+            inputs.stance_index,
+        )
+
+    arithmetic = values["arithmetic"]
+    rex = kw["variant"] == "random_rate" and float(kw["p"]) > 0
+    settled = 0
+    if arithmetic == "decimal":
         # every replicate as a point run: knife-edges settled in decide's arithmetic
-        problems = [
-            make_problem(
-                inputs.actor_ids,
-                inputs.issue_ids,
-                inputs.positions[r],
-                inputs.saliences[r],
-                caps[r],
-                has,
-                inputs.lower,
-                inputs.upper,
-                inputs.salience_max,
-                inputs.stance_index,
-            )
-            for r in range(inputs.n_replicates)
-        ]
+        problems = [problem(r) for r in range(inputs.n_replicates)]
         outcome, final, edges = run_batch(problems, **kw, seed=seed, exact=True)
     else:
         step = 100.0 / (inputs.upper - inputs.lower)
@@ -201,6 +205,16 @@ def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> Batch
         outcome, final, edges = _run_many(
             x, sal, cap, template, kw["rounds"], variant, kw["p"], rules, seed, workers=2
         )
+        redo = np.flatnonzero(edges > 0)
+        if arithmetic == "auto" and not rex and redo.size:
+            # a replicate that met a knife-edge is run again as a point run would run it
+            # (decisions settled in decide's arithmetic): float alone can take another
+            # path there, and the paths part by whole points after ten rounds
+            out2, fin2, edges2 = run_batch(
+                [problem(int(r)) for r in redo], **kw, seed=seed, exact=True
+            )
+            outcome[redo], final[redo], edges[redo] = out2, fin2, edges2
+            settled = int(redo.size)
     step = 100.0 / (inputs.upper - inputs.lower)
     own_out = outcome / step + inputs.lower
     sal = inputs.saliences / inputs.salience_max
@@ -208,12 +222,19 @@ def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> Batch
     own_out = np.where(degenerate, np.nan, own_out)
     own_final = np.where(inputs.has_stance[None], final / step + inputs.lower, np.nan)
     notes = []
-    if edges.any():
-        how = (
-            "could not be settled"
-            if values["arithmetic"] == "decimal"
-            else "was decided in float (arithmetic=decimal settles them, slower)"
+    if settled:
+        notes.append(
+            f"{settled} of {len(edges)} replicates met a knife-edge (a decision within the "
+            "float error of its operands) and were run with it settled in decide's "
+            "arithmetic."
         )
+    if edges.any():
+        if arithmetic == "float":
+            how = "was decided in float (arithmetic=auto settles them, slower)"
+        elif rex:
+            how = "was decided in float (random exchange rates run in float)"
+        else:
+            how = "could not be settled"
         notes.append(
             f"{int((edges > 0).sum())} of {len(edges)} replicates met a knife-edge (a decision "
             f"within the float error of its operands) that {how}."
