@@ -39,6 +39,7 @@ READERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ktab-csv": (".csv", ()),
     "ktab-xml": (".xml", ("tests/bargaining/smp/ktab_replay/*/input.xml",)),
     "deu": (".tsv", ()),
+    "decide": (".csv", ("tests/bargaining/exchange/decide_random/r1[13]/r1[13].csv",)),
 }
 
 EXAMPLE = REPO / "examples" / "europe_turkey.toml"
