@@ -449,7 +449,7 @@ def _frecheck(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, 
 
 @njit(cache=True, nogil=True, _nrt=False)
 def _randomize(e, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix, rng):
-    """REX (Dijkstra et al. 2018) as decide computes it; see :mod:`._rex`."""
+    """REX (Dijkstra et al. 2018) as decide computes it; see :mod:`._exact`."""
     u = _splitmix(rng)
     v = _splitmix(rng)
     z = _splitmix(rng)
@@ -499,7 +499,7 @@ def _max_utility(e, IX, F, UV, UT, SER, CORR, RS, XW):
 
 @njit(cache=True, nogil=True, _nrt=False)
 def _rex_gain(e, a, b, v, z, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix):
-    """decide's ``randomized_gain`` for side ``a`` (partner ``b``); see :mod:`._rex`."""
+    """decide's ``randomized_gain`` for side ``a`` (partner ``b``); see :mod:`._exact`."""
     eu = G[e]
     eui = eu + p * z * (F[e, a, F_EUMAX] - eu) if v < 0.5 else eu - p * z * eu
     asup = IX[e, a, _SUP]
