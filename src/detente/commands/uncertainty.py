@@ -186,13 +186,13 @@ def report_draws(
 
 
 def _models(items: Sequence[str] | None) -> list[str]:
-    from detente.commands.forecast import select_models
+    from detente.commands._models import select_models
 
     return select_models(items)
 
 
 def _routed(models: Sequence[str], items: Sequence[str] | None) -> dict[str, dict[str, str]]:
-    from detente.commands.forecast import split_params
+    from detente.commands._models import split_params
 
     return split_params(models, parse_params(items))
 
