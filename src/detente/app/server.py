@@ -662,14 +662,15 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
             if ms is None or issue not in ms.issue_ids:
                 return tags.p("Pick an issue.", {"class": "muted"})
             res = NegotiationResults()
-            for name in ("smp", "eum"):
+            for name in ("smp", "eum", "exchange"):
                 r = result_of(name)
                 if r is not None and r.status == "ok":
                     res.forecasts[name] = r.forecast
                     res.labels[name] = r.label
             if not res.forecasts:
                 return tags.p(
-                    "The iterative models (EUM, SMP) are not ready yet.", {"class": "muted"}
+                    "The iterative models (SMP, EUM, exchange) are not ready yet.",
+                    {"class": "muted"},
                 )
             j = ms.issue_ids.index(issue)
             df = trajectory_table(res, j)
@@ -677,7 +678,8 @@ def make_server(ctx: Context) -> Callable[[Inputs, Outputs, Session], None]:
                 return tags.p("No trajectory was kept.", {"class": "muted"})
             sc = ms.issue(issue).scale
             return views.chart(
-                charts.trajectories(df, lower=sc.min, upper=sc.max), label="trajectories"
+                charts.trajectories(df, lower=sc.min, upper=sc.max, columns=1),
+                label="trajectories",
             )
 
         @render.ui

@@ -407,12 +407,14 @@ def trajectories(
     colours: alt.Scale | None = None,
     model_colours: dict[str, str] | None = None,
     y_title: str = "position",
+    columns: int = 2,
 ) -> dict[str, Any]:
     """Positions by round, one line per actor, one small chart per model.
 
     ``colours`` colours the actors (e.g. their scenario colours, see
     :func:`colour_scale`); ``model_colours`` (display label -> colour) colours each
-    model's chart title, as everywhere else in the report.
+    model's chart title, as everywhere else in the report.  The charts are laid out
+    ``columns`` to a row.
     """
     colour = alt.Color("actor:N", title="actor")
     if colours is not None:
@@ -437,12 +439,12 @@ def trajectories(
                 ],
             )
             .properties(
-                width=340 if len(models) > 1 else 640,
+                width=340 if len(models) > 1 and columns > 1 else 640,
                 height=230,
                 title=alt.TitleParams(str(model), color=title_colour, fontSize=13),
             )
         )
-    chart = alt.hconcat(*panels).resolve_scale(x="independent")
+    chart = alt.concat(*panels, columns=max(1, columns)).resolve_scale(x="independent")
     return _spec(chart)
 
 
