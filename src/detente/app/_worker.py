@@ -22,7 +22,6 @@ __all__ = [
     "sweep_curve",
     "vega_bundle",
     "warm_models",
-    "warm_scenario",
 ]
 
 ProgressFn = Callable[..., None]
@@ -32,32 +31,11 @@ def _noop(*_args: Any, **_kwargs: Any) -> None:
     return None
 
 
-def warm_scenario() -> Any:
-    """A tiny scenario that makes every model compile what the real ones need."""
-    from detente.scenario import Scenario
-
-    actors = [{"id": a, "capability": c} for a, c in (("A", 3.0), ("B", 2.0), ("C", 1.0))]
-    issues = [{"id": "x", "status_quo": 20.0}, {"id": "y"}]
-    stances = [
-        {"actor": a, "issue": i, "position": p, "salience": s, "uncertainty": {"sd": 5.0}}
-        for (a, i, p, s) in (
-            ("A", "x", 10.0, 80.0),
-            ("B", "x", 60.0, 50.0),
-            ("C", "x", 90.0, 70.0),
-            ("A", "y", 30.0, 40.0),
-            ("B", "y", 70.0, 60.0),
-            ("C", "y", 50.0, 90.0),
-        )
-    ]
-    return Scenario.model_validate(
-        {"id": "warm", "actors": actors, "issues": issues, "stances": stances}
-    )
-
-
 def warm_models(
     progress: ProgressFn = _noop, *, models: Sequence[str] | None = None, lab: bool = True
 ) -> dict[str, str]:
-    """Run every model once on :func:`warm_scenario` (compiling, or loading, its code).
+    """Run every model once on :func:`detente.pipeline.warm.warm_scenario` (compiling, or
+    loading, its code).
 
     Returns
     -------
@@ -65,9 +43,8 @@ def warm_models(
         Model name -> ``"ready"`` or ``"failed: <reason>"``; ``lab`` for the strategy
         lab's kernel.
     """
-    import numpy as np
-
     from detente import bargaining
+    from detente.pipeline.warm import warm_model, warm_scenario
 
     s = warm_scenario()
     names = list(models) if models is not None else list(bargaining.list_models())
@@ -76,10 +53,7 @@ def warm_models(
         # the label lists every model done so far (a watcher may miss a message)
         progress(n / (len(names) + 1), "done: " + ",".join(status))
         try:
-            bargaining.forecast(s, name, seed=0)
-            draws = bargaining.sample_inputs(s, 4, 0)
-            out = bargaining.forecast_batch(s, name, draws, seed=0)
-            np.asarray(out.outcome)
+            warm_model(name, s)
             status[name] = "ready"
         except Exception as err:  # reported on the page, never raised
             status[name] = f"failed: {type(err).__name__}: {err}"

@@ -94,7 +94,7 @@ def initial_scenario(ws: Workspace) -> tuple[Any, str]:
     if examples:
         name, path = next(iter(examples.items()))
         return load_scenario(path), f"example {name}"
-    from detente.app._worker import warm_scenario
+    from detente.pipeline.warm import warm_scenario
 
     return warm_scenario(), "a tiny built-in scenario"
 

@@ -149,7 +149,7 @@ class Warmup:
             self._version += 1
         try:
             from detente import bargaining
-            from detente.app._worker import warm_scenario
+            from detente.pipeline.warm import warm_scenario
 
             names = list(bargaining.list_models())
             with self._lock:

@@ -104,7 +104,12 @@ def negotiation_steps(draws: int) -> int:
 
 
 def run_negotiation(
-    scenario: Scenario, *, draws: int, seed: int, step: Step | None = None
+    scenario: Scenario,
+    *,
+    draws: int,
+    seed: int,
+    step: Step | None = None,
+    before: Callable[[str], object] | None = None,
 ) -> NegotiationResults:
     """Every registered model's forecast, swings and (if possible) draws.
 
@@ -118,6 +123,9 @@ def run_negotiation(
         Seed for stochastic models and for the draws.
     step
         Called with a short label after each unit of work (for progress bars).
+    before
+        Called with a model's name before the model is first run (e.g.
+        :meth:`detente.pipeline.warm.CompileAhead.wait`).
     """
     tick = step or (lambda _label: None)
     res = NegotiationResults()
@@ -127,6 +135,8 @@ def run_negotiation(
     for model in models:
         spec = bargaining.get_model(model)
         res.labels[model] = spec.label
+        if before is not None:
+            before(model)
         try:
             res.forecasts[model] = bargaining.forecast(scenario, model, seed=seed)
         except InputError as err:

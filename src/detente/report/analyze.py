@@ -48,6 +48,7 @@ from detente.pipeline.accuracy import accuracy_table
 from detente.pipeline.deals import deals_steps, run_deals
 from detente.pipeline.progress import ProgressFn, Stages
 from detente.pipeline.results import forecast_table
+from detente.pipeline.warm import compile_ahead
 from detente.report import capabilities, claims, deals, findings, negotiation, strategy
 from detente.report.case import case_section, inputs_frames
 from detente.report.figures import Finding, Section
@@ -240,17 +241,26 @@ def analyze(
         check_output_dir(out_dir, scenario.id, force=force)
         digest = hashlib.sha256(raw).hexdigest()
         step("loaded")
-    with stages.stage("data", total=3) as step:
-        data = capabilities.load_data_layer()
-        scenario = _resolve(scenario, data, path)
-        step("resolved")
-        cap_section, cap_findings = capabilities.capabilities_section(scenario, data)
-        step("capabilities")
-        claim_section, claim_findings = claims.claims_section(scenario, data)
-        step("claims")
-    with stages.stage("forecasts") as step:
-        step.set_total(engines.negotiation_steps(draws))
-        neg = engines.run_negotiation(scenario, draws=draws, seed=seed, step=step)
+    # a fresh installation compiles the exchange model's engine on its first call: do
+    # that in another process while this one works on the data and the other models
+    with compile_ahead(["exchange"]) as ahead:
+        with stages.stage("data", total=3) as step:
+            data = capabilities.load_data_layer()
+            scenario = _resolve(scenario, data, path)
+            step("resolved")
+            cap_section, cap_findings = capabilities.capabilities_section(scenario, data)
+            step("capabilities")
+            claim_section, claim_findings = claims.claims_section(scenario, data)
+            step("claims")
+        with stages.stage("forecasts") as step:
+            step.set_total(engines.negotiation_steps(draws))
+            neg = engines.run_negotiation(
+                scenario,
+                draws=draws,
+                seed=seed,
+                step=step,
+                before=lambda model: model in ahead.models and ahead.wait(),
+            )
     with stages.stage("deals") as step:
         step.set_total(deals_steps(draws))
         found_deals = (
