@@ -115,7 +115,7 @@ def scratch_nb():
     return np.zeros(SCRATCH, dtype=np.uint64)
 
 
-@_jit()
+@_jit(forceinline=True)
 def _ndig(v):
     """Digits of ``1 <= v < 10**7`` (``uint64``)."""
     if v < _U(1000):
@@ -127,7 +127,7 @@ def _ndig(v):
     return 6 if v < _E6 else 7
 
 
-@_jit()
+@_jit(forceinline=True)
 def _dpow(v, k):
     """``v // 10**k`` for ``0 <= k <= 7`` (``uint64``; constant divisors)."""
     if k < 4:
@@ -147,7 +147,7 @@ def _dpow(v, k):
     return v // UB
 
 
-@_jit()
+@_jit(forceinline=True)
 def _pack(neg, e, o0, o1, o2, o3, rd, st):
     """Round ``(o3 o2 o1 o0)`` (28 digits) half to even given the first dropped digit
     ``rd`` and ``st`` (anything non-zero after it)."""
@@ -233,13 +233,13 @@ def _norm(neg, e, w, m, sticky):
     return _pack(neg, e + r, o0, o1, o2, o3, rd, st)
 
 
-@_jit()
+@_jit(forceinline=True)
 def is_zero(a):
     """True for 0."""
     return a[5] == 0
 
 
-@_jit()
+@_jit(forceinline=True)
 def neg(a):
     """``-a``."""
     if a[5] == 0:
@@ -247,13 +247,13 @@ def neg(a):
     return (1 - a[0], a[1], a[2], a[3], a[4], a[5])
 
 
-@_jit()
+@_jit(forceinline=True)
 def dabs(a):
     """``abs(a)``."""
     return (np.int64(0), a[1], a[2], a[3], a[4], a[5])
 
 
-@_jit()
+@_jit(forceinline=True)
 def _cmp_mag(a, b):
     if a[1] != b[1]:
         return 1 if a[1] > b[1] else -1
@@ -283,7 +283,7 @@ def cmp(a, b):
     return m if sa > 0 else -m
 
 
-@_jit()
+@_jit(forceinline=True)
 def sign(a):
     """-1, 0 or 1."""
     if a[5] == 0:

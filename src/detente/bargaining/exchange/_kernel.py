@@ -134,7 +134,7 @@ _NO = np.bool_(False)
 _R0, _R1, _R2, _R3, _R4 = (np.int64(i) for i in range(5))
 
 
-@_jit()
+@_jit(forceinline=True)
 def _kinds(edge, near):
     """Count a knife-edge (``near``: its ``K_*`` bits)."""
     edge[E_MET] += 1
@@ -143,7 +143,7 @@ def _kinds(edge, near):
             edge[N_EDGE + b] += 1
 
 
-@_jit()
+@_jit(forceinline=True)
 def _splitmix(state):
     """Next uniform double in [0, 1) from a splitmix64 stream kept in ``state[0]``."""
     z = state[0] + np.uint64(0x9E3779B97F4A7C15)
@@ -154,7 +154,7 @@ def _splitmix(state):
     return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@_jit()
+@_jit(forceinline=True)
 def _sub_exact(a, b):
     """``a - b`` and whether the float subtraction was exact (TwoSum)."""
     s = a - b
@@ -166,7 +166,7 @@ def _sub_exact(a, b):
 # -- float calculation --------------------------------------------------------------------
 
 
-@_jit()
+@_jit(forceinline=True)
 def _fnbs(e, side, newpos, IX, UV, UT, SER, CORR, RS, XW):
     """Outcome of the side's supply issue with the candidate's updates and the side's
     actor at ``newpos`` (decide's ``adjusted_nbs``), O(1).  ``RS`` rows: the issues'
@@ -181,7 +181,7 @@ def _fnbs(e, side, newpos, IX, UV, UT, SER, CORR, RS, XW):
     return tot * RS[3, j]
 
 
-@_jit()
+@_jit(forceinline=True)
 def _fshift(e, side, xpos, target, stale, IX, UV, UT, SER, CORR, RS, XW):
     """decide's ``adjusted_nbs_by_position``: the move of the side's actor that puts the
     outcome at ``target`` (``stale``: its own update, if any, stands in for ``xpos``)."""
@@ -196,7 +196,7 @@ def _fshift(e, side, xpos, target, stale, IX, UV, UT, SER, CORR, RS, XW):
     return (target * RS[2, j] - tot) * XW[2, a, j]
 
 
-@_jit()
+@_jit(forceinline=True)
 def _fvalid(e, side, move, merr, isdist, F, HI, chk):
     """decide's ``is_move_valid`` on the side's current move: (1, 0 or -1, knife-edge
     kinds met: ``K_MOVE``, ``K_END``, ``K_SUM``).
@@ -246,7 +246,7 @@ def _fvalid(e, side, move, merr, isdist, F, HI, chk):
     return -1, near
 
 
-@_jit()
+@_jit(forceinline=True)
 def _both(b1, b2):
     """Python's ``b1 and b2`` on decide's three-valued validity (1, 0, -1 = None)."""
     if b1 == 1:
@@ -254,7 +254,7 @@ def _both(b1, b2):
     return b1
 
 
-@_jit()
+@_jit(forceinline=True)
 def _fcheck_nbs(e, a, b, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk):
     """decide's ``check_nbs`` for side ``a``; returns (triggered, knife-edge kinds, gain
     error)."""
@@ -579,30 +579,30 @@ def _rex_gain(e, a, b, v, z, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, 
 # -- exact calculation (decide's arithmetic) ----------------------------------------------
 
 
-@_jit()
+@_jit(forceinline=True)
 def _ld(A, i, j):
     """Row ``A[i, j]`` of a decimal array as a tuple."""
     return (A[i, j, 0], A[i, j, 1], A[i, j, 2], A[i, j, 3], A[i, j, 4], A[i, j, 5])
 
 
-@_jit()
+@_jit(forceinline=True)
 def _ld1(A, i):
     return (A[i, 0], A[i, 1], A[i, 2], A[i, 3], A[i, 4], A[i, 5])
 
 
-@_jit()
+@_jit(forceinline=True)
 def _st(A, i, j, d):
     for t in range(6):
         A[i, j, t] = d[t]
 
 
-@_jit()
+@_jit(forceinline=True)
 def _st1(A, i, d):
     for t in range(6):
         A[i, t] = d[t]
 
 
-@_jit()
+@_jit(forceinline=True)
 def _src_val(src, Xe, a, j, LY):
     """The exact position a source names: -1 = the round's start, else executed
     exchange ``src >> 1``, side ``src & 1``."""
@@ -1409,7 +1409,7 @@ def _exact_gain_at(e, t, L0, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf,
         gout[1, q] = oe2[4, q]
 
 
-@_jit()
+@_jit(forceinline=True)
 def _tset(T, P, e, val):
     """Set candidate ``e``'s leaf of the tournament tree and update its ancestors."""
     i = P + e
@@ -1423,7 +1423,7 @@ def _tset(T, P, e, val):
         i >>= 1
 
 
-@_jit()
+@_jit(forceinline=True)
 def _event(e, t, G, EVT, EVG, EVOK, EVN):
     h = EVN[e] % HIST
     EVT[e, h] = t
@@ -1432,7 +1432,7 @@ def _event(e, t, G, EVT, EVG, EVOK, EVN):
     EVN[e] += 1
 
 
-@_jit()
+@_jit(forceinline=True)
 def _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN):
     h = (EVN[e] - 1) % HIST
     EVG[e, h] = G[e]
@@ -1481,569 +1481,6 @@ def _first_in_list(A, Bc, nd, L0, EVT, EVG, EVGE, EVOK, EVN, IX, LG_I, LY, Xe, S
         if c != 0:
             return A if c > 0 else Bc
         tau = t - 1
-
-
-@_jit()
-def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX, IN, OU):
-    """One round of :func:`run` (no allocation, so no reference counting)."""
-    D.optsize()
-    (
-        IX,
-        HI,
-        F,
-        G,
-        GERR,
-        V,
-        BITS,
-        UV,
-        US,
-        UT,
-        SER,
-        CORR,
-        GE,
-        GEOK,
-        EVT,
-        EVG,
-        EVGE,
-        EVOK,
-        EVN,
-        T,
-        tstack,
-        stamp,
-        nearl,
-    ) = CA
-    (
-        RS,
-        XW,
-        x,
-        wf,
-        denom,
-        S,
-        Sabs,
-        xex,
-        left,
-        grp,
-        cur_src,
-        s_start,
-        d_start,
-        s_list,
-        d_list,
-        fill,
-    ) = RO
-    LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF = LG
-    X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw = EX
-    (
-        s,
-        c,
-        active,
-        order,
-        nord,
-        stale,
-        p,
-        fix_sign,
-        rng,
-        cown,
-        csal,
-        ccap,
-        clo,
-        chi,
-        csmax,
-        pair_ok,
-        cand_round,
-        record,
-        chk,
-    ) = IN
-    (
-        start_out,
-        voting_out,
-        nbs_start_out,
-        nbs_voting_out,
-        n_exec,
-        edge,
-        cand_i,
-        cand_f,
-        cand_g,
-        cand_v,
-        cand_seq,
-        rec_i,
-        rec_f,
-    ) = OU
-    nkeys = n * k
-    R_OFF[r] = n_log
-    nd = np.int64(0)
-    for a in range(n):
-        for j in range(k):
-            start_out[r, a, j] = x[a, j]
-            cur_src[a, j] = -1
-    for j in range(k):
-        tot = 0.0
-        tabs = 0.0
-        for t in range(nord[j]):
-            a = order[j, t]
-            tot += x[a, j] * wf[a, j]
-            tabs += abs(x[a, j] * wf[a, j])
-        S[j] = tot
-        Sabs[j] = tabs
-        nb = tot / denom[j] if denom[j] != 0.0 else 0.0
-        nbs_start_out[r, j] = nb
-        nerr = PERR + REL * tabs / denom[j] if denom[j] != 0.0 else PERR
-        for a in range(n):
-            if not active[a, j]:
-                continue
-            left[a, j] = x[a, j] <= nb
-            if chk and abs(x[a, j] - nb) <= nerr + (0.0 if xex[a, j] else PERR):
-                _kinds(edge, np.int64(K_SIDE))
-                if exact_ok:
-                    exact_ok = _activate(
-                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
-                        CSe, Ae, Pe, De, Xe, wsp, negfw,
-                    )  # fmt: skip
-                if exact_ok:
-                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
-                          Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
-                          edge)  # fmt: skip
-                    dj = _ld1(De, j)
-                    num = _enum(j, np.int64(-1), D.ZERO, np.bool_(False), noupd, np.int64(0),
-                                np.int64(0), Xe, Se, Ce, LY,
-                                order, nord, wsp)  # fmt: skip
-                    nbe = D.div(num, dj, wsp) if not D.is_zero(dj) else D.ZERO
-                    left[a, j] = D.cmp(_ld(Xe, a, j), nbe) <= 0
-                    edge[E_SETTLED] += 1
-                else:
-                    edge[E_FLOAT] += 1
-    # the candidates, in decide's order
-    m: Any = np.int64(0)
-    for p_ in range(k):
-        for q_ in range(p_ + 1, k):
-            for a in range(n):
-                grp[a] = -1
-                if active[a, p_] and active[a, q_]:
-                    grp[a] = (1 if left[a, p_] else 0) + (2 if left[a, q_] else 0)
-            for pair in range(2):
-                g1 = 0 if pair == 0 else 1
-                g2 = 3 if pair == 0 else 2
-                for a0 in range(n):
-                    if grp[a0] != g1:
-                        continue
-                    for b0 in range(n):
-                        if grp[b0] != g2 or not pair_ok[a0, b0]:
-                            continue
-                        a = a0
-                        b = b0
-                        ra = s[a, p_] / s[a, q_]
-                        rb = s[b, p_] / s[b, q_]
-                        swap = ra < rb
-                        if chk and abs(ra - rb) <= 1e-14 * max(ra, rb):
-                            _kinds(edge, np.int64(K_RATIO))
-                            if exact_ok:
-                                exact_ok = _activate(
-                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord,
-                                    X0e, Se, Ce,
-                                    CSe, Ae, Pe, De, Xe, wsp, negfw,
-                                )  # fmt: skip
-                            if exact_ok:
-                                rae = D.div(_ld(Se, a, p_), _ld(Se, a, q_), wsp)
-                                rbe = D.div(_ld(Se, b, p_), _ld(Se, b, q_), wsp)
-                                swap = D.cmp(rae, rbe) < 0
-                                edge[E_SETTLED] += 1
-                            else:
-                                edge[E_FLOAT] += 1
-                        if swap:
-                            a, b = b, a
-                        e = m
-                        m += 1
-                        serial += 1
-                        SER[e] = serial
-                        for side in range(2):
-                            act = a if side == 0 else b
-                            sup = q_ if side == 0 else p_
-                            dm = p_ if side == 0 else q_
-                            partner = b if side == 0 else a
-                            IX[e, side, _ACT] = act
-                            IX[e, side, _SUP] = sup
-                            IX[e, side, _DEM] = dm
-                            F[e, side, F_START] = x[act, sup]
-                            F[e, side, F_POS] = x[act, sup]
-                            F[e, side, F_TARGET] = x[partner, sup]
-                            F[e, side, F_SSUP] = s[act, sup]
-                            F[e, side, F_SDEM] = s[act, dm]
-                            F[e, side, F_CSUP] = c[act, sup]
-                            F[e, side, F_EUMAX] = np.nan
-                            F[e, side, F_CSUM] = 0.0
-                            HI[e, side, H_N] = 0
-                            HI[e, side, H_TOP] = 0
-                            HI[e, side, H_PEX] = 1 if xex[act, sup] else 0
-                            HI[e, side, H_TEX] = 1 if xex[partner, sup] else 0
-                            CORR[e, side] = 0.0
-                        GEOK[e] = False
-                        EVN[e] = 0
-                        F[e, 0, F_RI] = (F[e, 0, F_SSUP] + F[e, 1, F_SDEM]) / (
-                            F[e, 0, F_SDEM] + F[e, 1, F_SSUP]
-                        )
-                        F[e, 1, F_RI] = (F[e, 1, F_SSUP] + F[e, 0, F_SDEM]) / (
-                            F[e, 1, F_SDEM] + F[e, 0, F_SSUP]
-                        )
-                        near = _fcalc(
-                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW,
-                            stale, p, fix_sign, rng, chk,
-                        )  # fmt: skip
-                        _event(e, nd, G, EVT, EVG, EVOK, EVN)
-                        if near:
-                            _kinds(edge, near)
-                            if exact_ok:
-                                exact_ok = _activate(
-                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord,
-                                    X0e, Se, Ce,
-                                    CSe, Ae, Pe, De, Xe, wsp, negfw,
-                                )  # fmt: skip
-                            if exact_ok:
-                                _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
-                                      Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
-                                      wf, denom, stale, ws, edge)  # fmt: skip
-                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK,
-                                        UT, US,
-                                        SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order,
-                                        nord, x, wf, denom, stale, ws, edge)  # fmt: skip
-                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
-                            else:
-                                edge[E_FLOAT] += 1
-    record_cands = cand_round == r + 1
-    if record_cands:
-        n_cand = m
-        for e in range(m):
-            cand_seq[e] = 0
-            cand_g[e] = G[e]
-            cand_v[e] = V[e]
-            for side in range(2):
-                for f in range(3):
-                    cand_i[e, side, f] = IX[e, side, f]
-                for f in range(N_FIELDS):
-                    cand_f[e, side, f] = F[e, side, f]
-    # index lists: candidates by (actor, supply issue) and (actor, demand issue)
-    for t in range(nkeys + 1):
-        s_start[t] = 0
-        d_start[t] = 0
-    for e in range(m):
-        for side in range(2):
-            s_start[IX[e, side, _ACT] * k + IX[e, side, _SUP] + 1] += 1
-            d_start[IX[e, side, _ACT] * k + IX[e, side, _DEM] + 1] += 1
-    for t in range(nkeys):
-        s_start[t + 1] += s_start[t]
-        d_start[t + 1] += d_start[t]
-    for t in range(nkeys):
-        fill[t] = s_start[t]
-    for e in range(m):
-        for side in range(2):
-            key = IX[e, side, _ACT] * k + IX[e, side, _SUP]
-            s_list[fill[key]] = e
-            fill[key] += 1
-    for t in range(nkeys):
-        fill[t] = d_start[t]
-    for e in range(m):
-        for side in range(2):
-            key = IX[e, side, _ACT] * k + IX[e, side, _DEM]
-            d_list[fill[key]] = e
-            fill[key] += 1
-    # a tournament tree over the candidates: each node holds the highest gain of the
-    # valid candidates below it (-1: none)
-    P = 1
-    while m > P:
-        P *= 2
-    for e in range(m):
-        stamp[e] = -1
-    for i in range(P):
-        T[P + i] = G[i] if (i < m and V[i] == 1) else -1.0
-    for i in range(P - 1, 0, -1):
-        T[i] = max(T[2 * i], T[2 * i + 1])
-    gerr_max = 0.0
-    for e in range(m):
-        gerr_max = max(gerr_max, GERR[e])
-    nd = np.int64(0)
-    while True:
-        if T[1] < 0.0:
-            break
-        # the valid candidate of highest gain (the first of equal floats)
-        i = 1
-        while i < P:
-            i = 2 * i if T[2 * i] >= T[2 * i + 1] else 2 * i + 1
-        best = i - P
-        bg = G[best]
-        if p > 0.0:
-            # REX: decide's coin between the first two of equal gains (its CLI's default)
-            other = -1
-            tstack[0] = 1
-            sp = 1
-            while sp > 0 and other < 0:
-                sp -= 1
-                node = tstack[sp]
-                if T[node] < bg:
-                    continue
-                if node >= P:
-                    if node - P != best:
-                        other = node - P
-                    continue
-                tstack[sp] = 2 * node + 1
-                tstack[sp + 1] = 2 * node
-                sp += 2
-            if other >= 0 and _splitmix(rng) >= 0.5:
-                best = other
-        if chk:
-            # knife-edge: other gains within the float error of the best
-            thr = bg - (GERR[best] + gerr_max + 1e-13 * bg)
-            nn = 0
-            sp = 0
-            tstack[0] = 1
-            sp = 1
-            while sp > 0:
-                sp -= 1
-                node = tstack[sp]
-                if T[node] < thr:
-                    continue
-                if node >= P:
-                    e = node - P
-                    if e == best or bg - G[e] <= GERR[e] + GERR[best] + 1e-13 * bg:
-                        nearl[nn] = e
-                        nn += 1
-                    continue
-                tstack[sp] = 2 * node + 1
-                tstack[sp + 1] = 2 * node
-                sp += 2
-            if nn > 1:
-                _kinds(edge, np.int64(K_TIE))
-                if exact_ok:
-                    exact_ok = _activate(
-                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
-                        CSe, Ae, Pe, De, Xe, wsp, negfw,
-                    )  # fmt: skip
-                if exact_ok:
-                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
-                          Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
-                          edge)  # fmt: skip
-                    bexact: Any = np.int64(-1)
-                    changed = False
-                    for u in range(nn):
-                        e = nearl[u]
-                        if not GEOK[e]:
-                            _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
-                                    SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order, nord,
-                                    x, wf, denom, stale, ws, edge)  # fmt: skip
-                            _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
-                            _tset(T, P, e, G[e] if V[e] == 1 else -1.0)
-                        if V[e] != 1:
-                            changed = True
-                            continue
-                        if bexact < 0:
-                            bexact = e
-                            continue
-                        cmpv = D.cmp(_ld1(GE, e), _ld1(GE, bexact))
-                        if cmpv > 0:
-                            bexact = e
-                        elif cmpv == 0:
-                            bexact = _first_in_list(
-                                bexact, e, nd, R_OFF[r], EVT, EVG, EVGE, EVOK, EVN, IX,
-                                LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, x, wf, denom,
-                                stale, ws, ga, gb,
-                            )  # fmt: skip
-                    if changed or bexact < 0:
-                        # a settled gain turned invalid: look again
-                        continue
-                    best = bexact
-                else:
-                    edge[E_FLOAT] += 1
-        # execute
-        V[best] = 0
-        _tset(T, P, best, -1.0)
-        nd += 1
-        if record_cands:
-            cand_seq[best] = nd
-        LX = n_log
-        n_log += 1
-        LG_R[LX] = r
-        LG_E[LX] = best
-        LG_B[LX] = BITS[best]
-        for side in range(2):
-            a = IX[best, side, _ACT]
-            j = IX[best, side, _SUP]
-            LG_I[LX, side, 0] = a
-            LG_I[LX, side, 1] = j
-            LG_I[LX, side, 2] = IX[best, side, _DEM]
-            LG_I[LX, side, 3] = cur_src[a, j]
-            for t in range(n):
-                LG_U[LX, side, t] = US[best, side, t] if UT[best, side, t] == SER[best] else -1
-        if record:
-            rec_i[n_rec, 0] = r + 1
-            rec_i[n_rec, 1] = nd
-            rec_f[n_rec, 0] = G[best]
-            for side in range(2):
-                rec_i[n_rec, 2 + 2 * side] = IX[best, side, _ACT]
-                rec_i[n_rec, 3 + 2 * side] = IX[best, side, _SUP]
-                o = 1 + 7 * side
-                rec_f[n_rec, o] = F[best, side, F_POS]
-                rec_f[n_rec, o + 1] = F[best, side, F_MOVE]
-                rec_f[n_rec, o + 2] = F[best, side, F_Y]
-                rec_f[n_rec, o + 3] = F[best, side, F_TARGET]
-                rec_f[n_rec, o + 4] = F[best, side, F_EU]
-                rec_f[n_rec, o + 5] = F[best, side, F_NBS0]
-                rec_f[n_rec, o + 6] = F[best, side, F_NBS1]
-            n_rec += 1
-        for side in range(2):
-            cur_src[IX[best, side, _ACT], IX[best, side, _SUP]] = 2 * LX + side
-        # recalculate the candidates the exchange touches
-        for kind in range(2):
-            for o in range(2):
-                if kind == 0:
-                    key = IX[best, o, _ACT] * k + IX[best, o, _SUP]
-                    lo_ = s_start[key]
-                    hi_ = s_start[key + 1]
-                else:
-                    key = IX[best, o, _ACT] * k + IX[best, o, _DEM]
-                    lo_ = d_start[key]
-                    hi_ = d_start[key + 1]
-                for tt in range(lo_, hi_):
-                    e = s_list[tt] if kind == 0 else d_list[tt]
-                    if stamp[e] == nd or V[e] != 1:
-                        continue
-                    stamp[e] = nd
-                    hit = False
-                    for side in range(2):
-                        for oo in range(2):
-                            if (
-                                IX[e, side, _ACT] == IX[best, oo, _ACT]
-                                and IX[e, side, _SUP] == IX[best, oo, _SUP]
-                            ):
-                                F[e, side, F_POS] = F[best, oo, F_Y]
-                                HI[e, side, H_PEX] = 0
-                                if HI[e, side, H_TOP]:
-                                    top = F[e, side, F_TOP]
-                                    if HI[e, side, H_N] == 0:
-                                        F[e, side, F_CSUM] = top
-                                        F[e, side, F_CMIN] = top
-                                        F[e, side, F_CMAX] = top
-                                    else:
-                                        F[e, side, F_CSUM] += top
-                                        F[e, side, F_CMIN] = min(F[e, side, F_CMIN], top)
-                                        F[e, side, F_CMAX] = max(F[e, side, F_CMAX], top)
-                                    HI[e, side, H_N] += 1
-                                hit = True
-                                break
-                    poshit = hit
-                    if hit:
-                        HI[e, 0, H_TOP] = 0
-                        HI[e, 1, H_TOP] = 0
-                    for mover in range(2):
-                        dm = 1 - mover
-                        da = IX[best, dm, _ACT]
-                        dd = IX[best, dm, _DEM]
-                        if not (
-                            (da == IX[e, 1, _ACT] and dd == IX[e, 1, _DEM])
-                            or (da == IX[e, 0, _ACT] and dd == IX[e, 0, _DEM])
-                        ):
-                            continue
-                        slot = 0 if dd == IX[e, 0, _SUP] else 1
-                        ma = IX[best, mover, _ACT]
-                        y = F[best, mover, F_Y]
-                        ysrc = 2 * LX + mover
-                        if UT[e, slot, ma] == SER[e]:
-                            old = UV[e, slot, ma]
-                            st0 = F[best, mover, F_START]
-                            keep_old = old < y if st0 <= old else old > y
-                            if chk and (abs(st0 - old) <= 2 * PERR or abs(old - y) <= 2 * PERR):
-                                _kinds(edge, np.int64(K_RULE))
-                                if exact_ok:
-                                    exact_ok = _activate(
-                                        SY, cown, csal, ccap, clo, chi, csmax, active, order,
-                                        nord, X0e, Se, Ce,
-                                        CSe, Ae, Pe, De, Xe, wsp, negfw,
-                                    )  # fmt: skip
-                                if exact_ok:
-                                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
-                                          Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
-                                          wf, denom, stale, ws, edge)  # fmt: skip
-                                    oe_ = _src_val(US[e, slot, ma], Xe, ma, dd, LY)
-                                    ye_ = _ld(LY, LX, mover)
-                                    se_ = _ld(Xe, ma, dd)
-                                    if D.cmp(se_, oe_) <= 0:
-                                        keep_old = D.cmp(oe_, ye_) < 0
-                                    else:
-                                        keep_old = D.cmp(oe_, ye_) > 0
-                                    edge[E_SETTLED] += 1
-                                else:
-                                    edge[E_FLOAT] += 1
-                            if not keep_old:
-                                CORR[e, slot] += (y - old) * wf[ma, dd]
-                                UV[e, slot, ma] = y
-                                US[e, slot, ma] = ysrc
-                        else:
-                            UT[e, slot, ma] = SER[e]
-                            UV[e, slot, ma] = y
-                            US[e, slot, ma] = ysrc
-                            CORR[e, slot] += (y - x[ma, dd]) * wf[ma, dd]
-                        if not hit:
-                            HI[e, 0, H_TOP] = 0
-                            HI[e, 1, H_TOP] = 0
-                            hit = True
-                    if not hit:
-                        continue
-                    GEOK[e] = False
-                    if poshit or p > 0.0 or HI[e, 0, H_CLEAN] == 0:
-                        near = _fcalc(
-                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale,
-                            p, fix_sign, rng, chk,
-                        )  # fmt: skip
-                    else:
-                        near = _frecheck(
-                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, chk
-                        )
-                    _event(e, nd, G, EVT, EVG, EVOK, EVN)
-                    if near:
-                        _kinds(edge, near)
-                        if exact_ok:
-                            exact_ok = _activate(
-                                SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e,
-                                Se, Ce,
-                                CSe, Ae, Pe, De, Xe, wsp, negfw,
-                            )  # fmt: skip
-                        if exact_ok:
-                            _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn,
-                                  Se, Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom,
-                                  stale, ws, edge)  # fmt: skip
-                            _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
-                                    SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order, nord, x,
-                                    wf, denom, stale, ws, edge)  # fmt: skip
-                            _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
-                        else:
-                            edge[E_FLOAT] += 1
-                    gerr_max = max(gerr_max, GERR[e])
-                    _tset(T, P, e, G[e] if V[e] == 1 else -1.0)
-    n_exec[r] = nd
-    R_OFF[r + 1] = n_log
-    for a in range(n):
-        for j in range(k):
-            voting_out[r, a, j] = x[a, j]
-    for L in range(R_OFF[r], n_log):
-        e = LG_E[L]
-        for side in range(2):
-            voting_out[r, IX[e, side, _ACT], IX[e, side, _SUP]] = F[e, side, F_Y]
-    for j in range(k):
-        tot = 0.0
-        for t in range(nord[j]):
-            a = order[j, t]
-            tot += voting_out[r, a, j] * wf[a, j]
-        nbs_voting_out[r, j] = tot / denom[j] if denom[j] != 0.0 else 0.0
-    for L in range(R_OFF[r], n_log):
-        e = LG_E[L]
-        for side in range(2):
-            act = IX[e, side, _ACT]
-            sup = IX[e, side, _SUP]
-            sal = s[act, sup]
-            y = F[e, side, F_Y]
-            x[act, sup] = (
-                (1.0 - sal) * _SW * y
-                + _FW * y
-                + (1.0 - (1.0 - sal) * _SW - _FW) * F[e, side, F_START]
-            )
-            xex[act, sup] = False
-    return n_log, n_rec, serial, n_cand, exact_ok
 
 
 def _grow(A: np.ndarray, need: int) -> np.ndarray:
@@ -2208,56 +1645,630 @@ def _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, settle_on, IN0, CA, RO, LG, 
     a round needs more room in the log or the records than they have (returns False: the
     caller grows them and calls again).
 
-    ``IN0``: the inputs every replicate shares (``_round``'s ``IN`` with ``s``, ``c``,
-    ``active`` left out); ``RES``: ``outcome`` ``(R, k)``, ``final`` ``(R, n, k)`` and
-    ``edges`` ``(R,)`` after each replicate's last round.  The one compiled entry point
-    of the engine, for one run and for a batch alike."""
-    D.optsize()
+    ``IN0``: the inputs every replicate shares (the round's ``IN`` without ``s``, ``c``,
+    ``active``); ``RES``: ``outcome`` ``(R, k)``, ``final`` ``(R, n, k)`` and ``edges``
+    ``(R,)`` after each replicate's last round.  The one compiled entry point of the
+    engine, for one run and for a batch alike; each pass of its loop is one round (no
+    allocation, so no reference counting).  The round is written out here, not called:
+    a function of its own would be compiled, with everything it calls, a second time.
+    """
     (order, nord, stale, p, fix_sign, rng, cown, csal, ccap, clo, chi, csmax, pair_ok,
      cand_round, record, chk) = IN0  # fmt: skip
     outcome, final, edges = RES
-    nbs_voting_out = OU[3]
-    voting_out = OU[1]
-    edge = OU[5]
-    rec_i = OU[11]
     n, k = X0.shape[1], X0.shape[2]
     R = X0.shape[0]
     while st[ST_REP] < R:
         r_ = st[ST_REP]
-        if st[ST_ROUND] == 0:
+        r = st[ST_ROUND]
+        if r == rounds:
+            # the replicate's results
+            for j in range(k):
+                outcome[r_, j] = OU[3][rounds - 1, j]
+                for a in range(n):
+                    final[r_, a, j] = OU[1][rounds - 1, a, j]
+            edges[r_] = OU[5][E_MET]
+            st[ST_REP] = r_ + 1
+            st[ST_ROUND] = 0
+            continue
+        if r == 0:
             _load(X0[r_], S_[r_], C_[r_], order, nord, RO)
             rng[0] = seeds[r_]
-            for t in range(edge.shape[0]):
-                edge[t] = 0
+            for t in range(OU[5].shape[0]):
+                OU[5][t] = 0
             st[ST_LOG] = 0
             st[ST_REC] = 0
             st[ST_CAND] = 0
             st[ST_EXACT] = 1 if settle_on else 0
+        if st[ST_LOG] + cap > LG[0].shape[0] or (record and st[ST_REC] + cap > OU[11].shape[0]):
+            return False
+        n_log = st[ST_LOG]
+        n_rec = st[ST_REC]
+        serial = st[ST_SERIAL]
+        n_cand = st[ST_CAND]
+        exact_ok = st[ST_EXACT] == 1
         IN = (
             S_[r_], C_[r_], ACT[r_], order, nord, stale, p, fix_sign, rng, cown, csal, ccap,
             clo, chi, csmax, pair_ok, cand_round, record, chk,
         )  # fmt: skip
-        while st[ST_ROUND] < rounds:
-            r = st[ST_ROUND]
-            if st[ST_LOG] + cap > LG[0].shape[0] or (record and st[ST_REC] + cap > rec_i.shape[0]):
-                return False
-            n_log, n_rec, serial, n_cand, exact_ok = _round(
-                r, n, k, cap, st[ST_LOG], st[ST_REC], st[ST_SERIAL], st[ST_CAND],
-                st[ST_EXACT] == 1, CA, RO, LG, EX, IN, OU,
-            )  # fmt: skip
-            st[ST_LOG] = n_log
-            st[ST_REC] = n_rec
-            st[ST_SERIAL] = serial
-            st[ST_CAND] = n_cand
-            st[ST_EXACT] = 1 if exact_ok else 0
-            st[ST_ROUND] = r + 1
+        (
+            IX,
+            HI,
+            F,
+            G,
+            GERR,
+            V,
+            BITS,
+            UV,
+            US,
+            UT,
+            SER,
+            CORR,
+            GE,
+            GEOK,
+            EVT,
+            EVG,
+            EVGE,
+            EVOK,
+            EVN,
+            T,
+            tstack,
+            stamp,
+            nearl,
+        ) = CA
+        (
+            RS,
+            XW,
+            x,
+            wf,
+            denom,
+            S,
+            Sabs,
+            xex,
+            left,
+            grp,
+            cur_src,
+            s_start,
+            d_start,
+            s_list,
+            d_list,
+            fill,
+        ) = RO
+        LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF = LG
+        X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw = EX
+        (
+            s,
+            c,
+            active,
+            order,
+            nord,
+            stale,
+            p,
+            fix_sign,
+            rng,
+            cown,
+            csal,
+            ccap,
+            clo,
+            chi,
+            csmax,
+            pair_ok,
+            cand_round,
+            record,
+            chk,
+        ) = IN
+        (
+            start_out,
+            voting_out,
+            nbs_start_out,
+            nbs_voting_out,
+            n_exec,
+            edge,
+            cand_i,
+            cand_f,
+            cand_g,
+            cand_v,
+            cand_seq,
+            rec_i,
+            rec_f,
+        ) = OU
+        nkeys = n * k
+        R_OFF[r] = n_log
+        nd = np.int64(0)
+        for a in range(n):
+            for j in range(k):
+                start_out[r, a, j] = x[a, j]
+                cur_src[a, j] = -1
         for j in range(k):
-            outcome[r_, j] = nbs_voting_out[rounds - 1, j]
+            tot = 0.0
+            tabs = 0.0
+            for t in range(nord[j]):
+                a = order[j, t]
+                tot += x[a, j] * wf[a, j]
+                tabs += abs(x[a, j] * wf[a, j])
+            S[j] = tot
+            Sabs[j] = tabs
+            nb = tot / denom[j] if denom[j] != 0.0 else 0.0
+            nbs_start_out[r, j] = nb
+            nerr = PERR + REL * tabs / denom[j] if denom[j] != 0.0 else PERR
             for a in range(n):
-                final[r_, a, j] = voting_out[rounds - 1, a, j]
-        edges[r_] = edge[E_MET]
-        st[ST_REP] = r_ + 1
-        st[ST_ROUND] = 0
+                if not active[a, j]:
+                    continue
+                left[a, j] = x[a, j] <= nb
+                if chk and abs(x[a, j] - nb) <= nerr + (0.0 if xex[a, j] else PERR):
+                    _kinds(edge, np.int64(K_SIDE))
+                    if exact_ok:
+                        exact_ok = _activate(
+                            SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                            CSe, Ae, Pe, De, Xe, wsp, negfw,
+                        )  # fmt: skip
+                    if exact_ok:
+                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
+                              Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
+                              edge)  # fmt: skip
+                        dj = _ld1(De, j)
+                        num = _enum(j, np.int64(-1), D.ZERO, np.bool_(False), noupd, np.int64(0),
+                                    np.int64(0), Xe, Se, Ce, LY,
+                                    order, nord, wsp)  # fmt: skip
+                        nbe = D.div(num, dj, wsp) if not D.is_zero(dj) else D.ZERO
+                        left[a, j] = D.cmp(_ld(Xe, a, j), nbe) <= 0
+                        edge[E_SETTLED] += 1
+                    else:
+                        edge[E_FLOAT] += 1
+        # the candidates, in decide's order
+        m: Any = np.int64(0)
+        for p_ in range(k):
+            for q_ in range(p_ + 1, k):
+                for a in range(n):
+                    grp[a] = -1
+                    if active[a, p_] and active[a, q_]:
+                        grp[a] = (1 if left[a, p_] else 0) + (2 if left[a, q_] else 0)
+                for pair in range(2):
+                    g1 = 0 if pair == 0 else 1
+                    g2 = 3 if pair == 0 else 2
+                    for a0 in range(n):
+                        if grp[a0] != g1:
+                            continue
+                        for b0 in range(n):
+                            if grp[b0] != g2 or not pair_ok[a0, b0]:
+                                continue
+                            a = a0
+                            b = b0
+                            ra = s[a, p_] / s[a, q_]
+                            rb = s[b, p_] / s[b, q_]
+                            swap = ra < rb
+                            if chk and abs(ra - rb) <= 1e-14 * max(ra, rb):
+                                _kinds(edge, np.int64(K_RATIO))
+                                if exact_ok:
+                                    exact_ok = _activate(
+                                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord,
+                                        X0e, Se, Ce,
+                                        CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                    )  # fmt: skip
+                                if exact_ok:
+                                    rae = D.div(_ld(Se, a, p_), _ld(Se, a, q_), wsp)
+                                    rbe = D.div(_ld(Se, b, p_), _ld(Se, b, q_), wsp)
+                                    swap = D.cmp(rae, rbe) < 0
+                                    edge[E_SETTLED] += 1
+                                else:
+                                    edge[E_FLOAT] += 1
+                            if swap:
+                                a, b = b, a
+                            e = m
+                            m += 1
+                            serial += 1
+                            SER[e] = serial
+                            for side in range(2):
+                                act = a if side == 0 else b
+                                sup = q_ if side == 0 else p_
+                                dm = p_ if side == 0 else q_
+                                partner = b if side == 0 else a
+                                IX[e, side, _ACT] = act
+                                IX[e, side, _SUP] = sup
+                                IX[e, side, _DEM] = dm
+                                F[e, side, F_START] = x[act, sup]
+                                F[e, side, F_POS] = x[act, sup]
+                                F[e, side, F_TARGET] = x[partner, sup]
+                                F[e, side, F_SSUP] = s[act, sup]
+                                F[e, side, F_SDEM] = s[act, dm]
+                                F[e, side, F_CSUP] = c[act, sup]
+                                F[e, side, F_EUMAX] = np.nan
+                                F[e, side, F_CSUM] = 0.0
+                                HI[e, side, H_N] = 0
+                                HI[e, side, H_TOP] = 0
+                                HI[e, side, H_PEX] = 1 if xex[act, sup] else 0
+                                HI[e, side, H_TEX] = 1 if xex[partner, sup] else 0
+                                CORR[e, side] = 0.0
+                            GEOK[e] = False
+                            EVN[e] = 0
+                            F[e, 0, F_RI] = (F[e, 0, F_SSUP] + F[e, 1, F_SDEM]) / (
+                                F[e, 0, F_SDEM] + F[e, 1, F_SSUP]
+                            )
+                            F[e, 1, F_RI] = (F[e, 1, F_SSUP] + F[e, 0, F_SDEM]) / (
+                                F[e, 1, F_SDEM] + F[e, 0, F_SSUP]
+                            )
+                            near = _fcalc(
+                                e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW,
+                                stale, p, fix_sign, rng, chk,
+                            )  # fmt: skip
+                            _event(e, nd, G, EVT, EVG, EVOK, EVN)
+                            if near:
+                                _kinds(edge, near)
+                                if exact_ok:
+                                    exact_ok = _activate(
+                                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord,
+                                        X0e, Se, Ce,
+                                        CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                    )  # fmt: skip
+                                if exact_ok:
+                                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
+                                          Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
+                                          wf, denom, stale, ws, edge)  # fmt: skip
+                                    _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK,
+                                            UT, US,
+                                            SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order,
+                                            nord, x, wf, denom, stale, ws, edge)  # fmt: skip
+                                    _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                                else:
+                                    edge[E_FLOAT] += 1
+        record_cands = cand_round == r + 1
+        if record_cands:
+            n_cand = m
+            for e in range(m):
+                cand_seq[e] = 0
+                cand_g[e] = G[e]
+                cand_v[e] = V[e]
+                for side in range(2):
+                    for f in range(3):
+                        cand_i[e, side, f] = IX[e, side, f]
+                    for f in range(N_FIELDS):
+                        cand_f[e, side, f] = F[e, side, f]
+        # index lists: candidates by (actor, supply issue) and (actor, demand issue)
+        for t in range(nkeys + 1):
+            s_start[t] = 0
+            d_start[t] = 0
+        for e in range(m):
+            for side in range(2):
+                s_start[IX[e, side, _ACT] * k + IX[e, side, _SUP] + 1] += 1
+                d_start[IX[e, side, _ACT] * k + IX[e, side, _DEM] + 1] += 1
+        for t in range(nkeys):
+            s_start[t + 1] += s_start[t]
+            d_start[t + 1] += d_start[t]
+        for t in range(nkeys):
+            fill[t] = s_start[t]
+        for e in range(m):
+            for side in range(2):
+                key = IX[e, side, _ACT] * k + IX[e, side, _SUP]
+                s_list[fill[key]] = e
+                fill[key] += 1
+        for t in range(nkeys):
+            fill[t] = d_start[t]
+        for e in range(m):
+            for side in range(2):
+                key = IX[e, side, _ACT] * k + IX[e, side, _DEM]
+                d_list[fill[key]] = e
+                fill[key] += 1
+        # a tournament tree over the candidates: each node holds the highest gain of the
+        # valid candidates below it (-1: none)
+        P = 1
+        while m > P:
+            P *= 2
+        for e in range(m):
+            stamp[e] = -1
+        for i in range(P):
+            T[P + i] = G[i] if (i < m and V[i] == 1) else -1.0
+        for i in range(P - 1, 0, -1):
+            T[i] = max(T[2 * i], T[2 * i + 1])
+        gerr_max = 0.0
+        for e in range(m):
+            gerr_max = max(gerr_max, GERR[e])
+        nd = np.int64(0)
+        while True:
+            if T[1] < 0.0:
+                break
+            # the valid candidate of highest gain (the first of equal floats)
+            i = 1
+            while i < P:
+                i = 2 * i if T[2 * i] >= T[2 * i + 1] else 2 * i + 1
+            best = i - P
+            bg = G[best]
+            if p > 0.0:
+                # REX: decide's coin between the first two of equal gains (its CLI's default)
+                other = -1
+                tstack[0] = 1
+                sp = 1
+                while sp > 0 and other < 0:
+                    sp -= 1
+                    node = tstack[sp]
+                    if T[node] < bg:
+                        continue
+                    if node >= P:
+                        if node - P != best:
+                            other = node - P
+                        continue
+                    tstack[sp] = 2 * node + 1
+                    tstack[sp + 1] = 2 * node
+                    sp += 2
+                if other >= 0 and _splitmix(rng) >= 0.5:
+                    best = other
+            if chk:
+                # knife-edge: other gains within the float error of the best
+                thr = bg - (GERR[best] + gerr_max + 1e-13 * bg)
+                nn = 0
+                sp = 0
+                tstack[0] = 1
+                sp = 1
+                while sp > 0:
+                    sp -= 1
+                    node = tstack[sp]
+                    if T[node] < thr:
+                        continue
+                    if node >= P:
+                        e = node - P
+                        if e == best or bg - G[e] <= GERR[e] + GERR[best] + 1e-13 * bg:
+                            nearl[nn] = e
+                            nn += 1
+                        continue
+                    tstack[sp] = 2 * node + 1
+                    tstack[sp + 1] = 2 * node
+                    sp += 2
+                if nn > 1:
+                    _kinds(edge, np.int64(K_TIE))
+                    if exact_ok:
+                        exact_ok = _activate(
+                            SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                            CSe, Ae, Pe, De, Xe, wsp, negfw,
+                        )  # fmt: skip
+                    if exact_ok:
+                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
+                              Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
+                              edge)  # fmt: skip
+                        bexact: Any = np.int64(-1)
+                        changed = False
+                        for u in range(nn):
+                            e = nearl[u]
+                            if not GEOK[e]:
+                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK,
+                                        UT, US, SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I,
+                                        order, nord, x, wf, denom, stale, ws,
+                                        edge)  # fmt: skip
+                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                                _tset(T, P, e, G[e] if V[e] == 1 else -1.0)
+                            if V[e] != 1:
+                                changed = True
+                                continue
+                            if bexact < 0:
+                                bexact = e
+                                continue
+                            cmpv = D.cmp(_ld1(GE, e), _ld1(GE, bexact))
+                            if cmpv > 0:
+                                bexact = e
+                            elif cmpv == 0:
+                                bexact = _first_in_list(
+                                    bexact, e, nd, R_OFF[r], EVT, EVG, EVGE, EVOK, EVN, IX,
+                                    LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, x, wf, denom,
+                                    stale, ws, ga, gb,
+                                )  # fmt: skip
+                        if changed or bexact < 0:
+                            # a settled gain turned invalid: look again
+                            continue
+                        best = bexact
+                    else:
+                        edge[E_FLOAT] += 1
+            # execute
+            V[best] = 0
+            _tset(T, P, best, -1.0)
+            nd += 1
+            if record_cands:
+                cand_seq[best] = nd
+            LX = n_log
+            n_log += 1
+            LG_R[LX] = r
+            LG_E[LX] = best
+            LG_B[LX] = BITS[best]
+            for side in range(2):
+                a = IX[best, side, _ACT]
+                j = IX[best, side, _SUP]
+                LG_I[LX, side, 0] = a
+                LG_I[LX, side, 1] = j
+                LG_I[LX, side, 2] = IX[best, side, _DEM]
+                LG_I[LX, side, 3] = cur_src[a, j]
+                for t in range(n):
+                    LG_U[LX, side, t] = US[best, side, t] if UT[best, side, t] == SER[best] else -1
+            if record:
+                rec_i[n_rec, 0] = r + 1
+                rec_i[n_rec, 1] = nd
+                rec_f[n_rec, 0] = G[best]
+                for side in range(2):
+                    rec_i[n_rec, 2 + 2 * side] = IX[best, side, _ACT]
+                    rec_i[n_rec, 3 + 2 * side] = IX[best, side, _SUP]
+                    o = 1 + 7 * side
+                    rec_f[n_rec, o] = F[best, side, F_POS]
+                    rec_f[n_rec, o + 1] = F[best, side, F_MOVE]
+                    rec_f[n_rec, o + 2] = F[best, side, F_Y]
+                    rec_f[n_rec, o + 3] = F[best, side, F_TARGET]
+                    rec_f[n_rec, o + 4] = F[best, side, F_EU]
+                    rec_f[n_rec, o + 5] = F[best, side, F_NBS0]
+                    rec_f[n_rec, o + 6] = F[best, side, F_NBS1]
+                n_rec += 1
+            for side in range(2):
+                cur_src[IX[best, side, _ACT], IX[best, side, _SUP]] = 2 * LX + side
+            # recalculate the candidates the exchange touches
+            for kind in range(2):
+                for o in range(2):
+                    if kind == 0:
+                        key = IX[best, o, _ACT] * k + IX[best, o, _SUP]
+                        lo_ = s_start[key]
+                        hi_ = s_start[key + 1]
+                    else:
+                        key = IX[best, o, _ACT] * k + IX[best, o, _DEM]
+                        lo_ = d_start[key]
+                        hi_ = d_start[key + 1]
+                    for tt in range(lo_, hi_):
+                        e = s_list[tt] if kind == 0 else d_list[tt]
+                        if stamp[e] == nd or V[e] != 1:
+                            continue
+                        stamp[e] = nd
+                        hit = False
+                        for side in range(2):
+                            for oo in range(2):
+                                if (
+                                    IX[e, side, _ACT] == IX[best, oo, _ACT]
+                                    and IX[e, side, _SUP] == IX[best, oo, _SUP]
+                                ):
+                                    F[e, side, F_POS] = F[best, oo, F_Y]
+                                    HI[e, side, H_PEX] = 0
+                                    if HI[e, side, H_TOP]:
+                                        top = F[e, side, F_TOP]
+                                        if HI[e, side, H_N] == 0:
+                                            F[e, side, F_CSUM] = top
+                                            F[e, side, F_CMIN] = top
+                                            F[e, side, F_CMAX] = top
+                                        else:
+                                            F[e, side, F_CSUM] += top
+                                            F[e, side, F_CMIN] = min(F[e, side, F_CMIN], top)
+                                            F[e, side, F_CMAX] = max(F[e, side, F_CMAX], top)
+                                        HI[e, side, H_N] += 1
+                                    hit = True
+                                    break
+                        poshit = hit
+                        if hit:
+                            HI[e, 0, H_TOP] = 0
+                            HI[e, 1, H_TOP] = 0
+                        for mover in range(2):
+                            dm = 1 - mover
+                            da = IX[best, dm, _ACT]
+                            dd = IX[best, dm, _DEM]
+                            if not (
+                                (da == IX[e, 1, _ACT] and dd == IX[e, 1, _DEM])
+                                or (da == IX[e, 0, _ACT] and dd == IX[e, 0, _DEM])
+                            ):
+                                continue
+                            slot = 0 if dd == IX[e, 0, _SUP] else 1
+                            ma = IX[best, mover, _ACT]
+                            y = F[best, mover, F_Y]
+                            ysrc = 2 * LX + mover
+                            if UT[e, slot, ma] == SER[e]:
+                                old = UV[e, slot, ma]
+                                st0 = F[best, mover, F_START]
+                                keep_old = old < y if st0 <= old else old > y
+                                if chk and (abs(st0 - old) <= 2 * PERR or abs(old - y) <= 2 * PERR):
+                                    _kinds(edge, np.int64(K_RULE))
+                                    if exact_ok:
+                                        exact_ok = _activate(
+                                            SY, cown, csal, ccap, clo, chi, csmax, active, order,
+                                            nord, X0e, Se, Ce,
+                                            CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                        )  # fmt: skip
+                                    if exact_ok:
+                                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
+                                              Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
+                                              wf, denom, stale, ws, edge)  # fmt: skip
+                                        oe_ = _src_val(US[e, slot, ma], Xe, ma, dd, LY)
+                                        ye_ = _ld(LY, LX, mover)
+                                        se_ = _ld(Xe, ma, dd)
+                                        if D.cmp(se_, oe_) <= 0:
+                                            keep_old = D.cmp(oe_, ye_) < 0
+                                        else:
+                                            keep_old = D.cmp(oe_, ye_) > 0
+                                        edge[E_SETTLED] += 1
+                                    else:
+                                        edge[E_FLOAT] += 1
+                                if not keep_old:
+                                    CORR[e, slot] += (y - old) * wf[ma, dd]
+                                    UV[e, slot, ma] = y
+                                    US[e, slot, ma] = ysrc
+                            else:
+                                UT[e, slot, ma] = SER[e]
+                                UV[e, slot, ma] = y
+                                US[e, slot, ma] = ysrc
+                                CORR[e, slot] += (y - x[ma, dd]) * wf[ma, dd]
+                            if not hit:
+                                HI[e, 0, H_TOP] = 0
+                                HI[e, 1, H_TOP] = 0
+                                hit = True
+                        if not hit:
+                            continue
+                        GEOK[e] = False
+                        if poshit or p > 0.0 or HI[e, 0, H_CLEAN] == 0:
+                            near = _fcalc(
+                                e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale,
+                                p, fix_sign, rng, chk,
+                            )  # fmt: skip
+                        else:
+                            near = _frecheck(
+                                e,
+                                IX,
+                                HI,
+                                F,
+                                G,
+                                GERR,
+                                V,
+                                BITS,
+                                UV,
+                                UT,
+                                SER,
+                                CORR,
+                                RS,
+                                XW,
+                                stale,
+                                chk,
+                            )
+                        _event(e, nd, G, EVT, EVG, EVOK, EVN)
+                        if near:
+                            _kinds(edge, near)
+                            if exact_ok:
+                                exact_ok = _activate(
+                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e,
+                                    Se, Ce,
+                                    CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                )  # fmt: skip
+                            if exact_ok:
+                                _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn,
+                                      Se, Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom,
+                                      stale, ws, edge)  # fmt: skip
+                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK,
+                                        UT, US, SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I,
+                                        order, nord, x, wf, denom, stale, ws,
+                                        edge)  # fmt: skip
+                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                            else:
+                                edge[E_FLOAT] += 1
+                        gerr_max = max(gerr_max, GERR[e])
+                        _tset(T, P, e, G[e] if V[e] == 1 else -1.0)
+        n_exec[r] = nd
+        R_OFF[r + 1] = n_log
+        for a in range(n):
+            for j in range(k):
+                voting_out[r, a, j] = x[a, j]
+        for L in range(R_OFF[r], n_log):
+            e = LG_E[L]
+            for side in range(2):
+                voting_out[r, IX[e, side, _ACT], IX[e, side, _SUP]] = F[e, side, F_Y]
+        for j in range(k):
+            tot = 0.0
+            for t in range(nord[j]):
+                a = order[j, t]
+                tot += voting_out[r, a, j] * wf[a, j]
+            nbs_voting_out[r, j] = tot / denom[j] if denom[j] != 0.0 else 0.0
+        for L in range(R_OFF[r], n_log):
+            e = LG_E[L]
+            for side in range(2):
+                act = IX[e, side, _ACT]
+                sup = IX[e, side, _SUP]
+                sal = s[act, sup]
+                y = F[e, side, F_Y]
+                x[act, sup] = (
+                    (1.0 - sal) * _SW * y
+                    + _FW * y
+                    + (1.0 - (1.0 - sal) * _SW - _FW) * F[e, side, F_START]
+                )
+                xex[act, sup] = False
+        st[ST_LOG] = n_log
+        st[ST_REC] = n_rec
+        st[ST_SERIAL] = serial
+        st[ST_CAND] = n_cand
+        st[ST_EXACT] = 1 if exact_ok else 0
+        st[ST_ROUND] = r + 1
     return True
 
 
