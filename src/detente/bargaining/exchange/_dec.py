@@ -52,7 +52,7 @@ def _jit(**options: Any) -> Any:
         no_cpython_wrapper=True,
         no_cfunc_wrapper=True,
         error_model="numpy",
-        **options,
+        **{"forceinline": False, **options},
     )
 
 

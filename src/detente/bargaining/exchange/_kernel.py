@@ -65,7 +65,7 @@ def _jit(**options: Any) -> Any:
         no_cpython_wrapper=True,
         no_cfunc_wrapper=True,
         error_model="numpy",
-        **options,
+        **{"forceinline": False, **options},
     )
 
 
@@ -306,7 +306,7 @@ def _fcheck_nbs(e, a, b, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk):
     return True, near, rel * (abs(t1) + abs(t2))
 
 
-@_jit()
+@_jit(forceinline=True)
 def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, fix, rng, chk):
     """decide's ``EqualGainExchange.calculate`` in float (side 0 supplies q, side 1 p).
 
@@ -426,7 +426,7 @@ def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, 
     return near
 
 
-@_jit()
+@_jit(forceinline=True)
 def _frecheck(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, chk):
     """:func:`_fcalc` when only the outcomes the candidate sees moved (an update on a
     demand issue; equal gain): its positions, and so its equal-gain step, are those of
@@ -2300,7 +2300,9 @@ def run(
     chk = p == 0.0
     settle_on = bool(chk and exact_on)
     cap = _cap(n, k)
-    lcap = max(16, 4 * n * k)
+    # room for two rounds' candidates: what growing round by round comes to after the
+    # second round, so that a run seldom returns to grow them
+    lcap = max(16, 4 * n * k, 2 * cap)
     CA, RO, LG, EX, CD, RC = _alloc(
         n, k, rounds, cap, lcap, settle_on, cap if cand_round > 0 else 1, lcap if record else 1
     )
