@@ -36,6 +36,17 @@ redoes the run in Python's Decimal (:mod:`._exact`).
 
 REX (``p > 0``) runs in float only, with its own random stream (splitmix64 seeded per
 replicate), so batches split over threads give the same numbers as one thread.
+
+Compilation (the first call on a fresh installation compiles all of this; numba caches
+it).  numba compiles each function called from compiled code as a module of its own,
+with everything it calls linked in and compiled again, so: one entry point,
+:func:`_drive`, for a run and a batch, with the round written out in it; the arrays
+allocated in numpy (:func:`_alloc`); inner functions without Python/C wrappers
+(:func:`_jit`); no Python literal passed to a compiled function (numba would compile a
+specialisation for it: constants are numpy scalars, ``_S0``, ``_R2``...); the decimal
+arithmetic and the knife-edge paths marked ``noinline`` (compiled once per module, not at
+every call) and ``optsize``; the hot float helpers ``forceinline`` (LLVM's inliner, not
+numba's, which is slow to compile).
 """
 
 from __future__ import annotations
