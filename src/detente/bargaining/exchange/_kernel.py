@@ -1671,9 +1671,9 @@ def _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, settle_on, IN0, CA, RO, LG, 
     while st[ST_REP] < R:
         r_ = st[ST_REP]
         r = st[ST_ROUND]
-        if r == rounds:
-            # the replicate's results
-            for j in range(k):
+        if r >= rounds:
+            # the replicate's results (none without a round)
+            for j in range(k if rounds > 0 else 0):
                 outcome[r_, j] = OU[3][rounds - 1, j]
                 for a in range(n):
                     final[r_, a, j] = OU[1][rounds - 1, a, j]
