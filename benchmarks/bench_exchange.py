@@ -18,7 +18,7 @@ Targets:
 2. **Whole process** on the 25 x 6 class: ``detente forecast r15.csv --model exchange``
    against decide's CLI (``meta.json`` ``timing_cli``; the issue quotes 27 s for the
    class): at least 20x faster.  This script times a few runs itself; the figures in
-   ``benchmarks/README.md`` are ``farm-bench`` medians (the command is printed).
+   ``benchmarks/README.md`` are medians of whole-process timings (the command is printed).
 3. **10,000 replicates** of the Europe-Turkey example in one ``forecast_batch`` call
    (perturbed as ``bench_closed_form.py`` perturbs them): under 5 s.
 
@@ -111,7 +111,7 @@ def whole_process(repeat: int) -> None:
         f"{decide_cli:.2f} s on this input ({decide_cli / np.median(w):.1f}x), 27 s quoted for "
         f"the class ({27 / np.median(w):.1f}x); target 20x"
     )
-    print("   farm-bench: farm-bench -n 5 -- " + " ".join(cmd))
+    print("   timed as whole processes: " + " ".join(cmd))
 
 
 def batch(r: int) -> None:

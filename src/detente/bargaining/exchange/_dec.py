@@ -32,17 +32,68 @@ from typing import Any
 
 import numpy as np
 from numba import njit as _numba_njit
+from numba.core import types as _types
+from numba.extending import intrinsic
 
 #: numba's decorator, untyped here: its stubs do not list the private ``_nrt`` option
 #: (which keeps numba's reference-counting runtime out of these allocation-free kernels)
 njit: Any = _numba_njit
 
 
+def _jit(**options: Any) -> Any:
+    """numba's ``njit`` for a function only compiled code calls: cached, without the GIL
+    or numba's reference counting, without the wrappers numba would otherwise compile
+    for calls from Python and from C, and with numpy's error model (no exception code
+    for a division: the engine divides only by numbers it has checked)."""
+    return njit(
+        cache=True,
+        nogil=True,
+        _nrt=False,
+        no_cpython_wrapper=True,
+        no_cfunc_wrapper=True,
+        error_model="numpy",
+        **{"forceinline": False, **options},
+    )
+
+
+def _noinline(typingctx: Any) -> Any:
+    """Keep the compiled function that calls this out of its callers (LLVM's
+    ``noinline``): each caller then holds a call, not another copy of the body, which
+    keeps the engine's machine code (and its compilation and load time) small.  For
+    the arithmetic and the engine's cold paths, whose calls cost little next to their
+    work."""
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        builder.function.attributes.add("noinline")
+        return context.get_dummy_value()
+
+    return _types.none(), codegen
+
+
+def _optsize(typingctx: Any) -> Any:
+    """Have LLVM optimise the compiled function that calls this for size (``optsize``:
+    no loop unrolling or vectorisation that grows the code), for functions whose loops
+    run over a few actors or issues, where the compilation would cost more than it
+    gains."""
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        builder.function.attributes.add("optsize")
+        return context.get_dummy_value()
+
+    return _types.none(), codegen
+
+
+#: compiled-code calls (untyped here: mypy sees an intrinsic as a function of the typing
+#: context)
+noinline: Any = intrinsic(_noinline)
+optsize: Any = intrinsic(_optsize)
+
 B = 10_000_000
 #: length of the scratch array every operation takes (``uint64``)
 SCRATCH = 32
 P10 = np.array([10**i for i in range(8)], dtype=np.int64)
-ZERO = (0, 0, 0, 0, 0, 0)
+#: zero (numpy integers: a tuple of Python ints would be typed as literals in compiled code)
+ZERO: Any = (np.int64(0),) * 6
 
 _U = np.uint64
 UB = _U(B)
@@ -64,7 +115,7 @@ def scratch_nb():
     return np.zeros(SCRATCH, dtype=np.uint64)
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _ndig(v):
     """Digits of ``1 <= v < 10**7`` (``uint64``)."""
     if v < _U(1000):
@@ -76,7 +127,7 @@ def _ndig(v):
     return 6 if v < _E6 else 7
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _dpow(v, k):
     """``v // 10**k`` for ``0 <= k <= 7`` (``uint64``; constant divisors)."""
     if k < 4:
@@ -96,7 +147,7 @@ def _dpow(v, k):
     return v // UB
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _pack(neg, e, o0, o1, o2, o3, rd, st):
     """Round ``(o3 o2 o1 o0)`` (28 digits) half to even given the first dropped digit
     ``rd`` and ``st`` (anything non-zero after it)."""
@@ -117,11 +168,12 @@ def _pack(neg, e, o0, o1, o2, o3, rd, st):
     return (neg, e, np.int64(o0), np.int64(o1), np.int64(o2), np.int64(o3))
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _norm(neg, e, w, m, sticky):
     """Round the non-negative integer in limbs ``w[:m]`` (``uint64``, base ``10**7``,
     times ``10**e``; ``sticky``: something non-zero lies below its last digit) to 28
     digits, half to even.  ``w`` needs 6 free limbs after ``m``."""
+    noinline()
     t = m - 1
     while t >= 0 and w[t] == U0:
         t -= 1
@@ -181,13 +233,13 @@ def _norm(neg, e, w, m, sticky):
     return _pack(neg, e + r, o0, o1, o2, o3, rd, st)
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def is_zero(a):
     """True for 0."""
     return a[5] == 0
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def neg(a):
     """``-a``."""
     if a[5] == 0:
@@ -195,13 +247,13 @@ def neg(a):
     return (1 - a[0], a[1], a[2], a[3], a[4], a[5])
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def dabs(a):
     """``abs(a)``."""
-    return (0, a[1], a[2], a[3], a[4], a[5])
+    return (np.int64(0), a[1], a[2], a[3], a[4], a[5])
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _cmp_mag(a, b):
     if a[1] != b[1]:
         return 1 if a[1] > b[1] else -1
@@ -231,7 +283,7 @@ def cmp(a, b):
     return m if sa > 0 else -m
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def sign(a):
     """-1, 0 or 1."""
     if a[5] == 0:
@@ -242,6 +294,7 @@ def sign(a):
 @njit(cache=True, nogil=True, _nrt=False)
 def add(a, b, w):
     """``a + b`` rounded to 28 digits."""
+    noinline()
     if b[5] == 0:
         return a
     if a[5] == 0:
@@ -311,7 +364,7 @@ def add(a, b, w):
             c = U0 if v >= UB else U1
             w[i] = v - (U1 - c) * UB
             i += 1
-    return _norm(a[0], b[1], w, m, False)
+    return _norm(a[0], b[1], w, m, np.bool_(False))
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -323,6 +376,7 @@ def sub(a, b, w):
 @njit(cache=True, nogil=True, _nrt=False)
 def mul(a, b, w):
     """``a * b`` rounded to 28 digits."""
+    noinline()
     if a[5] == 0 or b[5] == 0:
         return (0, 0, 0, 0, 0, 0)
     a0, a1, a2, a3 = _U(a[2]), _U(a[3]), _U(a[4]), _U(a[5])
@@ -401,10 +455,12 @@ def div(a, b, w):
     (``2 R`` against ``c_b``).  Four steps of schoolbook division in base ``10**7``, each
     digit estimated in float from the top limbs and corrected (at most once).
     """
+    noinline()
     if a[5] == 0:
         return (0, 0, 0, 0, 0, 0)
     b0, b1, b2, b3 = _U(b[2]), _U(b[3]), _U(b[4]), _U(b[5])
-    ge_b = _cmp_mag((0, 0, a[2], a[3], a[4], a[5]), (0, 0, b[2], b[3], b[4], b[5])) >= 0
+    z = np.int64(0)
+    ge_b = _cmp_mag((z, z, a[2], a[3], a[4], a[5]), (z, z, b[2], b[3], b[4], b[5])) >= 0
     w[0] = U0
     w[1] = U0
     w[2] = U0
@@ -527,12 +583,13 @@ def div(a, b, w):
         rd = _U(5)
     else:
         rd = U0
-    return _pack(a[0] ^ b[0], e, w[16], w[17], w[18], w[19], rd, False)
+    return _pack(a[0] ^ b[0], e, w[16], w[17], w[18], w[19], rd, np.bool_(False))
 
 
 @njit(cache=True, nogil=True, _nrt=False)
 def mul_long(a, lg, w):
     """``a * L`` rounded to 28 digits, ``L = lg`` a long operand ``(neg, exp, l0..l7)``."""
+    noinline()
     if a[5] == 0:
         return (0, 0, 0, 0, 0, 0)
     for i in range(14):
@@ -547,13 +604,14 @@ def mul_long(a, lg, w):
         carry = v // UB
         w[i] = v - carry * UB
     w[12] = carry
-    return _norm(a[0] ^ lg[0], a[1] + lg[1], w, 13, False)
+    return _norm(a[0] ^ lg[0], a[1] + lg[1], w, np.int64(13), np.bool_(False))
 
 
 @njit(cache=True, nogil=True, _nrt=False)
 def add_long(a, lg, w):
     """``a + L`` rounded to 28 digits, ``L = lg`` a long operand, when ``0 <= exp(a) -
     exp(L) <= 29`` (decide's ``1 - (1 - s) * 0.4 - 0.1``; ``ValueError`` otherwise)."""
+    noinline()
     d = a[1] - lg[1]
     if a[5] == 0:
         d = 0
@@ -584,7 +642,7 @@ def add_long(a, lg, w):
             carry = v // UB
             w[i] = v - carry * UB
         w[m] = carry
-        return _norm(a[0], lg[1], w, m + 1, False)
+        return _norm(a[0], lg[1], w, m + 1, np.bool_(False))
     if c == 0:
         return (0, 0, 0, 0, 0, 0)
     br = U0
@@ -593,7 +651,7 @@ def add_long(a, lg, w):
         v = w[i] + UB - li - br if c > 0 else li + UB - w[i] - br
         br = U0 if v >= UB else U1
         w[i] = v - (U1 - br) * UB
-    return _norm(a[0] if c > 0 else lg[0], lg[1], w, m, False)
+    return _norm(a[0] if c > 0 else lg[0], lg[1], w, m, np.bool_(False))
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -615,6 +673,7 @@ def to_float(a):
 @njit(cache=True, nogil=True, _nrt=False)
 def from_int(v, w):
     """An integer ``|v| < 10**18`` as a decimal."""
+    noinline()
     if v == 0:
         return (0, 0, 0, 0, 0, 0)
     ng = 1 if v < 0 else 0
@@ -622,7 +681,7 @@ def from_int(v, w):
     w[0] = u % UB
     w[1] = (u // UB) % UB
     w[2] = u // (UB * UB)
-    return _norm(ng, 0, w, 3, False)
+    return _norm(np.int64(ng), np.int64(0), w, np.int64(3), np.bool_(False))
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -632,6 +691,7 @@ def parse(codes, w):
 
     Returns ``(ok, value)``; ``ok`` is False for text that is not a finite number.
     """
+    noinline()
     n = codes.shape[0]
     i = 0
     ng = 0
@@ -690,7 +750,7 @@ def parse(codes, w):
     w[0] = u % UB
     w[1] = (u // UB) % UB
     w[2] = u // (UB * UB)
-    return True, _norm(ng, e, w, 3, False)
+    return True, _norm(np.int64(ng), np.int64(e), w, np.int64(3), np.bool_(False))
 
 
 # -- Python side ------------------------------------------------------------------------

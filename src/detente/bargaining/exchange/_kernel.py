@@ -36,6 +36,17 @@ redoes the run in Python's Decimal (:mod:`._exact`).
 
 REX (``p > 0``) runs in float only, with its own random stream (splitmix64 seeded per
 replicate), so batches split over threads give the same numbers as one thread.
+
+Compilation (the first call on a fresh installation compiles all of this; numba caches
+it).  numba compiles each function called from compiled code as a module of its own,
+with everything it calls linked in and compiled again, so: one entry point,
+:func:`_drive`, for a run and a batch, with the round written out in it; the arrays
+allocated in numpy (:func:`_alloc`); inner functions without Python/C wrappers
+(:func:`_jit`); no Python literal passed to a compiled function (numba would compile a
+specialisation for it: constants are numpy scalars, ``_S0``, ``_R2``...); the decimal
+arithmetic and the knife-edge paths marked ``noinline`` (compiled once per module, not at
+every call) and ``optsize``; the hot float helpers ``forceinline`` (LLVM's inliner, not
+numba's, which is slow to compile).
 """
 
 from __future__ import annotations
@@ -51,6 +62,23 @@ from detente.bargaining.exchange._dec import FW_LONG, SW_LONG
 #: numba's decorator, untyped here: its stubs do not list the private ``_nrt`` option
 #: (which keeps numba's reference-counting runtime out of these allocation-free kernels)
 njit: Any = _numba_njit
+
+
+def _jit(**options: Any) -> Any:
+    """numba's ``njit`` for a function only compiled code calls: cached, without the GIL
+    or numba's reference counting, without the wrappers numba would otherwise compile
+    for calls from Python and from C, and with numpy's error model (no exception code
+    for a division: the engine divides only by numbers it has checked)."""
+    return njit(
+        cache=True,
+        nogil=True,
+        _nrt=False,
+        no_cpython_wrapper=True,
+        no_cfunc_wrapper=True,
+        error_model="numpy",
+        **{"forceinline": False, **options},
+    )
+
 
 # integer fields of a candidate side (IX)
 _ACT, _SUP, _DEM = 0, 1, 2
@@ -110,9 +138,14 @@ K_CAP, K_MOVE, K_END, K_SUM, K_GAIN, K_NBS, K_SIDE, K_RATIO, K_RULE, K_TIE = (
     1, 2, 4, 8, 16, 32, 64, 128, 256, 512,
 )  # fmt: skip
 N_KINDS = 10
+#: side indexes and a false flag as numpy scalars: a Python literal passed to a compiled
+#: function makes numba compile a copy of it for that literal
+_S0, _S1 = np.int64(0), np.int64(1)
+_NO = np.bool_(False)
+_R0, _R1, _R2, _R3, _R4 = (np.int64(i) for i in range(5))
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _kinds(edge, near):
     """Count a knife-edge (``near``: its ``K_*`` bits)."""
     edge[E_MET] += 1
@@ -121,7 +154,7 @@ def _kinds(edge, near):
             edge[N_EDGE + b] += 1
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit(forceinline=True)
 def _splitmix(state):
     """Next uniform double in [0, 1) from a splitmix64 stream kept in ``state[0]``."""
     z = state[0] + np.uint64(0x9E3779B97F4A7C15)
@@ -132,7 +165,7 @@ def _splitmix(state):
     return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always", error_model="numpy")
+@_jit(forceinline=True)
 def _sub_exact(a, b):
     """``a - b`` and whether the float subtraction was exact (TwoSum)."""
     s = a - b
@@ -144,7 +177,7 @@ def _sub_exact(a, b):
 # -- float calculation --------------------------------------------------------------------
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always", error_model="numpy")
+@_jit(forceinline=True)
 def _fnbs(e, side, newpos, IX, UV, UT, SER, CORR, RS, XW):
     """Outcome of the side's supply issue with the candidate's updates and the side's
     actor at ``newpos`` (decide's ``adjusted_nbs``), O(1).  ``RS`` rows: the issues'
@@ -159,7 +192,7 @@ def _fnbs(e, side, newpos, IX, UV, UT, SER, CORR, RS, XW):
     return tot * RS[3, j]
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always", error_model="numpy")
+@_jit(forceinline=True)
 def _fshift(e, side, xpos, target, stale, IX, UV, UT, SER, CORR, RS, XW):
     """decide's ``adjusted_nbs_by_position``: the move of the side's actor that puts the
     outcome at ``target`` (``stale``: its own update, if any, stands in for ``xpos``)."""
@@ -174,7 +207,7 @@ def _fshift(e, side, xpos, target, stale, IX, UV, UT, SER, CORR, RS, XW):
     return (target * RS[2, j] - tot) * XW[2, a, j]
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always", error_model="numpy")
+@_jit(forceinline=True)
 def _fvalid(e, side, move, merr, isdist, F, HI, chk):
     """decide's ``is_move_valid`` on the side's current move: (1, 0 or -1, knife-edge
     kinds met: ``K_MOVE``, ``K_END``, ``K_SUM``).
@@ -224,7 +257,7 @@ def _fvalid(e, side, move, merr, isdist, F, HI, chk):
     return -1, near
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _both(b1, b2):
     """Python's ``b1 and b2`` on decide's three-valued validity (1, 0, -1 = None)."""
     if b1 == 1:
@@ -232,7 +265,7 @@ def _both(b1, b2):
     return b1
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always", error_model="numpy")
+@_jit(forceinline=True)
 def _fcheck_nbs(e, a, b, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk):
     """decide's ``check_nbs`` for side ``a``; returns (triggered, knife-edge kinds, gain
     error)."""
@@ -284,7 +317,7 @@ def _fcheck_nbs(e, a, b, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk):
     return True, near, rel * (abs(t1) + abs(t2))
 
 
-@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+@_jit(forceinline=True)
 def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, fix, rng, chk):
     """decide's ``EqualGainExchange.calculate`` in float (side 0 supplies q, side 1 p).
 
@@ -353,8 +386,8 @@ def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, 
     gerr = rg * (abs(t1) + abs(t2))
     G[e] = gain
     bits = 1 if capped else 0
-    v0, n0 = _fvalid(e, 0, mI, merrI, capped, F, HI, chk)
-    v1, n1 = _fvalid(e, 1, mJ, merrJ, not capped, F, HI, chk)
+    v0, n0 = _fvalid(e, _S0, mI, merrI, capped, F, HI, chk)
+    v1, n1 = _fvalid(e, _S1, mJ, merrJ, not capped, F, HI, chk)
     valid = _both(v0, v1)
     near |= n0 | (n1 if v0 == 1 else 0)
     if chk and abs(gain - _EPS) <= gerr:
@@ -376,20 +409,20 @@ def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, 
         F[e, 0, F_EU] = gain
         F[e, 1, F_EU] = gain
         return near
-    trig0, nn, ge = _fcheck_nbs(e, 0, 1, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
+    trig0, nn, ge = _fcheck_nbs(e, _S0, _S1, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
     near |= nn
     if trig0:
         bits |= 2
         gerr = ge
-    trig1, nn, ge = _fcheck_nbs(e, 1, 0, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
+    trig1, nn, ge = _fcheck_nbs(e, _S1, _S0, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
     near |= nn
     if trig1:
         bits |= 4
         gerr = ge
     if trig0 or trig1:
         # decide checks validity again; the moves are unchanged unless an outcome cap hit
-        v0, n0 = _fvalid(e, 0, F[e, 0, F_MOVE], F[e, 0, F_MERR], False, F, HI, chk)
-        v1, n1 = _fvalid(e, 1, F[e, 1, F_MOVE], F[e, 1, F_MERR], False, F, HI, chk)
+        v0, n0 = _fvalid(e, _S0, F[e, 0, F_MOVE], F[e, 0, F_MERR], _NO, F, HI, chk)
+        v1, n1 = _fvalid(e, _S1, F[e, 1, F_MOVE], F[e, 1, F_MERR], _NO, F, HI, chk)
         V[e] = _both(v0, v1)
         near |= n0 | (n1 if v0 == 1 else 0)
     else:
@@ -404,7 +437,7 @@ def _fcalc(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, p, 
     return near
 
 
-@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+@_jit(forceinline=True)
 def _frecheck(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, chk):
     """:func:`_fcalc` when only the outcomes the candidate sees moved (an update on a
     demand issue; equal gain): its positions, and so its equal-gain step, are those of
@@ -422,19 +455,19 @@ def _frecheck(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, 
     G[e] = F[e, 0, F_EU]
     gerr = F[e, 0, F_G0E]
     bits = HI[e, 1, H_CLEAN]
-    trig0, nn, ge = _fcheck_nbs(e, 0, 1, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
+    trig0, nn, ge = _fcheck_nbs(e, _S0, _S1, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
     near |= nn
     if trig0:
         bits |= 2
         gerr = ge
-    trig1, nn, ge = _fcheck_nbs(e, 1, 0, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
+    trig1, nn, ge = _fcheck_nbs(e, _S1, _S0, F, HI, IX, G, UV, UT, SER, CORR, RS, XW, stale, chk)
     near |= nn
     if trig1:
         bits |= 4
         gerr = ge
     if trig0 or trig1:
-        v0, n0 = _fvalid(e, 0, F[e, 0, F_MOVE], F[e, 0, F_MERR], False, F, HI, chk)
-        v1, n1 = _fvalid(e, 1, F[e, 1, F_MOVE], F[e, 1, F_MERR], False, F, HI, chk)
+        v0, n0 = _fvalid(e, _S0, F[e, 0, F_MOVE], F[e, 0, F_MERR], _NO, F, HI, chk)
+        v1, n1 = _fvalid(e, _S1, F[e, 1, F_MOVE], F[e, 1, F_MERR], _NO, F, HI, chk)
         V[e] = _both(v0, v1)
         near |= n0 | (n1 if v0 == 1 else 0)
     else:
@@ -447,9 +480,10 @@ def _frecheck(e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, 
 # -- REX (float only) ---------------------------------------------------------------------
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _randomize(e, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix, rng):
     """REX (Dijkstra et al. 2018) as decide computes it; see :mod:`._exact`."""
+    D.noinline()
     u = _splitmix(rng)
     v = _splitmix(rng)
     z = _splitmix(rng)
@@ -461,17 +495,18 @@ def _randomize(e, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix, rng
     _rex_gain(e, a, b, v, z, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix)
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _max_utility(e, IX, F, UV, UT, SER, CORR, RS, XW):
     """decide's ``calculate_maximum_utility``: each side's largest attainable gain."""
+    D.noinline()
     # decide compares a side's position on its demand issue with its voting position
     # on its supply issue (two different issues); kept as it is
     opt_i = F[e, 1, F_TARGET] == F[e, 0, F_Y]
     opt_j = F[e, 0, F_TARGET] == F[e, 1, F_Y]
     pos_i = F[e, 0, F_Y] if opt_i else F[e, 0, F_TARGET]
     pos_j = F[e, 1, F_Y] if opt_j else F[e, 1, F_TARGET]
-    ni = _fnbs(e, 0, pos_i, IX, UV, UT, SER, CORR, RS, XW)
-    nj = _fnbs(e, 1, pos_j, IX, UV, UT, SER, CORR, RS, XW)
+    ni = _fnbs(e, _S0, pos_i, IX, UV, UT, SER, CORR, RS, XW)
+    nj = _fnbs(e, _S1, pos_j, IX, UV, UT, SER, CORR, RS, XW)
     di = abs(F[e, 0, F_NBS0] - ni)
     dj = abs(F[e, 1, F_NBS0] - nj)
     loss1 = dj * F[e, 1, F_SSUP]
@@ -497,9 +532,10 @@ def _max_utility(e, IX, F, UV, UT, SER, CORR, RS, XW):
     F[e, act, F_EUMAX] = g - (sh * F[e, act, F_SSUP] * d_u1)
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _rex_gain(e, a, b, v, z, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, p, fix):
     """decide's ``randomized_gain`` for side ``a`` (partner ``b``); see :mod:`._exact`."""
+    D.noinline()
     eu = G[e]
     eui = eu + p * z * (F[e, a, F_EUMAX] - eu) if v < 0.5 else eu - p * z * eu
     asup = IX[e, a, _SUP]
@@ -543,8 +579,8 @@ def _rex_gain(e, a, b, v, z, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, 
     F[e, b, F_TOP] = mj
     F[e, a, F_Y] = F[e, a, F_POS] + mi
     F[e, b, F_Y] = F[e, b, F_POS] + mj
-    va, _ = _fvalid(e, a, mi, 0.0, False, F, HI, False)
-    vb, _ = _fvalid(e, b, mj, 0.0, False, F, HI, False)
+    va, _ = _fvalid(e, a, mi, 0.0, _NO, F, HI, _NO)
+    vb, _ = _fvalid(e, b, mj, 0.0, _NO, F, HI, _NO)
     V[e] = _both(va, vb)
     for side in range(2):
         F[e, side, F_NBS0] = _fnbs(e, side, F[e, side, F_POS], IX, UV, UT, SER, CORR, RS, XW)
@@ -554,30 +590,30 @@ def _rex_gain(e, a, b, v, z, IX, HI, F, G, V, UV, UT, SER, CORR, RS, XW, stale, 
 # -- exact calculation (decide's arithmetic) ----------------------------------------------
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _ld(A, i, j):
     """Row ``A[i, j]`` of a decimal array as a tuple."""
     return (A[i, j, 0], A[i, j, 1], A[i, j, 2], A[i, j, 3], A[i, j, 4], A[i, j, 5])
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _ld1(A, i):
     return (A[i, 0], A[i, 1], A[i, 2], A[i, 3], A[i, 4], A[i, 5])
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _st(A, i, j, d):
     for t in range(6):
         A[i, j, t] = d[t]
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _st1(A, i, d):
     for t in range(6):
         A[i, t] = d[t]
 
 
-@njit(cache=True, nogil=True, _nrt=False, inline="always")
+@_jit(forceinline=True)
 def _src_val(src, Xe, a, j, LY):
     """The exact position a source names: -1 = the round's start, else executed
     exchange ``src >> 1``, side ``src & 1``."""
@@ -586,11 +622,13 @@ def _src_val(src, Xe, a, j, LY):
     return _ld(LY, src >> 1, src & 1)
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _enum(j, actor, newpos, own_upd, usrc, ui, us, Xe, Se, Ce, LY, order, nord, w):
     """decide's sum ``sum(x * s * c)`` over issue ``j`` in its order, with the updates
     ``usrc[ui, us]`` (per actor, -1 = none) and ``actor`` at ``newpos`` (``own_upd``:
     its own update, if any, overrides ``newpos``)."""
+    D.optsize()
+    D.noinline()
     num = D.ZERO
     for t in range(nord[j]):
         a = order[j, t]
@@ -605,9 +643,11 @@ def _enum(j, actor, newpos, own_upd, usrc, ui, us, Xe, Se, Ce, LY, order, nord, 
     return num
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _fest(j, actor, newpos, usrc, ui, us, xf, wf, denomf, LY, order, nord):
     """A float estimate of decide's ``adjusted_nbs`` (its error is far below 1e-9)."""
+    D.optsize()
+    D.noinline()
     if denomf[j] == 0.0:
         return 0.0
     num = 0.0
@@ -624,12 +664,14 @@ def _fest(j, actor, newpos, usrc, ui, us, xf, wf, denomf, LY, order, nord):
     return num / denomf[j]
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _eadj_cmp(
     j, actor, newpos, target, usrc, ui, us, Xe, Se, Ce, De, LY, order, nord, xf, wf, denomf, w
 ):
     """Sign of ``target - adjusted_nbs(actor at newpos)`` in decide's arithmetic (the
     outcome is computed exactly only when a float estimate cannot tell)."""
+    D.optsize()
+    D.noinline()
     est = _fest(j, actor, D.to_float(newpos), usrc, ui, us, xf, wf, denomf, LY, order, nord)
     diff = D.to_float(target) - est
     if abs(diff) > 1e-8:
@@ -643,13 +685,15 @@ def _eadj_cmp(
     return D.cmp(target, nb)
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _evalid(move, pos, side, hn, hsum, hlo, hhi, hx, hxn, use_hx, w):
     """decide's ``is_move_valid`` in its arithmetic: (1, 0 or -1, fell back).
 
     The side's earlier moves are float aggregates (``hn``... ``hhi``) or, with
     ``use_hx``, exact (``hx[side, :hxn[side]]``); a float sum within 1e-9 of decide's
     bound 100 cannot be decided (fell back)."""
+    D.optsize()
+    D.noinline()
     am = D.dabs(move)
     if D.cmp(am, _HUNDRED) > 0 or D.cmp(am, _EPS_CUT) <= 0:
         return 0, False
@@ -686,22 +730,18 @@ def _evalid(move, pos, side, hn, hsum, hlo, hhi, hx, hxn, use_hx, w):
     return -1, fb
 
 
-_HUNDRED = (0, -25, 0, 0, 0, 1000000)
-_EPS_CUT = (
-    int(D.EPS_CUT[0]),
-    int(D.EPS_CUT[1]),
-    int(D.EPS_CUT[2]),
-    int(D.EPS_CUT[3]),
-    int(D.EPS_CUT[4]),
-    int(D.EPS_CUT[5]),
-)
+# constants as tuples of numpy integers (Python ints would be typed as literals, and
+# each literal tuple would compile its own copy of the functions it is passed to)
+_HUNDRED = tuple(np.int64(v) for v in (0, -25, 0, 0, 0, 1000000))
+_EPS_CUT = tuple(np.int64(v) for v in D.EPS_CUT[:6])
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _eratio(a, b, ja, jb, Se, RT, RTOK, w):
     """decide's ``by_exchange_ratio`` factor for actor ``a`` supplying ``ja`` to ``b``
     (who supplies ``jb``): ``(s_a,ja + s_b,ja) / (s_a,jb + s_b,jb)``, cached when the
     cache has room (``RTOK`` not empty)."""
+    D.noinline()
     use = RTOK.shape[0] > 1
     if use and RTOK[a, b, ja, jb]:
         return (
@@ -716,7 +756,7 @@ def _eratio(a, b, ja, jb, Se, RT, RTOK, w):
     return v
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _ecalc(
     act, sup, dem, pe, te, usrc, ui, hn, hsum, hlo, hhi, hx, hxn, use_hx, bits_in, stale,
     Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, w, oe, of, RT, RTOK,
@@ -732,10 +772,12 @@ def _ecalc(
     move, y, gain, nbs0, nbs1, gain before the outcome cap as floats.  Returns (valid,
     bits, fell back).
     """
-    pos0 = _ld1(pe, 0)
-    pos1 = _ld1(pe, 1)
-    t0 = _ld1(te, 0)
-    t1 = _ld1(te, 1)
+    D.optsize()
+    D.noinline()
+    pos0 = _ld1(pe, _R0)
+    pos1 = _ld1(pe, _R1)
+    t0 = _ld1(te, _R0)
+    t1 = _ld1(te, _R1)
     a0, a1 = act[0], act[1]
     q, p = sup[0], sup[1]
     sIs = _ld(Se, a0, q)
@@ -778,10 +820,10 @@ def _ecalc(
         fb = f0 or (v0 == 1 and f1)
         if D.cmp(gain, _EPS_CUT) <= 0:
             valid = 0
-    _st1(oe, 0, y0)
-    _st1(oe, 1, y1)
-    _st1(oe, 2, mI)
-    _st1(oe, 3, mJ)
+    _st1(oe, _R0, y0)
+    _st1(oe, _R1, y1)
+    _st1(oe, _R2, mI)
+    _st1(oe, _R3, mJ)
     if valid == 1:
         for a in range(2):
             b = 1 - a
@@ -827,15 +869,15 @@ def _ecalc(
             if bits_in < 0:
                 gain = D.dabs(D.sub(D.mul(r_b, ssb, w), D.mul(r_a, sdb, w), w))
         if bits_in < 0:
-            m0 = _ld1(oe, 2)
-            m1 = _ld1(oe, 3)
+            m0 = _ld1(oe, _R2)
+            m1 = _ld1(oe, _R3)
             s0 = np.int64(0)
             s1 = np.int64(1)
             v0, f0 = _evalid(m0, pos0, s0, hn[0], hsum[0], hlo[0], hhi[0], hx, hxn, use_hx, w)
             v1, f1 = _evalid(m1, pos1, s1, hn[1], hsum[1], hlo[1], hhi[1], hx, hxn, use_hx, w)
             valid = _both(v0, v1)
             fb = fb or f0 or (v0 == 1 and f1)
-    _st1(oe, 4, gain)
+    _st1(oe, _R4, gain)
     if bits_in < 0:
         for a in range(2):
             j = sup[a]
@@ -856,16 +898,18 @@ def _ecalc(
 # -- decide's inputs in its arithmetic ----------------------------------------------------
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def prep_exact(
     cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe, Ae, Pe, De, w, neg_fw
 ):
     """decide's numbers from the shortest text of each float input (``c*`` code points,
     see :func:`._dec.parse`), rescaled to 0-100 as decide does.  Returns False when a
     text is not a number."""
+    D.optsize()
+    D.noinline()
     n, k = has.shape
-    one = D.from_int(1, w)
-    hundred = D.from_int(100, w)
+    one = D.from_int(np.int64(1), w)
+    hundred = D.from_int(np.int64(100), w)
     ok, smax = D.parse(csmax, w)
     if not ok:
         return False
@@ -907,12 +951,14 @@ def prep_exact(
 # -- the shadow state ---------------------------------------------------------------------
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _activate(
     SY, cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe, Ae, Pe, De, Xe,
     w, neg_fw,
 ):  # fmt: skip
     """Read decide's numbers on the first knife-edge; False if they cannot be read."""
+    D.optsize()
+    D.noinline()
     if SY[2] == 0:
         ok = prep_exact(
             cown, csal, ccap, clo, chi, csmax, has, order, nord, X0e, Se, Ce, CSe, Ae, Pe, De, w,
@@ -927,10 +973,11 @@ def _activate(
     return SY[3] == 1
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit(inline="always")
 def _replay(L, LG_I, LG_B, LG_U, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf, stale, ws):
     """Advance the shadow by executed exchange ``L``: its voting positions in decide's
     arithmetic, from its recorded sources and branches."""
+    D.noinline()
     (
         w,
         act,
@@ -972,10 +1019,12 @@ def _replay(L, LG_I, LG_B, LG_U, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, d
             LY[L, side, t] = oe[side, t]
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _sync(L_to, r_to, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se, Ce, CSe, Ae, Pe, De,
           order, nord, xf, wf, denomf, stale, ws, edge):  # fmt: skip
     """Replay executed exchanges ``< L_to`` and advance the round starts to ``r_to``."""
+    D.optsize()
+    D.noinline()
     w = ws[0]
     while True:
         L = SY[0]
@@ -1013,9 +1062,11 @@ def _sync(L_to, r_to, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se, Ce, CSe
         break
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws):
     """A live candidate's exact state (positions, targets, updates, earlier moves)."""
+    D.optsize()
+    D.noinline()
     (
         w,
         act,
@@ -1057,7 +1108,7 @@ def _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws):
             usrc[0, side, t] = US[e, side, t] if UT[e, side, t] == SER[e] else -1
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _touch(e, IX, LG_I, L):
     """Whether executed exchange ``L`` made decide recalculate candidate ``e``: it moved
     a side's actor on that side's supply issue, or a side's actor's demand issue."""
@@ -1075,7 +1126,7 @@ def _touch(e, IX, LG_I, L):
     return False
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _state_at(e, L0, t, want_hist, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf,
               denomf, stale, ws):  # fmt: skip
     """Candidate ``e``'s state in decide's arithmetic after the round's first ``t``
@@ -1083,6 +1134,8 @@ def _state_at(e, L0, t, want_hist, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nor
     (``possrc``) and updates (``usrc[1]``), rebuilt from the log as decide's
     ``recalculate`` builds them; with ``want_hist`` also each side's earlier moves
     (``hx``/``hxn``, exact).  Returns False if a history overflows its space."""
+    D.optsize()
+    D.noinline()
     (
         w,
         act,
@@ -1166,11 +1219,12 @@ def _state_at(e, L0, t, want_hist, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nor
     return True
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit(inline="always")
 def _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, stale, ws, o_e,
                  o_f):  # fmt: skip
     """decide's calculation of ``e`` in the state :func:`_state_at` left (history-less
     validity: the candidate was valid then, or it would not be alive now)."""
+    D.noinline()
     (
         w,
         act,
@@ -1210,11 +1264,13 @@ def _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, st
     )  # fmt: skip
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _settle(e, nd, L0, IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US, SER, cur_src, Xe, Se, Ce,
             CSe, De, LY, LG_I, order, nord, xf, wf, denomf, stale, ws, edge):  # fmt: skip
     """Redo candidate ``e``'s current calculation in decide's arithmetic (``nd``
     exchanges of the round executed, from log entry ``L0``)."""
+    D.optsize()
+    D.noinline()
     _gather(e, IX, HI, F, UT, US, SER, cur_src, Xe, LY, ws)
     (
         w,
@@ -1279,12 +1335,13 @@ def _settle(e, nd, L0, IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US, SER, cur_s
     edge[E_SETTLED] += 1
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit(inline="always")
 def _gain_at(e, t, L0, IX, EVT, EVG, EVGE, EVOK, EVN, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord,
              xf, wf, denomf, stale, ws, gout):  # fmt: skip
     """Candidate ``e``'s gain after the round's first ``t`` executed exchanges: from its
     recent calculations if recorded (returns 2 exact, 1 float in ``gout[0]`` row 0), else
     rebuilt in decide's arithmetic (returns 2)."""
+    D.noinline()
     (
         w,
         act,
@@ -1324,14 +1381,15 @@ def _gain_at(e, t, L0, IX, EVT, EVG, EVGE, EVOK, EVN, LG_I, LY, Xe, Se, Ce, CSe,
     _ecalc_state(e, IX, Xe, Se, Ce, CSe, De, LY, order, nord, xf, wf, denomf, stale, ws, oe2, of2)
     for q in range(6):
         gout[1, q] = oe2[4, q]
-    return 2, D.to_float(_ld1(oe2, 4))
+    return 2, D.to_float(_ld1(oe2, _R4))
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit(inline="always")
 def _exact_gain_at(e, t, L0, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf, denomf,
                    stale, ws, gout):  # fmt: skip
     """Candidate ``e``'s gain after the round's first ``t`` executed exchanges, rebuilt in
     decide's arithmetic, into ``gout[1]``."""
+    D.noinline()
     (
         w,
         act,
@@ -1362,18 +1420,7 @@ def _exact_gain_at(e, t, L0, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf,
         gout[1, q] = oe2[4, q]
 
 
-@njit(cache=True, nogil=True)
-def _grow(A, need):
-    """``A`` with room for at least ``need`` rows (doubling)."""
-    if need <= A.shape[0]:
-        return A
-    cap = max(need, 2 * A.shape[0])
-    B = np.zeros((cap, *A.shape[1:]), dtype=A.dtype)
-    B[: A.shape[0]] = A
-    return B
-
-
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit(forceinline=True)
 def _tset(T, P, e, val):
     """Set candidate ``e``'s leaf of the tournament tree and update its ancestors."""
     i = P + e
@@ -1387,7 +1434,7 @@ def _tset(T, P, e, val):
         i >>= 1
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit(forceinline=True)
 def _event(e, t, G, EVT, EVG, EVOK, EVN):
     h = EVN[e] % HIST
     EVT[e, h] = t
@@ -1396,7 +1443,7 @@ def _event(e, t, G, EVT, EVG, EVOK, EVN):
     EVN[e] += 1
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit(forceinline=True)
 def _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN):
     h = (EVN[e] - 1) % HIST
     EVG[e, h] = G[e]
@@ -1405,7 +1452,7 @@ def _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN):
     EVOK[e, h] = True
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _first_in_list(A, Bc, nd, L0, EVT, EVG, EVGE, EVOK, EVN, IX, LG_I, LY, Xe, Se, Ce, CSe, De,
                    order, nord, xf, wf, denomf, stale, ws, ga, gb):  # fmt: skip
     """Of two candidates whose gains are exactly equal now (``nd`` exchanges executed),
@@ -1417,6 +1464,8 @@ def _first_in_list(A, Bc, nd, L0, EVT, EVG, EVGE, EVOK, EVN, IX, LG_I, LY, Xe, S
     where their gains differ decides (compared in float when far apart, else in
     decide's arithmetic, rebuilt from the log); equal all the way, the one created first
     comes first."""
+    D.optsize()
+    D.noinline()
     tau = nd
     while True:
         # the latest execution (1-based) at or before tau that touched A or B
@@ -1431,7 +1480,7 @@ def _first_in_list(A, Bc, nd, L0, EVT, EVG, EVGE, EVOK, EVN, IX, LG_I, LY, Xe, S
         kb, fb = _gain_at(Bc, t - 1, L0, IX, EVT, EVG, EVGE, EVOK, EVN, LG_I, LY, Xe, Se, Ce,
                           CSe, De, order, nord, xf, wf, denomf, stale, ws, gb)  # fmt: skip
         if ka == 2 and kb == 2:
-            c = D.cmp(_ld1(ga, 1), _ld1(gb, 1))
+            c = D.cmp(_ld1(ga, _R1), _ld1(gb, _R1))
         elif abs(fa - fb) > 1e-12 * max(fa, fb):
             c = 1 if fa > fb else -1
         else:
@@ -1439,737 +1488,145 @@ def _first_in_list(A, Bc, nd, L0, EVT, EVG, EVGE, EVOK, EVN, IX, LG_I, LY, Xe, S
                            denomf, stale, ws, ga)  # fmt: skip
             _exact_gain_at(Bc, t - 1, L0, IX, LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, xf, wf,
                            denomf, stale, ws, gb)  # fmt: skip
-            c = D.cmp(_ld1(ga, 1), _ld1(gb, 1))
+            c = D.cmp(_ld1(ga, _R1), _ld1(gb, _R1))
         if c != 0:
             return A if c > 0 else Bc
         tau = t - 1
 
 
-@njit(cache=True, nogil=True, _nrt=False)
-def _round(r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX, IN, OU):
-    """One round of :func:`run` (no allocation, so no reference counting)."""
-    (
-        IX,
-        HI,
-        F,
-        G,
-        GERR,
-        V,
-        BITS,
-        UV,
-        US,
-        UT,
-        SER,
-        CORR,
-        GE,
-        GEOK,
-        EVT,
-        EVG,
-        EVGE,
-        EVOK,
-        EVN,
-        T,
-        tstack,
-        stamp,
-        nearl,
-    ) = CA
-    (
-        RS,
-        XW,
-        x,
-        wf,
-        denom,
-        S,
-        Sabs,
-        xex,
-        left,
-        grp,
-        cur_src,
-        s_start,
-        d_start,
-        s_list,
-        d_list,
-        fill,
-    ) = RO
-    LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF = LG
-    X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw = EX
-    (
-        s,
-        c,
-        active,
-        order,
-        nord,
-        stale,
-        p,
-        fix_sign,
-        rng,
-        cown,
-        csal,
-        ccap,
-        clo,
-        chi,
-        csmax,
-        pair_ok,
-        cand_round,
-        record,
-        chk,
-    ) = IN
-    (
-        start_out,
-        voting_out,
-        nbs_start_out,
-        nbs_voting_out,
-        n_exec,
-        edge,
-        cand_i,
-        cand_f,
-        cand_g,
-        cand_v,
-        cand_seq,
-        rec_i,
-        rec_f,
-    ) = OU
-    nkeys = n * k
-    R_OFF[r] = n_log
-    nd = np.int64(0)
-    for a in range(n):
-        for j in range(k):
-            start_out[r, a, j] = x[a, j]
-            cur_src[a, j] = -1
-    for j in range(k):
-        tot = 0.0
-        tabs = 0.0
-        for t in range(nord[j]):
-            a = order[j, t]
-            tot += x[a, j] * wf[a, j]
-            tabs += abs(x[a, j] * wf[a, j])
-        S[j] = tot
-        Sabs[j] = tabs
-        nb = tot / denom[j] if denom[j] != 0.0 else 0.0
-        nbs_start_out[r, j] = nb
-        nerr = PERR + REL * tabs / denom[j] if denom[j] != 0.0 else PERR
-        for a in range(n):
-            if not active[a, j]:
-                continue
-            left[a, j] = x[a, j] <= nb
-            if chk and abs(x[a, j] - nb) <= nerr + (0.0 if xex[a, j] else PERR):
-                _kinds(edge, K_SIDE)
-                if exact_ok:
-                    exact_ok = _activate(
-                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
-                        CSe, Ae, Pe, De, Xe, wsp, negfw,
-                    )  # fmt: skip
-                if exact_ok:
-                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
-                          Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
-                          edge)  # fmt: skip
-                    dj = _ld1(De, j)
-                    num = _enum(j, np.int64(-1), D.ZERO, np.bool_(False), noupd, np.int64(0),
-                                np.int64(0), Xe, Se, Ce, LY,
-                                order, nord, wsp)  # fmt: skip
-                    nbe = D.div(num, dj, wsp) if not D.is_zero(dj) else D.ZERO
-                    left[a, j] = D.cmp(_ld(Xe, a, j), nbe) <= 0
-                    edge[E_SETTLED] += 1
-                else:
-                    edge[E_FLOAT] += 1
-    # the candidates, in decide's order
-    m = 0
-    for p_ in range(k):
-        for q_ in range(p_ + 1, k):
-            for a in range(n):
-                grp[a] = -1
-                if active[a, p_] and active[a, q_]:
-                    grp[a] = (1 if left[a, p_] else 0) + (2 if left[a, q_] else 0)
-            for pair in range(2):
-                g1 = 0 if pair == 0 else 1
-                g2 = 3 if pair == 0 else 2
-                for a0 in range(n):
-                    if grp[a0] != g1:
-                        continue
-                    for b0 in range(n):
-                        if grp[b0] != g2 or not pair_ok[a0, b0]:
-                            continue
-                        a = a0
-                        b = b0
-                        ra = s[a, p_] / s[a, q_]
-                        rb = s[b, p_] / s[b, q_]
-                        swap = ra < rb
-                        if chk and abs(ra - rb) <= 1e-14 * max(ra, rb):
-                            _kinds(edge, K_RATIO)
-                            if exact_ok:
-                                exact_ok = _activate(
-                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord,
-                                    X0e, Se, Ce,
-                                    CSe, Ae, Pe, De, Xe, wsp, negfw,
-                                )  # fmt: skip
-                            if exact_ok:
-                                rae = D.div(_ld(Se, a, p_), _ld(Se, a, q_), wsp)
-                                rbe = D.div(_ld(Se, b, p_), _ld(Se, b, q_), wsp)
-                                swap = D.cmp(rae, rbe) < 0
-                                edge[E_SETTLED] += 1
-                            else:
-                                edge[E_FLOAT] += 1
-                        if swap:
-                            a, b = b, a
-                        e = m
-                        m += 1
-                        serial += 1
-                        SER[e] = serial
-                        for side in range(2):
-                            act = a if side == 0 else b
-                            sup = q_ if side == 0 else p_
-                            dm = p_ if side == 0 else q_
-                            partner = b if side == 0 else a
-                            IX[e, side, _ACT] = act
-                            IX[e, side, _SUP] = sup
-                            IX[e, side, _DEM] = dm
-                            F[e, side, F_START] = x[act, sup]
-                            F[e, side, F_POS] = x[act, sup]
-                            F[e, side, F_TARGET] = x[partner, sup]
-                            F[e, side, F_SSUP] = s[act, sup]
-                            F[e, side, F_SDEM] = s[act, dm]
-                            F[e, side, F_CSUP] = c[act, sup]
-                            F[e, side, F_EUMAX] = np.nan
-                            F[e, side, F_CSUM] = 0.0
-                            HI[e, side, H_N] = 0
-                            HI[e, side, H_TOP] = 0
-                            HI[e, side, H_PEX] = 1 if xex[act, sup] else 0
-                            HI[e, side, H_TEX] = 1 if xex[partner, sup] else 0
-                            CORR[e, side] = 0.0
-                        GEOK[e] = False
-                        EVN[e] = 0
-                        F[e, 0, F_RI] = (F[e, 0, F_SSUP] + F[e, 1, F_SDEM]) / (
-                            F[e, 0, F_SDEM] + F[e, 1, F_SSUP]
-                        )
-                        F[e, 1, F_RI] = (F[e, 1, F_SSUP] + F[e, 0, F_SDEM]) / (
-                            F[e, 1, F_SDEM] + F[e, 0, F_SSUP]
-                        )
-                        near = _fcalc(
-                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW,
-                            stale, p, fix_sign, rng, chk,
-                        )  # fmt: skip
-                        _event(e, nd, G, EVT, EVG, EVOK, EVN)
-                        if near:
-                            _kinds(edge, near)
-                            if exact_ok:
-                                exact_ok = _activate(
-                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord,
-                                    X0e, Se, Ce,
-                                    CSe, Ae, Pe, De, Xe, wsp, negfw,
-                                )  # fmt: skip
-                            if exact_ok:
-                                _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
-                                      Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
-                                      wf, denom, stale, ws, edge)  # fmt: skip
-                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK,
-                                        UT, US,
-                                        SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order,
-                                        nord, x, wf, denom, stale, ws, edge)  # fmt: skip
-                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
-                            else:
-                                edge[E_FLOAT] += 1
-    record_cands = cand_round == r + 1
-    if record_cands:
-        n_cand = m
-        for e in range(m):
-            cand_seq[e] = 0
-            cand_g[e] = G[e]
-            cand_v[e] = V[e]
-            for side in range(2):
-                for f in range(3):
-                    cand_i[e, side, f] = IX[e, side, f]
-                for f in range(N_FIELDS):
-                    cand_f[e, side, f] = F[e, side, f]
-    # index lists: candidates by (actor, supply issue) and (actor, demand issue)
-    for t in range(nkeys + 1):
-        s_start[t] = 0
-        d_start[t] = 0
-    for e in range(m):
-        for side in range(2):
-            s_start[IX[e, side, _ACT] * k + IX[e, side, _SUP] + 1] += 1
-            d_start[IX[e, side, _ACT] * k + IX[e, side, _DEM] + 1] += 1
-    for t in range(nkeys):
-        s_start[t + 1] += s_start[t]
-        d_start[t + 1] += d_start[t]
-    for t in range(nkeys):
-        fill[t] = s_start[t]
-    for e in range(m):
-        for side in range(2):
-            key = IX[e, side, _ACT] * k + IX[e, side, _SUP]
-            s_list[fill[key]] = e
-            fill[key] += 1
-    for t in range(nkeys):
-        fill[t] = d_start[t]
-    for e in range(m):
-        for side in range(2):
-            key = IX[e, side, _ACT] * k + IX[e, side, _DEM]
-            d_list[fill[key]] = e
-            fill[key] += 1
-    # a tournament tree over the candidates: each node holds the highest gain of the
-    # valid candidates below it (-1: none)
-    P = 1
-    while m > P:
-        P *= 2
-    for e in range(m):
-        stamp[e] = -1
-    for i in range(P):
-        T[P + i] = G[i] if (i < m and V[i] == 1) else -1.0
-    for i in range(P - 1, 0, -1):
-        T[i] = max(T[2 * i], T[2 * i + 1])
-    gerr_max = 0.0
-    for e in range(m):
-        gerr_max = max(gerr_max, GERR[e])
-    nd = np.int64(0)
-    while True:
-        if T[1] < 0.0:
-            break
-        # the valid candidate of highest gain (the first of equal floats)
-        i = 1
-        while i < P:
-            i = 2 * i if T[2 * i] >= T[2 * i + 1] else 2 * i + 1
-        best = i - P
-        bg = G[best]
-        if p > 0.0:
-            # REX: decide's coin between the first two of equal gains (its CLI's default)
-            other = -1
-            tstack[0] = 1
-            sp = 1
-            while sp > 0 and other < 0:
-                sp -= 1
-                node = tstack[sp]
-                if T[node] < bg:
-                    continue
-                if node >= P:
-                    if node - P != best:
-                        other = node - P
-                    continue
-                tstack[sp] = 2 * node + 1
-                tstack[sp + 1] = 2 * node
-                sp += 2
-            if other >= 0 and _splitmix(rng) >= 0.5:
-                best = other
-        if chk:
-            # knife-edge: other gains within the float error of the best
-            thr = bg - (GERR[best] + gerr_max + 1e-13 * bg)
-            nn = 0
-            sp = 0
-            tstack[0] = 1
-            sp = 1
-            while sp > 0:
-                sp -= 1
-                node = tstack[sp]
-                if T[node] < thr:
-                    continue
-                if node >= P:
-                    e = node - P
-                    if e == best or bg - G[e] <= GERR[e] + GERR[best] + 1e-13 * bg:
-                        nearl[nn] = e
-                        nn += 1
-                    continue
-                tstack[sp] = 2 * node + 1
-                tstack[sp + 1] = 2 * node
-                sp += 2
-            if nn > 1:
-                _kinds(edge, K_TIE)
-                if exact_ok:
-                    exact_ok = _activate(
-                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
-                        CSe, Ae, Pe, De, Xe, wsp, negfw,
-                    )  # fmt: skip
-                if exact_ok:
-                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
-                          Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
-                          edge)  # fmt: skip
-                    bexact = -1
-                    changed = False
-                    for u in range(nn):
-                        e = nearl[u]
-                        if not GEOK[e]:
-                            _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
-                                    SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order, nord,
-                                    x, wf, denom, stale, ws, edge)  # fmt: skip
-                            _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
-                            _tset(T, P, e, G[e] if V[e] == 1 else -1.0)
-                        if V[e] != 1:
-                            changed = True
-                            continue
-                        if bexact < 0:
-                            bexact = e
-                            continue
-                        cmpv = D.cmp(_ld1(GE, e), _ld1(GE, bexact))
-                        if cmpv > 0:
-                            bexact = e
-                        elif cmpv == 0:
-                            bexact = _first_in_list(
-                                bexact, e, nd, R_OFF[r], EVT, EVG, EVGE, EVOK, EVN, IX,
-                                LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, x, wf, denom,
-                                stale, ws, ga, gb,
-                            )  # fmt: skip
-                    if changed or bexact < 0:
-                        # a settled gain turned invalid: look again
-                        continue
-                    best = bexact
-                else:
-                    edge[E_FLOAT] += 1
-        # execute
-        V[best] = 0
-        _tset(T, P, best, -1.0)
-        nd += 1
-        if record_cands:
-            cand_seq[best] = nd
-        LX = n_log
-        n_log += 1
-        LG_R[LX] = r
-        LG_E[LX] = best
-        LG_B[LX] = BITS[best]
-        for side in range(2):
-            a = IX[best, side, _ACT]
-            j = IX[best, side, _SUP]
-            LG_I[LX, side, 0] = a
-            LG_I[LX, side, 1] = j
-            LG_I[LX, side, 2] = IX[best, side, _DEM]
-            LG_I[LX, side, 3] = cur_src[a, j]
-            for t in range(n):
-                LG_U[LX, side, t] = US[best, side, t] if UT[best, side, t] == SER[best] else -1
-        if record:
-            rec_i[n_rec, 0] = r + 1
-            rec_i[n_rec, 1] = nd
-            rec_f[n_rec, 0] = G[best]
-            for side in range(2):
-                rec_i[n_rec, 2 + 2 * side] = IX[best, side, _ACT]
-                rec_i[n_rec, 3 + 2 * side] = IX[best, side, _SUP]
-                o = 1 + 7 * side
-                rec_f[n_rec, o] = F[best, side, F_POS]
-                rec_f[n_rec, o + 1] = F[best, side, F_MOVE]
-                rec_f[n_rec, o + 2] = F[best, side, F_Y]
-                rec_f[n_rec, o + 3] = F[best, side, F_TARGET]
-                rec_f[n_rec, o + 4] = F[best, side, F_EU]
-                rec_f[n_rec, o + 5] = F[best, side, F_NBS0]
-                rec_f[n_rec, o + 6] = F[best, side, F_NBS1]
-            n_rec += 1
-        for side in range(2):
-            cur_src[IX[best, side, _ACT], IX[best, side, _SUP]] = 2 * LX + side
-        # recalculate the candidates the exchange touches
-        for kind in range(2):
-            for o in range(2):
-                if kind == 0:
-                    key = IX[best, o, _ACT] * k + IX[best, o, _SUP]
-                    lo_ = s_start[key]
-                    hi_ = s_start[key + 1]
-                else:
-                    key = IX[best, o, _ACT] * k + IX[best, o, _DEM]
-                    lo_ = d_start[key]
-                    hi_ = d_start[key + 1]
-                for tt in range(lo_, hi_):
-                    e = s_list[tt] if kind == 0 else d_list[tt]
-                    if stamp[e] == nd or V[e] != 1:
-                        continue
-                    stamp[e] = nd
-                    hit = False
-                    for side in range(2):
-                        for oo in range(2):
-                            if (
-                                IX[e, side, _ACT] == IX[best, oo, _ACT]
-                                and IX[e, side, _SUP] == IX[best, oo, _SUP]
-                            ):
-                                F[e, side, F_POS] = F[best, oo, F_Y]
-                                HI[e, side, H_PEX] = 0
-                                if HI[e, side, H_TOP]:
-                                    top = F[e, side, F_TOP]
-                                    if HI[e, side, H_N] == 0:
-                                        F[e, side, F_CSUM] = top
-                                        F[e, side, F_CMIN] = top
-                                        F[e, side, F_CMAX] = top
-                                    else:
-                                        F[e, side, F_CSUM] += top
-                                        F[e, side, F_CMIN] = min(F[e, side, F_CMIN], top)
-                                        F[e, side, F_CMAX] = max(F[e, side, F_CMAX], top)
-                                    HI[e, side, H_N] += 1
-                                hit = True
-                                break
-                    poshit = hit
-                    if hit:
-                        HI[e, 0, H_TOP] = 0
-                        HI[e, 1, H_TOP] = 0
-                    for mover in range(2):
-                        dm = 1 - mover
-                        da = IX[best, dm, _ACT]
-                        dd = IX[best, dm, _DEM]
-                        if not (
-                            (da == IX[e, 1, _ACT] and dd == IX[e, 1, _DEM])
-                            or (da == IX[e, 0, _ACT] and dd == IX[e, 0, _DEM])
-                        ):
-                            continue
-                        slot = 0 if dd == IX[e, 0, _SUP] else 1
-                        ma = IX[best, mover, _ACT]
-                        y = F[best, mover, F_Y]
-                        ysrc = 2 * LX + mover
-                        if UT[e, slot, ma] == SER[e]:
-                            old = UV[e, slot, ma]
-                            st0 = F[best, mover, F_START]
-                            keep_old = old < y if st0 <= old else old > y
-                            if chk and (abs(st0 - old) <= 2 * PERR or abs(old - y) <= 2 * PERR):
-                                _kinds(edge, K_RULE)
-                                if exact_ok:
-                                    exact_ok = _activate(
-                                        SY, cown, csal, ccap, clo, chi, csmax, active, order,
-                                        nord, X0e, Se, Ce,
-                                        CSe, Ae, Pe, De, Xe, wsp, negfw,
-                                    )  # fmt: skip
-                                if exact_ok:
-                                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
-                                          Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
-                                          wf, denom, stale, ws, edge)  # fmt: skip
-                                    oe_ = _src_val(US[e, slot, ma], Xe, ma, dd, LY)
-                                    ye_ = _ld(LY, LX, mover)
-                                    se_ = _ld(Xe, ma, dd)
-                                    if D.cmp(se_, oe_) <= 0:
-                                        keep_old = D.cmp(oe_, ye_) < 0
-                                    else:
-                                        keep_old = D.cmp(oe_, ye_) > 0
-                                    edge[E_SETTLED] += 1
-                                else:
-                                    edge[E_FLOAT] += 1
-                            if not keep_old:
-                                CORR[e, slot] += (y - old) * wf[ma, dd]
-                                UV[e, slot, ma] = y
-                                US[e, slot, ma] = ysrc
-                        else:
-                            UT[e, slot, ma] = SER[e]
-                            UV[e, slot, ma] = y
-                            US[e, slot, ma] = ysrc
-                            CORR[e, slot] += (y - x[ma, dd]) * wf[ma, dd]
-                        if not hit:
-                            HI[e, 0, H_TOP] = 0
-                            HI[e, 1, H_TOP] = 0
-                            hit = True
-                    if not hit:
-                        continue
-                    GEOK[e] = False
-                    if poshit or p > 0.0 or HI[e, 0, H_CLEAN] == 0:
-                        near = _fcalc(
-                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale,
-                            p, fix_sign, rng, chk,
-                        )  # fmt: skip
-                    else:
-                        near = _frecheck(
-                            e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale, chk
-                        )
-                    _event(e, nd, G, EVT, EVG, EVOK, EVN)
-                    if near:
-                        _kinds(edge, near)
-                        if exact_ok:
-                            exact_ok = _activate(
-                                SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e,
-                                Se, Ce,
-                                CSe, Ae, Pe, De, Xe, wsp, negfw,
-                            )  # fmt: skip
-                        if exact_ok:
-                            _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn,
-                                  Se, Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom,
-                                  stale, ws, edge)  # fmt: skip
-                            _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK, UT, US,
-                                    SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order, nord, x,
-                                    wf, denom, stale, ws, edge)  # fmt: skip
-                            _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
-                        else:
-                            edge[E_FLOAT] += 1
-                    gerr_max = max(gerr_max, GERR[e])
-                    _tset(T, P, e, G[e] if V[e] == 1 else -1.0)
-    n_exec[r] = nd
-    R_OFF[r + 1] = n_log
-    for a in range(n):
-        for j in range(k):
-            voting_out[r, a, j] = x[a, j]
-    for L in range(R_OFF[r], n_log):
-        e = LG_E[L]
-        for side in range(2):
-            voting_out[r, IX[e, side, _ACT], IX[e, side, _SUP]] = F[e, side, F_Y]
-    for j in range(k):
-        tot = 0.0
-        for t in range(nord[j]):
-            a = order[j, t]
-            tot += voting_out[r, a, j] * wf[a, j]
-        nbs_voting_out[r, j] = tot / denom[j] if denom[j] != 0.0 else 0.0
-    for L in range(R_OFF[r], n_log):
-        e = LG_E[L]
-        for side in range(2):
-            act = IX[e, side, _ACT]
-            sup = IX[e, side, _SUP]
-            sal = s[act, sup]
-            y = F[e, side, F_Y]
-            x[act, sup] = (
-                (1.0 - sal) * _SW * y
-                + _FW * y
-                + (1.0 - (1.0 - sal) * _SW - _FW) * F[e, side, F_START]
-            )
-            xex[act, sup] = False
-    return n_log, n_rec, serial, n_cand, exact_ok
+def _grow(A: np.ndarray, need: int) -> np.ndarray:
+    """``A`` with room for at least ``need`` rows (doubling; new rows zero)."""
+    if need <= A.shape[0]:
+        return A
+    B = np.zeros((max(need, 2 * A.shape[0]), *A.shape[1:]), dtype=A.dtype)
+    B[: A.shape[0]] = A
+    return B
 
 
-@njit(cache=True, nogil=True)
-def _alloc(n, k, rounds, cap, lcap, settle_on, cc, rec_rows):
-    """Every array one run needs (see :func:`run`), as the tuples :func:`_round` takes."""
+def _alloc(
+    n: int, k: int, rounds: int, cap: int, lcap: int, settle_on: bool, cc: int, rec_rows: int
+) -> tuple[Any, ...]:
+    """Every array one run needs, as the tuples :func:`_round` takes (allocated here in
+    numpy: allocation in compiled code would need numba's reference counting and a
+    compilation of its own)."""
+    i64, f64, b1 = np.int64, np.float64, np.bool_
     RS = np.zeros((4, k))
     XW = np.zeros((3, n, k))
-    x = XW[0]
-    wf = XW[1]
-    denom = RS[2]
-    S = RS[0]
-    Sabs = RS[1]
-    # candidates
-    IX = np.zeros((cap, 2, 3), dtype=np.int64)
-    HI = np.zeros((cap, 2, 5), dtype=np.int64)
-    F = np.zeros((cap, 2, N_FIELDS))
-    G = np.zeros(cap)
-    GERR = np.zeros(cap)
-    V = np.zeros(cap, dtype=np.int64)
-    BITS = np.zeros(cap, dtype=np.int64)
-    UV = np.zeros((cap, 2, n))
-    US = np.zeros((cap, 2, n), dtype=np.int64)
-    UT = np.zeros((cap, 2, n), dtype=np.int64)
-    SER = np.zeros(cap, dtype=np.int64)
-    CORR = np.zeros((cap, 2))
-    GE = np.zeros((cap, 6), dtype=np.int64)
-    GEOK = np.zeros(cap, dtype=np.bool_)
-    EVT = np.zeros((cap, HIST), dtype=np.int64)
-    EVG = np.zeros((cap, HIST))
-    EVGE = np.zeros((cap, HIST, 6), dtype=np.int64)
-    EVOK = np.zeros((cap, HIST), dtype=np.bool_)
-    EVN = np.zeros(cap, dtype=np.int64)
     pmax = 1
     while pmax < cap:
         pmax *= 2
-    T = np.full(2 * pmax, -1.0)
-    tstack = np.zeros(256, dtype=np.int64)
-    stamp = np.full(cap, -1, dtype=np.int64)
-    xex = np.zeros((n, k), dtype=np.bool_)
-    left = np.zeros((n, k), dtype=np.bool_)
-    grp = np.zeros(n, dtype=np.int64)
-    cur_src = np.full((n, k), -1, dtype=np.int64)
-    nkeys = n * k
-    s_start = np.zeros(nkeys + 1, dtype=np.int64)
-    d_start = np.zeros(nkeys + 1, dtype=np.int64)
-    s_list = np.zeros(2 * cap, dtype=np.int64)
-    d_list = np.zeros(2 * cap, dtype=np.int64)
-    fill = np.zeros(nkeys, dtype=np.int64)
-    # executed exchanges (the log), across rounds
-    LG_R = np.zeros(lcap, dtype=np.int64)
-    LG_E = np.zeros(lcap, dtype=np.int64)
-    LG_I = np.zeros((lcap, 2, 4), dtype=np.int64)
-    LG_B = np.zeros(lcap, dtype=np.int64)
-    LG_U = np.zeros((lcap, 2, n), dtype=np.int64)
-    LG_F = np.zeros((lcap, 15))
-    LY = np.zeros((lcap, 2, 6), dtype=np.int64)
-    R_OFF = np.zeros(rounds + 1, dtype=np.int64)
-    # decide's arithmetic: inputs, shadow, workspace
-    X0e = np.zeros((n, k, 6), dtype=np.int64)
-    Se = np.zeros((n, k, 6), dtype=np.int64)
-    Ce = np.zeros((n, k, 6), dtype=np.int64)
-    CSe = np.zeros((n, k, 6), dtype=np.int64)
-    Ae = np.zeros((n, k, 6), dtype=np.int64)
-    Pe = np.zeros((n, k, 6), dtype=np.int64)
-    De = np.zeros((k, 6), dtype=np.int64)
-    Xe = np.zeros((n, k, 6), dtype=np.int64)
-    Xn = np.zeros((n, k, 6), dtype=np.int64)
-    SY = np.zeros(4, dtype=np.int64)  # next log entry to replay, its round, read, readable
-    noupd = np.full((1, 1, n), -1, dtype=np.int64)
-    nearl = np.zeros(cap, dtype=np.int64)
-    wsp = D.scratch_nb()
-    # decide's exchange-ratio factors, cached by actors and issues (when small enough)
-    if settle_on and n * n * k * k <= 250_000:
-        RT = np.zeros((n, n, k, k, 6), dtype=np.int64)
-        RTOK = np.zeros((n, n, k, k), dtype=np.bool_)
-    else:
-        RT = np.zeros((1, 1, 1, 1, 6), dtype=np.int64)
-        RTOK = np.zeros((1, 1, 1, 1), dtype=np.bool_)
-    ws = (
-        wsp,
-        np.zeros(2, dtype=np.int64),
-        np.zeros(2, dtype=np.int64),
-        np.zeros(2, dtype=np.int64),
-        np.zeros((2, 6), dtype=np.int64),
-        np.zeros((2, 6), dtype=np.int64),
-        np.zeros(2, dtype=np.int64),
-        np.zeros(2),
-        np.zeros(2),
-        np.zeros(2),
-        np.zeros((5, 6), dtype=np.int64),
-        np.zeros((2, 6)),
-        np.full((2, 2, n), -1, dtype=np.int64),
-        np.full(2, -1, dtype=np.int64),
-        np.zeros((2, 64, 6), dtype=np.int64),
-        np.zeros(2, dtype=np.int64),
-        np.zeros((5, 6), dtype=np.int64),
-        np.zeros((2, 6)),
-        RT,
-        RTOK,
-    )
-    ga = np.zeros((2, 6), dtype=np.int64)
-    gb = np.zeros((2, 6), dtype=np.int64)
-    # the candidates of one round (for the deal finder) and the records
-    cand_i = np.zeros((cc, 2, 3), dtype=np.int64)
-    cand_f = np.zeros((cc, 2, N_FIELDS))
-    cand_g = np.zeros(cc)
-    cand_v = np.zeros(cc, dtype=np.int64)
-    cand_seq = np.zeros(cc, dtype=np.int64)
-    rec_i = np.empty((rec_rows, 6), dtype=np.int64)
-    rec_f = np.empty((rec_rows, 15))
-
     CA = (
-        IX,
-        HI,
-        F,
-        G,
-        GERR,
-        V,
-        BITS,
-        UV,
-        US,
-        UT,
-        SER,
-        CORR,
-        GE,
-        GEOK,
-        EVT,
-        EVG,
-        EVGE,
-        EVOK,
-        EVN,
-        T,
-        tstack,
-        stamp,
-        nearl,
+        np.zeros((cap, 2, 3), dtype=i64),  # IX
+        np.zeros((cap, 2, 5), dtype=i64),  # HI
+        np.zeros((cap, 2, N_FIELDS)),  # F
+        np.zeros(cap),  # G
+        np.zeros(cap),  # GERR
+        np.zeros(cap, dtype=i64),  # V
+        np.zeros(cap, dtype=i64),  # BITS
+        np.zeros((cap, 2, n)),  # UV
+        np.zeros((cap, 2, n), dtype=i64),  # US
+        np.zeros((cap, 2, n), dtype=i64),  # UT
+        np.zeros(cap, dtype=i64),  # SER
+        np.zeros((cap, 2)),  # CORR
+        np.zeros((cap, 6), dtype=i64),  # GE
+        np.zeros(cap, dtype=b1),  # GEOK
+        np.zeros((cap, HIST), dtype=i64),  # EVT
+        np.zeros((cap, HIST)),  # EVG
+        np.zeros((cap, HIST, 6), dtype=i64),  # EVGE
+        np.zeros((cap, HIST), dtype=b1),  # EVOK
+        np.zeros(cap, dtype=i64),  # EVN
+        np.full(2 * pmax, -1.0),  # T
+        np.zeros(256, dtype=i64),  # tstack
+        np.full(cap, -1, dtype=i64),  # stamp
+        np.zeros(cap, dtype=i64),  # nearl
     )
+    nkeys = n * k
     RO = (
         RS,
         XW,
-        x,
-        wf,
-        denom,
-        S,
-        Sabs,
-        xex,
-        left,
-        grp,
-        cur_src,
-        s_start,
-        d_start,
-        s_list,
-        d_list,
-        fill,
+        XW[0],  # x
+        XW[1],  # wf
+        RS[2],  # denom
+        RS[0],  # S
+        RS[1],  # Sabs
+        np.zeros((n, k), dtype=b1),  # xex
+        np.zeros((n, k), dtype=b1),  # left
+        np.zeros(n, dtype=i64),  # grp
+        np.full((n, k), -1, dtype=i64),  # cur_src
+        np.zeros(nkeys + 1, dtype=i64),  # s_start
+        np.zeros(nkeys + 1, dtype=i64),  # d_start
+        np.zeros(2 * cap, dtype=i64),  # s_list
+        np.zeros(2 * cap, dtype=i64),  # d_list
+        np.zeros(nkeys, dtype=i64),  # fill
     )
-    negfw = np.zeros(10, dtype=np.int64)
-    EX = (X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw)
-    negfw = np.zeros(10, dtype=np.int64)
-    EX = (X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw)
-    LGT = (LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF)
-    CD = (cand_i, cand_f, cand_g, cand_v, cand_seq)
-    RC = (rec_i, rec_f)
-    return CA, RO, LGT, EX, CD, RC
+    # executed exchanges (the log), across rounds
+    LG = (
+        np.zeros(lcap, dtype=i64),  # LG_R
+        np.zeros(lcap, dtype=i64),  # LG_E
+        np.zeros((lcap, 2, 4), dtype=i64),  # LG_I
+        np.zeros(lcap, dtype=i64),  # LG_B
+        np.zeros((lcap, 2, n), dtype=i64),  # LG_U
+        np.zeros((lcap, 15)),  # LG_F
+        np.zeros((lcap, 2, 6), dtype=i64),  # LY
+        np.zeros(rounds + 1, dtype=i64),  # R_OFF
+    )
+    # decide's exchange-ratio factors, cached by actors and issues (when small enough)
+    if settle_on and n * n * k * k <= 250_000:
+        RT = np.zeros((n, n, k, k, 6), dtype=i64)
+        RTOK = np.zeros((n, n, k, k), dtype=b1)
+    else:
+        RT = np.zeros((1, 1, 1, 1, 6), dtype=i64)
+        RTOK = np.zeros((1, 1, 1, 1), dtype=b1)
+    wsp = D.scratch()
+    ws = (
+        wsp,
+        np.zeros(2, dtype=i64),  # act
+        np.zeros(2, dtype=i64),  # sup
+        np.zeros(2, dtype=i64),  # dem
+        np.zeros((2, 6), dtype=i64),  # pe
+        np.zeros((2, 6), dtype=i64),  # te
+        np.zeros(2, dtype=i64),  # hn
+        np.zeros(2),  # hsum
+        np.zeros(2),  # hlo
+        np.zeros(2),  # hhi
+        np.zeros((5, 6), dtype=i64),  # oe
+        np.zeros((2, 6)),  # of
+        np.full((2, 2, n), -1, dtype=i64),  # usrc
+        np.full(2, -1, dtype=i64),  # possrc
+        np.zeros((2, 64, 6), dtype=i64),  # hx
+        np.zeros(2, dtype=i64),  # hxn
+        np.zeros((5, 6), dtype=i64),  # oe2
+        np.zeros((2, 6)),  # of2
+        RT,
+        RTOK,
+    )
+    # decide's arithmetic: inputs, shadow, workspace
+    EX = (
+        *(np.zeros((n, k, 6), dtype=i64) for _ in range(6)),  # X0e Se Ce CSe Ae Pe
+        np.zeros((k, 6), dtype=i64),  # De
+        np.zeros((n, k, 6), dtype=i64),  # Xe
+        np.zeros((n, k, 6), dtype=i64),  # Xn
+        np.zeros(4, dtype=i64),  # SY: next log entry to replay, its round, read, readable
+        np.full((1, 1, n), -1, dtype=i64),  # noupd
+        wsp,
+        ws,
+        np.zeros((2, 6), dtype=i64),  # ga
+        np.zeros((2, 6), dtype=i64),  # gb
+        np.zeros(10, dtype=i64),  # negfw
+    )
+    # the candidates of one round (for the deal finder) and the records
+    CD = (
+        np.zeros((cc, 2, 3), dtype=i64),
+        np.zeros((cc, 2, N_FIELDS), dtype=f64),
+        np.zeros(cc),
+        np.zeros(cc, dtype=i64),
+        np.zeros(cc, dtype=i64),
+    )
+    RC = (np.zeros((rec_rows, 6), dtype=i64), np.zeros((rec_rows, 15)))
+    return CA, RO, LG, EX, CD, RC
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@_jit()
 def _load(x0, s, c, order, nord, RO):
     """A replicate's inputs into the round state (positions, ``s c`` and sums)."""
     RS, XW = RO[0], RO[1]
@@ -2187,7 +1644,650 @@ def _load(x0, s, c, order, nord, RO):
         RS[3, j] = 1.0 / tot if tot != 0.0 else 0.0
 
 
-@njit(cache=True, nogil=True)
+#: the driver's state between calls (``st``): replicate, round, executed exchanges so far,
+#: records, candidates' serial number, candidates recorded, knife-edges still settled
+ST_REP, ST_ROUND, ST_LOG, ST_REC, ST_SERIAL, ST_CAND, ST_EXACT = range(7)
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, settle_on, IN0, CA, RO, LG, EX, OU, RES):
+    """Run the rounds of replicates ``X0[r]``, ``S_[r]``, ``C_[r]``, ``ACT[r]`` from the
+    state in ``st`` (see ``ST_*``) until every replicate is done (returns True), or until
+    a round needs more room in the log or the records than they have (returns False: the
+    caller grows them and calls again).
+
+    ``IN0``: the inputs every replicate shares (the round's ``IN`` without ``s``, ``c``,
+    ``active``); ``RES``: ``outcome`` ``(R, k)``, ``final`` ``(R, n, k)`` and ``edges``
+    ``(R,)`` after each replicate's last round.  The one compiled entry point of the
+    engine, for one run and for a batch alike; each pass of its loop is one round (no
+    allocation, so no reference counting).  The round is written out here, not called:
+    a function of its own would be compiled, with everything it calls, a second time.
+    """
+    (order, nord, stale, p, fix_sign, rng, cown, csal, ccap, clo, chi, csmax, pair_ok,
+     cand_round, record, chk) = IN0  # fmt: skip
+    outcome, final, edges = RES
+    n, k = X0.shape[1], X0.shape[2]
+    R = X0.shape[0]
+    while st[ST_REP] < R:
+        r_ = st[ST_REP]
+        r = st[ST_ROUND]
+        if r >= rounds:
+            # the replicate's results (none without a round)
+            for j in range(k if rounds > 0 else 0):
+                outcome[r_, j] = OU[3][rounds - 1, j]
+                for a in range(n):
+                    final[r_, a, j] = OU[1][rounds - 1, a, j]
+            edges[r_] = OU[5][E_MET]
+            st[ST_REP] = r_ + 1
+            st[ST_ROUND] = 0
+            continue
+        if r == 0:
+            _load(X0[r_], S_[r_], C_[r_], order, nord, RO)
+            rng[0] = seeds[r_]
+            for t in range(OU[5].shape[0]):
+                OU[5][t] = 0
+            st[ST_LOG] = 0
+            st[ST_REC] = 0
+            st[ST_CAND] = 0
+            st[ST_EXACT] = 1 if settle_on else 0
+        if st[ST_LOG] + cap > LG[0].shape[0] or (record and st[ST_REC] + cap > OU[11].shape[0]):
+            return False
+        n_log = st[ST_LOG]
+        n_rec = st[ST_REC]
+        serial = st[ST_SERIAL]
+        n_cand = st[ST_CAND]
+        exact_ok = st[ST_EXACT] == 1
+        IN = (
+            S_[r_], C_[r_], ACT[r_], order, nord, stale, p, fix_sign, rng, cown, csal, ccap,
+            clo, chi, csmax, pair_ok, cand_round, record, chk,
+        )  # fmt: skip
+        (
+            IX,
+            HI,
+            F,
+            G,
+            GERR,
+            V,
+            BITS,
+            UV,
+            US,
+            UT,
+            SER,
+            CORR,
+            GE,
+            GEOK,
+            EVT,
+            EVG,
+            EVGE,
+            EVOK,
+            EVN,
+            T,
+            tstack,
+            stamp,
+            nearl,
+        ) = CA
+        (
+            RS,
+            XW,
+            x,
+            wf,
+            denom,
+            S,
+            Sabs,
+            xex,
+            left,
+            grp,
+            cur_src,
+            s_start,
+            d_start,
+            s_list,
+            d_list,
+            fill,
+        ) = RO
+        LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF = LG
+        X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw = EX
+        (
+            s,
+            c,
+            active,
+            order,
+            nord,
+            stale,
+            p,
+            fix_sign,
+            rng,
+            cown,
+            csal,
+            ccap,
+            clo,
+            chi,
+            csmax,
+            pair_ok,
+            cand_round,
+            record,
+            chk,
+        ) = IN
+        (
+            start_out,
+            voting_out,
+            nbs_start_out,
+            nbs_voting_out,
+            n_exec,
+            edge,
+            cand_i,
+            cand_f,
+            cand_g,
+            cand_v,
+            cand_seq,
+            rec_i,
+            rec_f,
+        ) = OU
+        nkeys = n * k
+        R_OFF[r] = n_log
+        nd = np.int64(0)
+        for a in range(n):
+            for j in range(k):
+                start_out[r, a, j] = x[a, j]
+                cur_src[a, j] = -1
+        for j in range(k):
+            tot = 0.0
+            tabs = 0.0
+            for t in range(nord[j]):
+                a = order[j, t]
+                tot += x[a, j] * wf[a, j]
+                tabs += abs(x[a, j] * wf[a, j])
+            S[j] = tot
+            Sabs[j] = tabs
+            nb = tot / denom[j] if denom[j] != 0.0 else 0.0
+            nbs_start_out[r, j] = nb
+            nerr = PERR + REL * tabs / denom[j] if denom[j] != 0.0 else PERR
+            for a in range(n):
+                if not active[a, j]:
+                    continue
+                left[a, j] = x[a, j] <= nb
+                if chk and abs(x[a, j] - nb) <= nerr + (0.0 if xex[a, j] else PERR):
+                    _kinds(edge, np.int64(K_SIDE))
+                    if exact_ok:
+                        exact_ok = _activate(
+                            SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                            CSe, Ae, Pe, De, Xe, wsp, negfw,
+                        )  # fmt: skip
+                    if exact_ok:
+                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
+                              Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
+                              edge)  # fmt: skip
+                        dj = _ld1(De, j)
+                        num = _enum(j, np.int64(-1), D.ZERO, np.bool_(False), noupd, np.int64(0),
+                                    np.int64(0), Xe, Se, Ce, LY,
+                                    order, nord, wsp)  # fmt: skip
+                        nbe = D.div(num, dj, wsp) if not D.is_zero(dj) else D.ZERO
+                        left[a, j] = D.cmp(_ld(Xe, a, j), nbe) <= 0
+                        edge[E_SETTLED] += 1
+                    else:
+                        edge[E_FLOAT] += 1
+        # the candidates, in decide's order
+        m: Any = np.int64(0)
+        for p_ in range(k):
+            for q_ in range(p_ + 1, k):
+                for a in range(n):
+                    grp[a] = -1
+                    if active[a, p_] and active[a, q_]:
+                        grp[a] = (1 if left[a, p_] else 0) + (2 if left[a, q_] else 0)
+                for pair in range(2):
+                    g1 = 0 if pair == 0 else 1
+                    g2 = 3 if pair == 0 else 2
+                    for a0 in range(n):
+                        if grp[a0] != g1:
+                            continue
+                        for b0 in range(n):
+                            if grp[b0] != g2 or not pair_ok[a0, b0]:
+                                continue
+                            a = a0
+                            b = b0
+                            ra = s[a, p_] / s[a, q_]
+                            rb = s[b, p_] / s[b, q_]
+                            swap = ra < rb
+                            if chk and abs(ra - rb) <= 1e-14 * max(ra, rb):
+                                _kinds(edge, np.int64(K_RATIO))
+                                if exact_ok:
+                                    exact_ok = _activate(
+                                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord,
+                                        X0e, Se, Ce,
+                                        CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                    )  # fmt: skip
+                                if exact_ok:
+                                    rae = D.div(_ld(Se, a, p_), _ld(Se, a, q_), wsp)
+                                    rbe = D.div(_ld(Se, b, p_), _ld(Se, b, q_), wsp)
+                                    swap = D.cmp(rae, rbe) < 0
+                                    edge[E_SETTLED] += 1
+                                else:
+                                    edge[E_FLOAT] += 1
+                            if swap:
+                                a, b = b, a
+                            e = m
+                            m += 1
+                            serial += 1
+                            SER[e] = serial
+                            for side in range(2):
+                                act = a if side == 0 else b
+                                sup = q_ if side == 0 else p_
+                                dm = p_ if side == 0 else q_
+                                partner = b if side == 0 else a
+                                IX[e, side, _ACT] = act
+                                IX[e, side, _SUP] = sup
+                                IX[e, side, _DEM] = dm
+                                F[e, side, F_START] = x[act, sup]
+                                F[e, side, F_POS] = x[act, sup]
+                                F[e, side, F_TARGET] = x[partner, sup]
+                                F[e, side, F_SSUP] = s[act, sup]
+                                F[e, side, F_SDEM] = s[act, dm]
+                                F[e, side, F_CSUP] = c[act, sup]
+                                F[e, side, F_EUMAX] = np.nan
+                                F[e, side, F_CSUM] = 0.0
+                                HI[e, side, H_N] = 0
+                                HI[e, side, H_TOP] = 0
+                                HI[e, side, H_PEX] = 1 if xex[act, sup] else 0
+                                HI[e, side, H_TEX] = 1 if xex[partner, sup] else 0
+                                CORR[e, side] = 0.0
+                            GEOK[e] = False
+                            EVN[e] = 0
+                            F[e, 0, F_RI] = (F[e, 0, F_SSUP] + F[e, 1, F_SDEM]) / (
+                                F[e, 0, F_SDEM] + F[e, 1, F_SSUP]
+                            )
+                            F[e, 1, F_RI] = (F[e, 1, F_SSUP] + F[e, 0, F_SDEM]) / (
+                                F[e, 1, F_SDEM] + F[e, 0, F_SSUP]
+                            )
+                            near = _fcalc(
+                                e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW,
+                                stale, p, fix_sign, rng, chk,
+                            )  # fmt: skip
+                            _event(e, nd, G, EVT, EVG, EVOK, EVN)
+                            if near:
+                                _kinds(edge, near)
+                                if exact_ok:
+                                    exact_ok = _activate(
+                                        SY, cown, csal, ccap, clo, chi, csmax, active, order, nord,
+                                        X0e, Se, Ce,
+                                        CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                    )  # fmt: skip
+                                if exact_ok:
+                                    _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
+                                          Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
+                                          wf, denom, stale, ws, edge)  # fmt: skip
+                                    _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK,
+                                            UT, US,
+                                            SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I, order,
+                                            nord, x, wf, denom, stale, ws, edge)  # fmt: skip
+                                    _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                                else:
+                                    edge[E_FLOAT] += 1
+        record_cands = cand_round == r + 1
+        if record_cands:
+            n_cand = m
+            for e in range(m):
+                cand_seq[e] = 0
+                cand_g[e] = G[e]
+                cand_v[e] = V[e]
+                for side in range(2):
+                    for f in range(3):
+                        cand_i[e, side, f] = IX[e, side, f]
+                    for f in range(N_FIELDS):
+                        cand_f[e, side, f] = F[e, side, f]
+        # index lists: candidates by (actor, supply issue) and (actor, demand issue)
+        for t in range(nkeys + 1):
+            s_start[t] = 0
+            d_start[t] = 0
+        for e in range(m):
+            for side in range(2):
+                s_start[IX[e, side, _ACT] * k + IX[e, side, _SUP] + 1] += 1
+                d_start[IX[e, side, _ACT] * k + IX[e, side, _DEM] + 1] += 1
+        for t in range(nkeys):
+            s_start[t + 1] += s_start[t]
+            d_start[t + 1] += d_start[t]
+        for t in range(nkeys):
+            fill[t] = s_start[t]
+        for e in range(m):
+            for side in range(2):
+                key = IX[e, side, _ACT] * k + IX[e, side, _SUP]
+                s_list[fill[key]] = e
+                fill[key] += 1
+        for t in range(nkeys):
+            fill[t] = d_start[t]
+        for e in range(m):
+            for side in range(2):
+                key = IX[e, side, _ACT] * k + IX[e, side, _DEM]
+                d_list[fill[key]] = e
+                fill[key] += 1
+        # a tournament tree over the candidates: each node holds the highest gain of the
+        # valid candidates below it (-1: none)
+        P = 1
+        while m > P:
+            P *= 2
+        for e in range(m):
+            stamp[e] = -1
+        for i in range(P):
+            T[P + i] = G[i] if (i < m and V[i] == 1) else -1.0
+        for i in range(P - 1, 0, -1):
+            T[i] = max(T[2 * i], T[2 * i + 1])
+        gerr_max = 0.0
+        for e in range(m):
+            gerr_max = max(gerr_max, GERR[e])
+        nd = np.int64(0)
+        while True:
+            if T[1] < 0.0:
+                break
+            # the valid candidate of highest gain (the first of equal floats)
+            i = 1
+            while i < P:
+                i = 2 * i if T[2 * i] >= T[2 * i + 1] else 2 * i + 1
+            best = i - P
+            bg = G[best]
+            if p > 0.0:
+                # REX: decide's coin between the first two of equal gains (its CLI's default)
+                other = -1
+                tstack[0] = 1
+                sp = 1
+                while sp > 0 and other < 0:
+                    sp -= 1
+                    node = tstack[sp]
+                    if T[node] < bg:
+                        continue
+                    if node >= P:
+                        if node - P != best:
+                            other = node - P
+                        continue
+                    tstack[sp] = 2 * node + 1
+                    tstack[sp + 1] = 2 * node
+                    sp += 2
+                if other >= 0 and _splitmix(rng) >= 0.5:
+                    best = other
+            if chk:
+                # knife-edge: other gains within the float error of the best
+                thr = bg - (GERR[best] + gerr_max + 1e-13 * bg)
+                nn = 0
+                sp = 0
+                tstack[0] = 1
+                sp = 1
+                while sp > 0:
+                    sp -= 1
+                    node = tstack[sp]
+                    if T[node] < thr:
+                        continue
+                    if node >= P:
+                        e = node - P
+                        if e == best or bg - G[e] <= GERR[e] + GERR[best] + 1e-13 * bg:
+                            nearl[nn] = e
+                            nn += 1
+                        continue
+                    tstack[sp] = 2 * node + 1
+                    tstack[sp + 1] = 2 * node
+                    sp += 2
+                if nn > 1:
+                    _kinds(edge, np.int64(K_TIE))
+                    if exact_ok:
+                        exact_ok = _activate(
+                            SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e, Se, Ce,
+                            CSe, Ae, Pe, De, Xe, wsp, negfw,
+                        )  # fmt: skip
+                    if exact_ok:
+                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn, Se,
+                              Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom, stale, ws,
+                              edge)  # fmt: skip
+                        bexact: Any = np.int64(-1)
+                        changed = False
+                        for u in range(nn):
+                            e = nearl[u]
+                            if not GEOK[e]:
+                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK,
+                                        UT, US, SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I,
+                                        order, nord, x, wf, denom, stale, ws,
+                                        edge)  # fmt: skip
+                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                                _tset(T, P, e, G[e] if V[e] == 1 else -1.0)
+                            if V[e] != 1:
+                                changed = True
+                                continue
+                            if bexact < 0:
+                                bexact = e
+                                continue
+                            cmpv = D.cmp(_ld1(GE, e), _ld1(GE, bexact))
+                            if cmpv > 0:
+                                bexact = e
+                            elif cmpv == 0:
+                                bexact = _first_in_list(
+                                    bexact, e, nd, R_OFF[r], EVT, EVG, EVGE, EVOK, EVN, IX,
+                                    LG_I, LY, Xe, Se, Ce, CSe, De, order, nord, x, wf, denom,
+                                    stale, ws, ga, gb,
+                                )  # fmt: skip
+                        if changed or bexact < 0:
+                            # a settled gain turned invalid: look again
+                            continue
+                        best = bexact
+                    else:
+                        edge[E_FLOAT] += 1
+            # execute
+            V[best] = 0
+            _tset(T, P, best, -1.0)
+            nd += 1
+            if record_cands:
+                cand_seq[best] = nd
+            LX = n_log
+            n_log += 1
+            LG_R[LX] = r
+            LG_E[LX] = best
+            LG_B[LX] = BITS[best]
+            for side in range(2):
+                a = IX[best, side, _ACT]
+                j = IX[best, side, _SUP]
+                LG_I[LX, side, 0] = a
+                LG_I[LX, side, 1] = j
+                LG_I[LX, side, 2] = IX[best, side, _DEM]
+                LG_I[LX, side, 3] = cur_src[a, j]
+                for t in range(n):
+                    LG_U[LX, side, t] = US[best, side, t] if UT[best, side, t] == SER[best] else -1
+            if record:
+                rec_i[n_rec, 0] = r + 1
+                rec_i[n_rec, 1] = nd
+                rec_f[n_rec, 0] = G[best]
+                for side in range(2):
+                    rec_i[n_rec, 2 + 2 * side] = IX[best, side, _ACT]
+                    rec_i[n_rec, 3 + 2 * side] = IX[best, side, _SUP]
+                    o = 1 + 7 * side
+                    rec_f[n_rec, o] = F[best, side, F_POS]
+                    rec_f[n_rec, o + 1] = F[best, side, F_MOVE]
+                    rec_f[n_rec, o + 2] = F[best, side, F_Y]
+                    rec_f[n_rec, o + 3] = F[best, side, F_TARGET]
+                    rec_f[n_rec, o + 4] = F[best, side, F_EU]
+                    rec_f[n_rec, o + 5] = F[best, side, F_NBS0]
+                    rec_f[n_rec, o + 6] = F[best, side, F_NBS1]
+                n_rec += 1
+            for side in range(2):
+                cur_src[IX[best, side, _ACT], IX[best, side, _SUP]] = 2 * LX + side
+            # recalculate the candidates the exchange touches
+            for kind in range(2):
+                for o in range(2):
+                    if kind == 0:
+                        key = IX[best, o, _ACT] * k + IX[best, o, _SUP]
+                        lo_ = s_start[key]
+                        hi_ = s_start[key + 1]
+                    else:
+                        key = IX[best, o, _ACT] * k + IX[best, o, _DEM]
+                        lo_ = d_start[key]
+                        hi_ = d_start[key + 1]
+                    for tt in range(lo_, hi_):
+                        e = s_list[tt] if kind == 0 else d_list[tt]
+                        if stamp[e] == nd or V[e] != 1:
+                            continue
+                        stamp[e] = nd
+                        hit = False
+                        for side in range(2):
+                            for oo in range(2):
+                                if (
+                                    IX[e, side, _ACT] == IX[best, oo, _ACT]
+                                    and IX[e, side, _SUP] == IX[best, oo, _SUP]
+                                ):
+                                    F[e, side, F_POS] = F[best, oo, F_Y]
+                                    HI[e, side, H_PEX] = 0
+                                    if HI[e, side, H_TOP]:
+                                        top = F[e, side, F_TOP]
+                                        if HI[e, side, H_N] == 0:
+                                            F[e, side, F_CSUM] = top
+                                            F[e, side, F_CMIN] = top
+                                            F[e, side, F_CMAX] = top
+                                        else:
+                                            F[e, side, F_CSUM] += top
+                                            F[e, side, F_CMIN] = min(F[e, side, F_CMIN], top)
+                                            F[e, side, F_CMAX] = max(F[e, side, F_CMAX], top)
+                                        HI[e, side, H_N] += 1
+                                    hit = True
+                                    break
+                        poshit = hit
+                        if hit:
+                            HI[e, 0, H_TOP] = 0
+                            HI[e, 1, H_TOP] = 0
+                        for mover in range(2):
+                            dm = 1 - mover
+                            da = IX[best, dm, _ACT]
+                            dd = IX[best, dm, _DEM]
+                            if not (
+                                (da == IX[e, 1, _ACT] and dd == IX[e, 1, _DEM])
+                                or (da == IX[e, 0, _ACT] and dd == IX[e, 0, _DEM])
+                            ):
+                                continue
+                            slot = 0 if dd == IX[e, 0, _SUP] else 1
+                            ma = IX[best, mover, _ACT]
+                            y = F[best, mover, F_Y]
+                            ysrc = 2 * LX + mover
+                            if UT[e, slot, ma] == SER[e]:
+                                old = UV[e, slot, ma]
+                                st0 = F[best, mover, F_START]
+                                keep_old = old < y if st0 <= old else old > y
+                                if chk and (abs(st0 - old) <= 2 * PERR or abs(old - y) <= 2 * PERR):
+                                    _kinds(edge, np.int64(K_RULE))
+                                    if exact_ok:
+                                        exact_ok = _activate(
+                                            SY, cown, csal, ccap, clo, chi, csmax, active, order,
+                                            nord, X0e, Se, Ce,
+                                            CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                        )  # fmt: skip
+                                    if exact_ok:
+                                        _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY,
+                                              Xe, Xn, Se, Ce, CSe, Ae, Pe, De, order, nord, x,
+                                              wf, denom, stale, ws, edge)  # fmt: skip
+                                        oe_ = _src_val(US[e, slot, ma], Xe, ma, dd, LY)
+                                        ye_ = _ld(LY, LX, mover)
+                                        se_ = _ld(Xe, ma, dd)
+                                        if D.cmp(se_, oe_) <= 0:
+                                            keep_old = D.cmp(oe_, ye_) < 0
+                                        else:
+                                            keep_old = D.cmp(oe_, ye_) > 0
+                                        edge[E_SETTLED] += 1
+                                    else:
+                                        edge[E_FLOAT] += 1
+                                if not keep_old:
+                                    CORR[e, slot] += (y - old) * wf[ma, dd]
+                                    UV[e, slot, ma] = y
+                                    US[e, slot, ma] = ysrc
+                            else:
+                                UT[e, slot, ma] = SER[e]
+                                UV[e, slot, ma] = y
+                                US[e, slot, ma] = ysrc
+                                CORR[e, slot] += (y - x[ma, dd]) * wf[ma, dd]
+                            if not hit:
+                                HI[e, 0, H_TOP] = 0
+                                HI[e, 1, H_TOP] = 0
+                                hit = True
+                        if not hit:
+                            continue
+                        GEOK[e] = False
+                        if poshit or p > 0.0 or HI[e, 0, H_CLEAN] == 0:
+                            near = _fcalc(
+                                e, IX, HI, F, G, GERR, V, BITS, UV, UT, SER, CORR, RS, XW, stale,
+                                p, fix_sign, rng, chk,
+                            )  # fmt: skip
+                        else:
+                            near = _frecheck(
+                                e,
+                                IX,
+                                HI,
+                                F,
+                                G,
+                                GERR,
+                                V,
+                                BITS,
+                                UV,
+                                UT,
+                                SER,
+                                CORR,
+                                RS,
+                                XW,
+                                stale,
+                                chk,
+                            )
+                        _event(e, nd, G, EVT, EVG, EVOK, EVN)
+                        if near:
+                            _kinds(edge, near)
+                            if exact_ok:
+                                exact_ok = _activate(
+                                    SY, cown, csal, ccap, clo, chi, csmax, active, order, nord, X0e,
+                                    Se, Ce,
+                                    CSe, Ae, Pe, De, Xe, wsp, negfw,
+                                )  # fmt: skip
+                            if exact_ok:
+                                _sync(n_log, r, SY, R_OFF, LG_R, LG_I, LG_B, LG_U, LY, Xe, Xn,
+                                      Se, Ce, CSe, Ae, Pe, De, order, nord, x, wf, denom,
+                                      stale, ws, edge)  # fmt: skip
+                                _settle(e, nd, R_OFF[r], IX, HI, F, G, GERR, V, BITS, GE, GEOK,
+                                        UT, US, SER, cur_src, Xe, Se, Ce, CSe, De, LY, LG_I,
+                                        order, nord, x, wf, denom, stale, ws,
+                                        edge)  # fmt: skip
+                                _event_exact(e, G, GE, EVG, EVGE, EVOK, EVN)
+                            else:
+                                edge[E_FLOAT] += 1
+                        gerr_max = max(gerr_max, GERR[e])
+                        _tset(T, P, e, G[e] if V[e] == 1 else -1.0)
+        n_exec[r] = nd
+        R_OFF[r + 1] = n_log
+        for a in range(n):
+            for j in range(k):
+                voting_out[r, a, j] = x[a, j]
+        for L in range(R_OFF[r], n_log):
+            e = LG_E[L]
+            for side in range(2):
+                voting_out[r, IX[e, side, _ACT], IX[e, side, _SUP]] = F[e, side, F_Y]
+        for j in range(k):
+            tot = 0.0
+            for t in range(nord[j]):
+                a = order[j, t]
+                tot += voting_out[r, a, j] * wf[a, j]
+            nbs_voting_out[r, j] = tot / denom[j] if denom[j] != 0.0 else 0.0
+        for L in range(R_OFF[r], n_log):
+            e = LG_E[L]
+            for side in range(2):
+                act = IX[e, side, _ACT]
+                sup = IX[e, side, _SUP]
+                sal = s[act, sup]
+                y = F[e, side, F_Y]
+                x[act, sup] = (
+                    (1.0 - sal) * _SW * y
+                    + _FW * y
+                    + (1.0 - (1.0 - sal) * _SW - _FW) * F[e, side, F_START]
+                )
+                xex[act, sup] = False
+        st[ST_LOG] = n_log
+        st[ST_REC] = n_rec
+        st[ST_SERIAL] = serial
+        st[ST_CAND] = n_cand
+        st[ST_EXACT] = 1 if exact_ok else 0
+        st[ST_ROUND] = r + 1
+    return True
+
+
+def _cap(n: int, k: int) -> int:
+    """Room for one round's candidates (and so for its executed exchanges)."""
+    return (k * (k - 1) // 2) * ((n * n) // 4 + 1) + 1
+
+
 def run(
     x0, s, c, active, order, nord, rounds, stale, p, fix_sign, rng,
     exact_on, xex0, cown, csal, ccap, clo, chi, csmax, pair_ok, cand_round, record,
@@ -2209,57 +2309,49 @@ def run(
     """
     n, k = x0.shape
     chk = p == 0.0
-    settle_on = chk and exact_on
-    cap = (k * (k - 1) // 2) * ((n * n) // 4 + 1) + 1
-    lcap = max(16, 4 * n * k)
-    CA, RO, LGT, EX, CD, RC = _alloc(
+    settle_on = bool(chk and exact_on)
+    cap = _cap(n, k)
+    # room for two rounds' candidates: what growing round by round comes to after the
+    # second round, so that a run seldom returns to grow them
+    lcap = max(16, 4 * n * k, 2 * cap)
+    CA, RO, LG, EX, CD, RC = _alloc(
         n, k, rounds, cap, lcap, settle_on, cap if cand_round > 0 else 1, lcap if record else 1
     )
-    _load(x0, s, c, order, nord, RO)
-    xex = RO[7]
-    for a in range(n):
-        for j in range(k):
-            xex[a, j] = xex0[a, j]
-    LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF = LGT
+    RO[7][:] = xex0
+    x0, s, c, active, pair_ok = (np.ascontiguousarray(a) for a in (x0, s, c, active, pair_ok))
     cand_i, cand_f, cand_g, cand_v, cand_seq = CD
     rec_i, rec_f = RC
-    n_log = np.int64(0)
-    n_rec = np.int64(0)
-    n_cand = np.int64(0)
-    serial = np.int64(0)
-    exact_ok = settle_on
-    IN = (
-        s, c, active, order, nord, stale, p, fix_sign, rng, cown, csal, ccap, clo, chi, csmax,
-        pair_ok, cand_round, record, chk,
+    IN0 = (
+        order, nord, bool(stale), float(p), bool(fix_sign), rng, cown, csal, ccap, clo, chi,
+        csmax, pair_ok, np.int64(cand_round), bool(record), bool(chk),
     )  # fmt: skip
-    for r in range(rounds):
-        # room for this round's executed exchanges (at most its candidates)
-        need = n_log + cap
-        if need > LG_R.shape[0]:
-            LG_R = _grow(LG_R, need)
-            LG_E = _grow(LG_E, need)
-            LG_I = _grow(LG_I, need)
-            LG_B = _grow(LG_B, need)
-            LG_U = _grow(LG_U, need)
-            LG_F = _grow(LG_F, need)
-            LY = _grow(LY, need)
-        if record and n_rec + cap > rec_i.shape[0]:
-            rec_i = _grow(rec_i, n_rec + cap)
-            rec_f = _grow(rec_f, n_rec + cap)
-        LG = (LG_R, LG_E, LG_I, LG_B, LG_U, LG_F, LY, R_OFF)
+    RES = (np.zeros((1, k)), np.zeros((1, n, k)), np.zeros(1, dtype=np.int64))
+    st = np.zeros(7, dtype=np.int64)
+    while True:
         OU = (
             start_out, voting_out, nbs_start_out, nbs_voting_out, n_exec, edge, cand_i,
             cand_f, cand_g, cand_v, cand_seq, rec_i, rec_f,
         )  # fmt: skip
-        n_log, n_rec, serial, n_cand, exact_ok = _round(
-            r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LG, EX, IN, OU
-        )
-    return n_cand, cand_i, cand_f, cand_g, cand_v, cand_seq, rec_i[:n_rec], rec_f[:n_rec]
+        done = _drive(
+            st, x0[None], s[None], c[None], active[None], rng[:1].copy(), rounds, cap,
+            settle_on, IN0, CA, RO, LG, EX, OU, RES,
+        )  # fmt: skip
+        if done:
+            break
+        # room for the next round's executed exchanges (at most its candidates)
+        need = int(st[ST_LOG]) + cap
+        LG = (*(_grow(A, need) for A in LG[:7]), LG[7])
+        if record:
+            need = int(st[ST_REC]) + cap
+            rec_i, rec_f = _grow(rec_i, need), _grow(rec_f, need)
+    n_rec = int(st[ST_REC])
+    return int(st[ST_CAND]), cand_i, cand_f, cand_g, cand_v, cand_seq, rec_i[:n_rec], rec_f[:n_rec]
 
 
-@njit(cache=True, nogil=True)
-def run_many(X0, S_, C_, ACT, order, nord, rounds, stale, p, fix_sign, seeds, pair_ok,
-             outcome, final, edges):  # fmt: skip
+def run_many(
+    X0, S_, C_, ACT, order, nord, rounds, stale, p, fix_sign, seeds, pair_ok, outcome, final,
+    edges,
+):  # fmt: skip
     """:func:`run` in float over replicates ``X0[r]``, ``S_[r]``, ``C_[r]`` (positions on
     0-100, saliences on 0-1, per-issue powers; ``ACT[r]`` the actor-issues that may
     exchange), reusing one set of arrays.  Fills ``outcome`` ``(R, k)`` (after the last
@@ -2267,48 +2359,21 @@ def run_many(X0, S_, C_, ACT, order, nord, rounds, stale, p, fix_sign, seeds, pa
     (knife-edges met, decided in float)."""
     R, n, k = X0.shape
     chk = p == 0.0
-    cap = (k * (k - 1) // 2) * ((n * n) // 4 + 1) + 1
-    lcap = rounds * cap + 1
-    CA, RO, LGT, EX, CD, RC = _alloc(n, k, rounds, cap, lcap, False, 1, 1)
-    cand_i, cand_f, cand_g, cand_v, cand_seq = CD
-    rec_i, rec_f = RC
-    start_out = np.zeros((rounds, n, k))
-    voting_out = np.zeros((rounds, n, k))
-    nbs_start_out = np.zeros((rounds, k))
-    nbs_voting_out = np.zeros((rounds, k))
-    n_exec = np.zeros(rounds, dtype=np.int64)
-    edge = np.zeros(N_EDGE + N_KINDS, dtype=np.int64)
-    rng = np.zeros(1, dtype=np.uint64)
+    cap = _cap(n, k)
+    CA, RO, LG, EX, CD, RC = _alloc(n, k, rounds, cap, rounds * cap + 1, False, 1, 1)
     OU = (
-        start_out, voting_out, nbs_start_out, nbs_voting_out, n_exec, edge, cand_i, cand_f,
-        cand_g, cand_v, cand_seq, rec_i, rec_f,
+        np.zeros((rounds, n, k)), np.zeros((rounds, n, k)), np.zeros((rounds, k)),
+        np.zeros((rounds, k)), np.zeros(rounds, dtype=np.int64),
+        np.zeros(N_EDGE + N_KINDS, dtype=np.int64), *CD, *RC,
     )  # fmt: skip
-    empty3 = np.zeros((1, 1, 32), dtype=np.uint32)
-    empty2 = np.zeros((1, 32), dtype=np.uint32)
-    empty1 = np.zeros(32, dtype=np.uint32)
-    no_record = rounds < 0
-    # candidates' serial numbers keep counting across replicates: a candidate's updates
-    # are the entries stamped with its serial, so none is inherited from an earlier one
-    serial = np.int64(0)
-    for r_ in range(R):
-        _load(X0[r_], S_[r_], C_[r_], order, nord, RO)
-        rng[0] = seeds[r_]
-        for t in range(edge.shape[0]):
-            edge[t] = 0
-        IN = (
-            S_[r_], C_[r_], ACT[r_], order, nord, stale, p, fix_sign, rng, empty3, empty3,
-            empty3, empty2, empty2, empty1, pair_ok, np.int64(0), no_record, chk,
-        )  # fmt: skip
-        n_log = np.int64(0)
-        n_rec = np.int64(0)
-        n_cand = np.int64(0)
-        exact_ok = False
-        for r in range(rounds):
-            n_log, n_rec, serial, n_cand, exact_ok = _round(
-                r, n, k, cap, n_log, n_rec, serial, n_cand, exact_ok, CA, RO, LGT, EX, IN, OU
-            )
-        for j in range(k):
-            outcome[r_, j] = nbs_voting_out[rounds - 1, j]
-            for a in range(n):
-                final[r_, a, j] = voting_out[rounds - 1, a, j]
-        edges[r_] = edge[E_MET]
+    e3 = np.zeros((1, 1, 32), dtype=np.uint32)
+    e2 = np.zeros((1, 32), dtype=np.uint32)
+    IN0 = (
+        order, nord, bool(stale), float(p), bool(fix_sign), np.zeros(1, dtype=np.uint64), e3,
+        e3, e3, e2, e2, np.zeros(32, dtype=np.uint32), pair_ok, np.int64(0), False, bool(chk),
+    )  # fmt: skip
+    st = np.zeros(7, dtype=np.int64)
+    seeds = np.ascontiguousarray(seeds, dtype=np.uint64)
+    X0, S_, C_, ACT, pair_ok = (np.ascontiguousarray(a) for a in (X0, S_, C_, ACT, pair_ok))
+    _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, False, IN0, CA, RO, LG, EX, OU,
+           (outcome, final, edges))  # fmt: skip
