@@ -37,7 +37,7 @@ def test_every_figure_has_its_table(hostile_run: AnalyzeResult) -> None:
         assert len(stances) == 5
         assert set(stances.columns) >= {"actor", "issue", "position", "salience", "uncertainty"}
         stage_rows = con.execute("SELECT stage FROM timings").df()["stage"].tolist()
-        assert stage_rows == ["load", "data", "forecasts", "deals", "strategy", "report"]
+        assert stage_rows == ["load", "data", "strategy", "forecasts", "deals", "report"]
     finally:
         con.close()
 

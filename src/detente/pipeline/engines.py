@@ -10,7 +10,7 @@ recorded with its reason, never raised; a user's mistake that concerns the whole
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -110,6 +110,7 @@ def run_negotiation(
     seed: int,
     step: Step | None = None,
     before: Callable[[str], object] | None = None,
+    last: Collection[str] = (),
 ) -> NegotiationResults:
     """Every registered model's forecast, swings and (if possible) draws.
 
@@ -126,13 +127,19 @@ def run_negotiation(
     before
         Called with a model's name before the model is first run (e.g.
         :meth:`detente.pipeline.warm.CompileAhead.wait`).
+    last
+        Models to run after all the others (e.g. those still being compiled
+        elsewhere).  The results are the same, and in the registry's order, whatever
+        the order of the work.
     """
     tick = step or (lambda _label: None)
     res = NegotiationResults()
     arrays = bargaining.scenario_arrays(scenario)
     models = list(bargaining.list_models())
-    swings = []
-    for model in models:
+    order = [m for m in models if m not in last] + [m for m in models if m in last]
+    inputs = sample_inputs(scenario, draws, seed) if draws > 0 else None
+    swings: dict[str, pd.DataFrame] = {}
+    for model in order:
         spec = bargaining.get_model(model)
         res.labels[model] = spec.label
         if before is not None:
@@ -143,21 +150,24 @@ def run_negotiation(
             res.failures[model] = str(err)
             tick(model)
             continue
-        swings.append(_swings(scenario, model, arrays, seed))
+        swings[model] = _swings(scenario, model, arrays, seed)
         tick(model)
-    if swings:
-        res.swings = pd.concat(swings, ignore_index=True).assign(
-            model=lambda d: d["model"].map(lambda m: res.labels.get(m, m))
-        )
-        res.swings_note = "Each model is run once per stance end (a batched call)."
-    else:
-        res.swings_note = "No stance states an uncertainty, so no sensitivity could be computed."
-    if draws > 0:
-        inputs = sample_inputs(scenario, draws, seed)
-        for model in res.forecasts:
+        if inputs is not None:
             out = bargaining.forecast_batch(arrays, model, inputs, seed=seed)
             res.draws[model] = np.asarray(out.outcome, dtype=np.float64)
             tick(f"{model} draws")
+    res.labels = {m: res.labels[m] for m in models}
+    res.forecasts = {m: res.forecasts[m] for m in models if m in res.forecasts}
+    res.draws = {m: res.draws[m] for m in models if m in res.draws}
+    res.failures = {m: res.failures[m] for m in models if m in res.failures}
+    if swings:
+        res.swings = pd.concat(
+            [swings[m] for m in models if m in swings], ignore_index=True
+        ).assign(model=lambda d: d["model"].map(lambda m: res.labels.get(m, m)))
+        res.swings_note = "Each model is run once per stance end (a batched call)."
+    else:
+        res.swings_note = "No stance states an uncertainty, so no sensitivity could be computed."
+    if inputs is not None:
         res.draws_note = f"{draws:,} draws of the inputs' stated uncertainties."
     else:
         res.draws_note = "This run made no Monte Carlo draws (--draws 0)."

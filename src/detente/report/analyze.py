@@ -69,9 +69,9 @@ _REPLACEABLE = frozenset((*OUTPUTS, f"{STORE_NAME}.wal"))
 STAGES = (
     ("load", "Load the scenario"),
     ("data", "Resolve capabilities, data panels, claims"),
+    ("strategy", "Strategy lab"),
     ("forecasts", "Negotiation forecasts and sensitivity"),
     ("deals", "Deals: which concessions pay for both sides"),
-    ("strategy", "Strategy lab"),
     ("report", "Charts, findings, report"),
     ("store", "Run store and atomic write"),
 )
@@ -252,6 +252,9 @@ def analyze(
             step("capabilities")
             claim_section, claim_findings = claims.claims_section(scenario, data)
             step("claims")
+        # the lab first: it needs no model that may still be compiling elsewhere
+        with stages.stage("strategy", total=2) as step:
+            lab = engines.run_strategy(scenario, n_scenarios=scenarios, seed=seed, step=step)
         with stages.stage("forecasts") as step:
             step.set_total(engines.negotiation_steps(draws))
             neg = engines.run_negotiation(
@@ -260,6 +263,7 @@ def analyze(
                 seed=seed,
                 step=step,
                 before=lambda model: model in ahead.models and ahead.wait(),
+                last=ahead.models,
             )
     with stages.stage("deals") as step:
         step.set_total(deals_steps(draws))
@@ -268,8 +272,6 @@ def analyze(
             if len(scenario.issues) >= 2
             else None
         )
-    with stages.stage("strategy", total=2) as step:
-        lab = engines.run_strategy(scenario, n_scenarios=scenarios, seed=seed, step=step)
     with stages.stage("report", total=3) as step:
         sections = [case_section(scenario), cap_section, claim_section]
         neg_section = negotiation.negotiation_section(neg, scenario)
