@@ -80,7 +80,9 @@ def scenarios(
             stances.append(stance)
     data: dict[str, Any] = {
         "id": draw(ID),
-        "name": draw(TEXT.filter(lambda t: "\n" not in t)) if not ktab else draw(ID),
+        "name": draw(TEXT.filter(lambda t: "\n" not in t and (not t or t.strip())))
+        if not ktab
+        else draw(ID),
         "description": draw(TEXT.filter(lambda t: "\n" not in t and t.strip() == t)),
         "actors": actors,
         "issues": issues,
