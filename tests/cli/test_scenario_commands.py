@@ -153,3 +153,35 @@ def test_convert_example_to_ktab_names_the_salience_budget_and_the_file(
 
 def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["frobnicate"]) == 2
+
+
+def test_convert_says_what_the_format_cannot_hold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "example.csv"
+    assert main(["convert", str(EXAMPLE), "--to", "decide", "-o", str(out)]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "decide cannot hold" in text
+    for lost in ("claims (3)", "deals", "stances.uncertainty", "sources"):
+        assert lost in text, lost
+    # what decide's format holds is not listed
+    assert "stances.position" not in text and "actors.name" not in text
+
+
+def test_convert_to_toml_or_of_a_plain_file_notes_nothing_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["convert", str(EXAMPLE), "--to", "toml", "-o", str(tmp_path / "a.toml")]) == 0
+    src = shared_path("reference", "ktab", "dummyData_3Dim", "input.csv")
+    assert main(["convert", str(src), "--to", "ktab-xml", "-o", str(tmp_path / "b.xml")]) == 0
+    assert "cannot hold" not in capsys.readouterr().out
+
+
+def test_left_out_compares_presence_only() -> None:
+    from detente.scenario.io import left_out
+
+    s = load_scenario(EXAMPLE)
+    assert left_out(s, s) == []
+    bare = s.model_copy(update={"claims": [], "deals": None})
+    assert left_out(s, bare) == ["deals", "claims (3)"]
+    assert left_out(bare, s) == []

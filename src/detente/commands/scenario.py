@@ -257,6 +257,7 @@ def convert(
         write_scenarios(scenarios, output, format=target, force=force)
     console.print(f"wrote {output} ({target.value})")
     _note_suffix(output, target)
+    _note_left_out(scenarios, output, target)
     if resolved:
         console.print(
             f"note: capabilities taken from data were written as numbers in {target.value}"
@@ -271,6 +272,31 @@ _USUAL_SUFFIX = {
     "deu": ".tsv",
     "decide": ".csv",
 }
+
+
+def _note_left_out(scenarios: list[Scenario], output: Path, target: Format) -> None:
+    """Say what the output format could not hold (read back and compared)."""
+    from detente.scenario import Format, load_scenarios
+    from detente.scenario.io import left_out
+
+    if target is Format.TOML:
+        return
+    try:
+        back = load_scenarios(output, format=target)
+    except InputError:
+        return  # nothing to compare with; the write itself succeeded
+    lost: list[str] = []
+    by_id = {b.id: b for b in back}
+    for s in scenarios:
+        twin = by_id.get(s.id) or (back[0] if len(back) == 1 else None)
+        if twin is not None:
+            lost += [x for x in left_out(s, twin) if x not in lost]
+    if lost:
+        console.print(
+            f"note: {target.value} cannot hold {', '.join(lost)}; they were left out "
+            "(keep the TOML file for them)",
+            markup=False,
+        )
 
 
 def _note_suffix(output: Path, target: Format) -> None:

@@ -20,10 +20,10 @@ UTF-8, as the TOML standard requires.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from detente.errors import InputError, Problem
 from detente.scenario._text import (
@@ -44,6 +44,7 @@ __all__ = [
     "Format",
     "detect_format",
     "dumps",
+    "left_out",
     "load_scenario",
     "load_scenarios",
     "locate_problems",
@@ -289,6 +290,56 @@ def dumps(scenario: Scenario | Sequence[Scenario], format: str | Format) -> str:
     if fmt is Format.DECIDE:
         return dumps_decide(one)
     return dumps_ktab_xml(one)
+
+
+def _given(value: Any) -> bool:
+    """True if a field holds something (not ``None``, empty, or blank)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, dict | list | tuple | set):
+        return bool(value)
+    return True
+
+
+def left_out(source: Scenario, written: Scenario) -> list[str]:
+    """What ``source`` states that ``written`` (the same scenario read back from another
+    format) no longer holds, as readable names with counts, e.g. ``"claims (3)"`` or
+    ``"stances.uncertainty (24)"``.
+
+    Only presence is compared: a value the format holds differently (a rescaled
+    salience, a capability written as a number) is not counted as left out.
+    """
+    out: list[str] = []
+    before, after = source.model_dump(), written.model_dump()
+    keys: dict[str, Callable[[dict[str, Any]], Any]] = {
+        "actors": lambda d: d["id"],
+        "issues": lambda d: d["id"],
+        "stances": lambda d: (d["actor"], d["issue"]),
+    }
+    for field, value in before.items():
+        if field in keys:
+            key = keys[field]
+            back = {key(d): d for d in after.get(field) or []}
+            lost: dict[str, int] = {}
+            for item in value:
+                twin = back.get(key(item))
+                if twin is None:
+                    lost["(whole entries)"] = lost.get("(whole entries)", 0) + 1
+                    continue
+                for name, v in item.items():
+                    if _given(v) and not _given(twin.get(name)):
+                        lost[name] = lost.get(name, 0) + 1
+            out += [f"{field}.{name} ({n})" for name, n in lost.items()]
+        elif (
+            field not in {"meta", "salience_max", "salience_budget"}
+            and _given(value)
+            and not _given(after.get(field))
+        ):
+            n = len(value) if isinstance(value, list) else None
+            out.append(field if n is None else f"{field} ({n})")
+    return out
 
 
 def write_scenarios(
