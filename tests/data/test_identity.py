@@ -251,6 +251,21 @@ def test_resolve_countries_accepts_codes_and_names_and_suggests() -> None:
     assert "Türkiye (TUR)" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [("Turkei", "Türkiye (TUR)"), ("Türkei", "Türkiye (TUR)"), ("Grece", "Greece (GRC)"),
+     ("Untied States", "United States (USA)"), ("Rusia", "Russia (RUS)"),
+     ("Germny", "Germany (DEU)")],
+)  # fmt: skip
+def test_suggestions_match_aliases_and_show_each_country_once(typed: str, first: str) -> None:
+    # "Turkei" is closer to the alias "Turkey" than to "Türkiye": still Türkiye first
+    from detente.data.identity import suggest
+
+    got = suggest(typed)
+    assert got[0] == first
+    assert len(got) == len(set(got)) == 3
+
+
 @given(st.text(max_size=40))
 def test_normalise_name_is_idempotent(text: str) -> None:
     once = normalise_name(text)

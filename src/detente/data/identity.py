@@ -317,15 +317,32 @@ def suggest(text: str, choices: Iterable[str] | None = None, limit: int = 3) -> 
     """
     from rapidfuzz import fuzz, process, utils
 
-    if choices is None:
-        shown = {f"{country_name(c)} ({c})" for c in canonical_codes()}
-        pool = sorted(shown)
-    else:
+    if choices is not None:
         pool = sorted(set(choices))
+        hits = process.extract(
+            text, pool, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit
+        )
+        return [h[0] for h in hits]
+    # every spelling detente knows (codes, ISO names, aliases such as "Turkey"), each
+    # shown as its country: "Turkei" is closest to the alias "turkey", so Türkiye
+    spellings = _choices()
+    pool = sorted(spellings)
     hits = process.extract(
-        text, pool, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit
+        normalise_name(text),
+        pool,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=max(limit * 8, 24),
     )
-    return [h[0] for h in hits]
+    out: list[str] = []
+    for spelling, _score, _i in hits:
+        code = spellings[spelling]
+        shown = f"{country_name(code)} ({code})"
+        if shown not in out:
+            out.append(shown)
+        if len(out) == limit:
+            break
+    return out
 
 
 def resolve_countries(items: Sequence[str], *, field: str = "countries") -> list[str]:
