@@ -163,3 +163,33 @@ def test_cli_show_list(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for name in REQUIRED:
         assert name in out
+
+
+def test_a_huge_result_is_cut_at_the_limit_without_being_built() -> None:
+    df = query("SELECT * FROM range(100000000000) t(i)", limit=5)
+    assert df["i"].tolist() == [0, 1, 2, 3, 4]
+    assert df.attrs["truncated"] is True
+    small = query("SELECT 1 AS one", limit=5)
+    assert small.attrs["truncated"] is False and len(small) == 1
+    assert len(query("SELECT * FROM range(20001)", limit=None)) == 20001
+
+
+def test_a_long_query_is_stopped_with_a_users_error() -> None:
+    with pytest.raises(InputError, match=r"more than 0\.5 s") as err:
+        query("SELECT count(*) FROM range(10000000000000)", timeout=0.5)
+    assert "--timeout" in str(err.value)
+    # the store still answers afterwards
+    assert query("SELECT 2 AS two")["two"].tolist() == [2]
+
+
+def test_one_statement_at_a_time() -> None:
+    with pytest.raises(InputError, match="one statement"):
+        query("SELECT 1; SELECT 2")
+
+
+def test_cli_query_notes_a_cut_result(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "query", "SELECT * FROM range(50)", "--limit", "7"]) == 0
+    cap = capsys.readouterr()
+    assert "the first 7 are shown" in cap.err
+    assert main(["data", "query", "SELECT 1", "--limit", "-1"]) == 2
+    assert main(["data", "query", "SELECT 1", "--timeout", "0"]) == 2

@@ -145,12 +145,24 @@ def sources_cmd(fmt: OutputFormat = _FMT) -> None:
 def query_cmd(
     sql: str = typer.Argument(..., help="SQL over the views indicators, catalog, countries, ..."),
     fmt: OutputFormat = _FMT,
+    limit: int = typer.Option(
+        10_000, "--limit", help="Show at most this many rows (0: all).", min=0, max=10**9
+    ),
+    timeout: float = typer.Option(
+        60.0, "--timeout", help="Stop a query that runs longer (seconds).", min=0.1, max=86_400
+    ),
 ) -> None:
     """Run SQL over the data (DuckDB). The main view is
     indicators(iso3, country, year, indicator, value, unit, source, flag)."""
     from detente.data import query
 
-    _print_frame(query(sql), fmt)
+    df = query(sql, limit=limit or None, timeout=timeout)
+    _print_frame(df, fmt)
+    if df.attrs.get("truncated"):
+        console_err.print(
+            f"note: the query has more than {limit:,} rows; the first {limit:,} are shown "
+            "(--limit N shows more, --limit 0 all)."
+        )
 
 
 @data_app.command("show")

@@ -155,7 +155,9 @@ def _path_sql(path: Path) -> str:
 
 def _open() -> Store:
     data_dir = user_data_dir()
-    con = duckdb.connect(":memory:", config={"threads": 2})
+    # a query that needs more memory than this fails with a message (it cannot take the
+    # machine down); the shipped tables need a few hundred MB at most
+    con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "2GB"})
     parts: list[str] = []
     for name in _INDICATOR_FILES:
         path = SHIPPED_DIR / name
@@ -224,13 +226,26 @@ def reset_store() -> None:
         _STORE = None
 
 
-def query(sql: str) -> pd.DataFrame:
+#: Rows :func:`query` returns unless told otherwise, and seconds it may run.
+QUERY_ROWS = 10_000
+QUERY_SECONDS = 60.0
+
+
+def query(
+    sql: str, *, limit: int | None = QUERY_ROWS, timeout: float | None = QUERY_SECONDS
+) -> pd.DataFrame:
     """Run read-only SQL over the store's views.
 
     Parameters
     ----------
     sql
         E.g. ``"SELECT * FROM indicators WHERE indicator = 'cow.cinc' AND year = 2022"``.
+    limit
+        At most this many rows are returned (``None``: all); when the query has more,
+        the frame's ``attrs["truncated"]`` is True.  The limit is pushed into the query,
+        so a huge result is never built.
+    timeout
+        Seconds the query may run (``None``: no limit); a longer one is stopped.
 
     Returns
     -------
@@ -239,9 +254,15 @@ def query(sql: str) -> pd.DataFrame:
     Raises
     ------
     InputError
-        With DuckDB's own message, for malformed SQL or an unknown table or column.
+        With DuckDB's own message, for malformed SQL or an unknown table or column; for
+        a query that runs longer than ``timeout`` or needs more memory than the store
+        allows.
     """
+    import threading
+
     store = get_store()
+    timer: threading.Timer | None = None
+    stopped = threading.Event()
     try:
         kinds = {st.type for st in store.con.extract_statements(sql)}
         if not kinds:
@@ -254,8 +275,43 @@ def query(sql: str) -> pd.DataFrame:
                 field="sql",
                 fix="use SELECT (or EXPLAIN); the data cannot be changed through SQL.",
             )
-        return store.sql(sql)
+        if len(kinds) != 1 or len(store.con.extract_statements(sql)) != 1:
+            raise InputError(
+                "give one statement at a time",
+                field="sql",
+                fix="run each SELECT on its own.",
+            )
+        with store._lock:
+            cur = store.con.cursor()
+            if timeout is not None:
+
+                def stop() -> None:
+                    stopped.set()
+                    cur.interrupt()
+
+                timer = threading.Timer(timeout, stop)
+                timer.daemon = True
+                timer.start()
+            try:
+                rel = cur.sql(sql)
+                if limit is None:
+                    df = rel.df()
+                    df.attrs["truncated"] = False
+                    return df
+                df = rel.limit(limit + 1).df()
+                truncated = len(df) > limit
+                df = df.iloc[:limit]
+                df.attrs["truncated"] = truncated
+                return df
+            finally:
+                cur.close()
     except duckdb.Error as err:
+        if stopped.is_set():
+            raise InputError(
+                f"the query ran for more than {timeout:g} s and was stopped",
+                field="sql",
+                fix="narrow it (WHERE, LIMIT, fewer joins), or allow longer with --timeout.",
+            ) from None
         message = str(err).strip()
         raise InputError(
             f"SQL error: {message}",
@@ -265,6 +321,9 @@ def query(sql: str) -> pd.DataFrame:
             + (", arms_transfers, arms_deals" if "sipri_arms" in store.imported else "")
             + ".",
         ) from None
+    finally:
+        if timer is not None:
+            timer.cancel()
 
 
 def check_indicator(name: str) -> str:
