@@ -488,3 +488,23 @@ def test_warnings_and_problems_of_a_large_scenario_stay_short() -> None:
     with pytest.raises(Exception, match="and 2,988 more") as info:
         Scenario.model_validate(data)
     assert len(str(info.value)) < 2_000  # not 3,000 ids in the fix
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9b", "\x9f"])
+@pytest.mark.parametrize("where", ["name", "id"])
+def test_del_and_c1_controls_are_refused_in_names_and_ids(
+    tmp_path: Path, char: str, where: str
+) -> None:
+    # U+009B is a terminal's escape introducer: a name must not carry one to a console
+    name = f"Bad{char}[2J" if where == "name" else "A"
+    actor = "A" if where == "name" else f"A{char}"
+    f = tmp_path / "c1.toml"
+    f.write_text(
+        f'[scenario]\nid = "s"\n[[actors]]\nid = "{actor}"\nname = "{name}"\ncapability = 1\n'
+        f'[[issues]]\nid = "x"\n[[stances]]\nactor = "{actor}"\nissue = "x"\nposition = 1\n'
+        "salience = 1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_scenario(f)
+    assert "actors[0]" in str(err.value)

@@ -15,13 +15,14 @@ from pydantic_core import PydanticCustomError
 
 __all__ = ["Id", "check_id", "invalid", "not_blank"]
 
-#: Characters no text field may hold: C0 controls other than tab, LF and CR, and the
-#: non-characters U+FFFE and U+FFFF (none can be written to XML).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters no text field may hold: C0 controls other than tab, LF and CR, DEL and
+#: the C1 controls (U+007F-U+009F; U+009B starts a terminal escape), and the
+#: non-characters U+FFFE and U+FFFF (none belongs in a name, and XML cannot hold most).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 #: Characters allowed in ids.  Ids appear in CSV cells, CLI options and file names,
 #: so they may not contain commas, quotes, control characters or surrounding spaces.
-_ID = re.compile(r"^[^\s,\"'<>][^,\"'<>\x00-\x1f]*(?<!\s)$")
+_ID = re.compile(r"^[^\s,\"'<>\x7f-\x9f][^,\"'<>\x00-\x1f\x7f-\x9f]*(?<!\s)$")
 
 Id = Annotated[str, Field(min_length=1, max_length=80)]
 
