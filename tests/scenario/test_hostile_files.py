@@ -495,9 +495,11 @@ def test_warnings_and_problems_of_a_large_scenario_stay_short() -> None:
 def test_del_and_c1_controls_are_refused_in_names_and_ids(
     tmp_path: Path, char: str, where: str
 ) -> None:
-    # U+009B is a terminal's escape introducer: a name must not carry one to a console
-    name = f"Bad{char}[2J" if where == "name" else "A"
-    actor = "A" if where == "name" else f"A{char}"
+    # U+009B is a terminal's escape introducer: a name must not carry one to a console.
+    # Written as TOML escapes (TOML itself refuses a raw DEL)
+    esc = f"\\u{ord(char):04X}"
+    name = f"Bad{esc}[2J" if where == "name" else "A"
+    actor = "A" if where == "name" else f"A{esc}"
     f = tmp_path / "c1.toml"
     f.write_text(
         f'[scenario]\nid = "s"\n[[actors]]\nid = "{actor}"\nname = "{name}"\ncapability = 1\n'
