@@ -34,8 +34,8 @@ from detente.data.claims import ClaimCheck, check_claim, check_claims, claims_fr
 from detente.data.derived import CoalitionCapability, alignment, coalition, nato_gap
 from detente.data.groups import GROUPS, members
 from detente.data.identity import country_name, resolve_countries
-from detente.data.importers import ImportResult, import_sipri_arms, import_sipri_milex
-from detente.data.provenance import Provenance, sources
+from detente.data.importers import ImportResult, import_sipri_arms, import_sipri_milex, sources
+from detente.data.provenance import Provenance
 from detente.data.store import (
     DataWarning,
     coverage,

@@ -16,7 +16,6 @@ files equal a fresh build.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ import pyarrow as pa
 
 from detente._atomic import atomic_write_json
 from detente.data.convert import cow, nato, sipri, unga, unhcr, wdi
-from detente.data.convert._tidy import INDICATOR_SCHEMA, BuildError, write_parquet
+from detente.data.convert._tidy import INDICATOR_SCHEMA, BuildError, sha256, write_parquet
 from detente.data.groups import members
 from detente.data.identity import EXTRA_CODES, canonical_codes, country_name
 
@@ -124,15 +123,6 @@ class BuildResult:
     out_dir: Path
     rows: dict[str, int]
     manifest: dict[str, object]
-
-
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _countries() -> pd.DataFrame:

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyarrow as pa
 
 from detente._atomic import atomic_write_json
 from detente.data.convert import sipri
-from detente.data.convert._tidy import INDICATOR_SCHEMA, BuildError, write_parquet
+from detente.data.convert._tidy import INDICATOR_SCHEMA, BuildError, sha256, write_parquet
 from detente.data.paths import SHIPPED_DIR, user_data_dir
+from detente.data.provenance import DATASETS, Provenance
 from detente.errors import InputError
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "import_sipri_arms",
     "import_sipri_milex",
     "imported_files",
+    "sources",
 ]
 
 ARMS_FLOWS_SCHEMA = pa.schema(
@@ -165,8 +167,6 @@ def _check_file(path: Path, what: str, fix: str) -> Path:
 
 
 def _record(dataset: str, path: Path, edition: str, rows: int) -> None:
-    from detente.data.build import sha256
-
     info = {
         "dataset": dataset,
         "file": str(path.resolve()),
@@ -180,8 +180,6 @@ def _record(dataset: str, path: Path, edition: str, rows: int) -> None:
 
 
 def _finish(dataset: str, path: Path, edition: str, frames: dict[str, tuple]) -> ImportResult:
-    from detente.data.store import reset_store
-
     store = user_data_dir()
     try:
         store.mkdir(parents=True, exist_ok=True)
@@ -198,8 +196,8 @@ def _finish(dataset: str, path: Path, edition: str, frames: dict[str, tuple]) ->
         write_parquet(frame, store / name, schema)
         written.append(store / name)
     rows = frames[_FILES[dataset][0]][0]
+    # the store notices the new record and reopens (detente.data.store.get_store)
     _record(dataset, path, edition, len(rows))
-    reset_store()
     return ImportResult(
         dataset=dataset,
         rows=len(rows),
@@ -279,3 +277,30 @@ def import_sipri_arms(path: Path) -> ImportResult:
             "sipri_arms_deals.parquet": (data.deals, ARMS_DEALS_SCHEMA),
         },
     )
+
+
+def sources() -> list[Provenance]:
+    """Every dataset's record, with its current status (shipped/extracted/imported).
+
+    SIPRI datasets show ``imported`` when the user has imported their own download
+    (the imported edition and file are in ``note``), else ``extracted``.
+    """
+    out: list[Provenance] = []
+    for p in DATASETS:
+        if p.id in ("sipri_milex", "sipri_arms"):
+            info = import_info(p.id)
+            if info is not None:
+                p = replace(
+                    p,
+                    status="imported",
+                    edition=str(info.get("edition", p.edition)),
+                    note=(
+                        f"imported by you from {info.get('file', '?')} on "
+                        f"{info.get('imported_at', '?')}; {info.get('rows', '?')} rows"
+                    ),
+                )
+            else:
+                extract = extract_summary(p.id)
+                p = replace(p, note=extract)
+        out.append(p)
+    return out

@@ -10,10 +10,10 @@ shipped, as for SIPRI, whose terms do not allow redistributing the database) or
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["DATASETS", "Provenance", "Status", "provenance", "sources"]
+__all__ = ["DATASETS", "Provenance", "Status", "provenance"]
 
 Status = Literal["shipped", "extracted", "imported", "not available"]
 
@@ -347,32 +347,3 @@ def provenance(dataset_id: str) -> Provenance:
         if p.id == dataset_id:
             return p
     raise KeyError(dataset_id)
-
-
-def sources() -> list[Provenance]:
-    """Every dataset's record, with its current status (shipped/extracted/imported).
-
-    SIPRI datasets show ``imported`` when the user has imported their own download
-    (the imported edition and file are in ``note``), else ``extracted``.
-    """
-    from detente.data import importers
-
-    out: list[Provenance] = []
-    for p in DATASETS:
-        if p.id in ("sipri_milex", "sipri_arms"):
-            info = importers.import_info(p.id)
-            if info is not None:
-                p = replace(
-                    p,
-                    status="imported",
-                    edition=str(info.get("edition", p.edition)),
-                    note=(
-                        f"imported by you from {info.get('file', '?')} on "
-                        f"{info.get('imported_at', '?')}; {info.get('rows', '?')} rows"
-                    ),
-                )
-            else:
-                extract = importers.extract_summary(p.id)
-                p = replace(p, note=extract)
-        out.append(p)
-    return out

@@ -24,8 +24,8 @@ into tables, then creates these views:
     ``detente data import sipri-arms``.
 
 The connection is cached; it is rebuilt when the user's data directory changes or
-after an import (:func:`reset_store`).  Loading takes a fraction of a second once;
-queries then run in milliseconds.
+after an import (it notices the import's record; :func:`reset_store` forces it).
+Loading takes a fraction of a second once; queries then run in milliseconds.
 """
 
 from __future__ import annotations
@@ -97,11 +97,14 @@ class Store:
         The user data directory it was loaded from.
     imported
         Datasets loaded from the user's imports (``sipri_milex``, ``sipri_arms``).
+    stamp
+        The import records it was loaded with (see :func:`get_store`).
     """
 
     con: duckdb.DuckDBPyConnection
     data_dir: Path
     imported: tuple[str, ...]
+    stamp: tuple[tuple[str, int], ...] = ()
     _coverage: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
     _sources: dict[str, str] | None = field(default=None, repr=False)
     _listing: pd.DataFrame | None = field(default=None, repr=False)
@@ -206,14 +209,26 @@ def _open() -> Store:
     return Store(con=con, data_dir=data_dir, imported=tuple(imported))
 
 
+def _import_stamp(data_dir: Path) -> tuple[tuple[str, int], ...]:
+    """The user's import records (name, modification time): an import changes it."""
+    try:
+        return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in data_dir.glob("*.json")))
+    except OSError:
+        return ()
+
+
 def get_store() -> Store:
-    """The cached store, opened on first use (and reopened if the data dir changed)."""
+    """The cached store, opened on first use, and opened again if the data dir changed
+    or the user imported data since (``detente data import``)."""
     global _STORE
     with _STORE_LOCK:
-        if _STORE is None or _STORE.data_dir != user_data_dir():
+        data_dir = user_data_dir()
+        stamp = _import_stamp(data_dir)
+        if _STORE is None or _STORE.data_dir != data_dir or _STORE.stamp != stamp:
             if _STORE is not None:
                 _STORE.con.close()
             _STORE = _open()
+            _STORE.stamp = stamp
         return _STORE
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 
@@ -20,6 +21,7 @@ __all__ = [
     "INDICATOR_SCHEMA",
     "BuildError",
     "read_parquet",
+    "sha256",
     "tidy_indicators",
     "write_parquet",
 ]
@@ -128,3 +130,12 @@ def write_parquet(df: pd.DataFrame, path: Path, schema: pa.Schema | None = None)
 def read_parquet(path: Path) -> pa.Table:
     """Read a Parquet file written by :func:`write_parquet`."""
     return pq.read_table(path)
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
