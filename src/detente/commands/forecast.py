@@ -212,13 +212,13 @@ def _forecast_cmd(
         check_draw_options(sampler, workers)
     if explain_actor is not None and "eum" not in models and "smp" not in models:
         raise InputError(
-            "--explain needs the expected-utility model or the SMP",
+            "it needs the expected-utility model or the SMP",
             field="--explain",
             fix="add --model eum or --model smp.",
         )
     if exchanges is not None and "exchange" not in models:
         raise InputError(
-            "--exchanges needs the exchange model",
+            "it needs the exchange model",
             field="--exchanges",
             fix="add --model exchange.",
         )
@@ -229,7 +229,7 @@ def _forecast_cmd(
         raise InputError(tables)
     if explain_actor is not None and explain_actor not in scenario.actor_ids:
         raise InputError(
-            f"--explain: unknown actor {explain_actor!r}",
+            f"unknown actor {explain_actor!r}",
             field="--explain",
             fix=f"use one of {', '.join(scenario.actor_ids)}.",
         )
