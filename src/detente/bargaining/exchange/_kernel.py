@@ -1679,15 +1679,18 @@ def _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, settle_on, IN0, CA, RO, LG, 
     caller grows them and calls again).
 
     ``IN0``: the inputs every replicate shares (the round's ``IN`` without ``s``, ``c``,
-    ``active``); ``RES``: ``outcome`` ``(R, k)``, ``final`` ``(R, n, k)`` and ``edges``
-    ``(R,)`` after each replicate's last round.  The one compiled entry point of the
-    engine, for one run and for a batch alike; each pass of its loop is one round (no
-    allocation, so no reference counting).  The round is written out here, not called:
-    a function of its own would be compiled, with everything it calls, a second time.
+    ``active``; decide's inputs as texts and the exact positions ``XEX`` with a first axis
+    of length 1, shared, or ``R``, one per replicate); ``RES``: ``outcome`` ``(R, k)``,
+    ``final`` ``(R, n, k)``, ``edges`` ``(R,)`` (knife-edges not settled) and ``met``
+    ``(R,)`` (knife-edges met) after each replicate's last round.  The one compiled
+    entry point of the engine, for one run and for a batch alike; each pass of its loop
+    is one round (no allocation, so no reference counting).  The round is written out
+    here, not called: a function of its own would be compiled, with everything it calls,
+    a second time.
     """
     (order, nord, stale, p, fix_sign, rng, CWo, CWs, CWc, CWl, CWh, CWm, pair_ok,
      cand_round, record, chk, XEX) = IN0  # fmt: skip
-    outcome, final, edges = RES
+    outcome, final, edges, met = RES
     n, k = X0.shape[1], X0.shape[2]
     R = X0.shape[0]
     while st[ST_REP] < R:
@@ -1700,6 +1703,7 @@ def _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, settle_on, IN0, CA, RO, LG, 
                 for a in range(n):
                     final[r_, a, j] = OU[1][rounds - 1, a, j]
             edges[r_] = OU[5][E_FLOAT] + OU[5][E_FALLBACK] if settle_on else OU[5][E_MET]
+            met[r_] = OU[5][E_MET]
             st[ST_REP] = r_ + 1
             st[ST_ROUND] = 0
             continue
@@ -2358,7 +2362,12 @@ def run(
         np.ascontiguousarray(csmax, dtype=np.uint32)[None], pair_ok, np.int64(cand_round),
         bool(record), bool(chk), xex,
     )  # fmt: skip
-    RES = (np.zeros((1, k)), np.zeros((1, n, k)), np.zeros(1, dtype=np.int64))
+    RES = (
+        np.zeros((1, k)),
+        np.zeros((1, n, k)),
+        np.zeros(1, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+    )
     st = np.zeros(7, dtype=np.int64)
     while True:
         OU = (
@@ -2383,13 +2392,14 @@ def run(
 
 def run_many(
     X0, S_, C_, ACT, order, nord, rounds, stale, p, fix_sign, seeds, pair_ok, outcome, final,
-    edges, exact=None,
+    edges, exact=None, met=None,
 ):  # fmt: skip
     """:func:`run` over replicates ``X0[r]``, ``S_[r]``, ``C_[r]`` (positions on 0-100,
     saliences on 0-1, per-issue powers; ``ACT[r]`` the actor-issues that may exchange),
     reusing one set of arrays, in one compiled call.  Fills ``outcome`` ``(R, k)`` (after
     the last round), ``final`` ``(R, n, k)`` (last voting positions) and ``edges``
-    ``(R,)`` (knife-edges met, decided in float; with ``exact``, those not settled).
+    ``(R,)`` (knife-edges met, decided in float; with ``exact``, those not settled) and
+    ``met`` ``(R,)`` if given (knife-edges met).
 
     ``exact``: each replicate's ``(xex0, cown, csal, ccap, clo, chi, csmax)`` of
     :func:`run` stacked on a first axis of length ``R``: knife-edges are settled in
@@ -2419,5 +2429,6 @@ def run_many(
     st = np.zeros(7, dtype=np.int64)
     seeds = np.ascontiguousarray(seeds, dtype=np.uint64)
     X0, S_, C_, ACT, pair_ok = (np.ascontiguousarray(a) for a in (X0, S_, C_, ACT, pair_ok))
+    met = np.zeros(R, dtype=np.int64) if met is None else met
     _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, settle_on, IN0, CA, RO, LG, EX, OU,
-           (outcome, final, edges))  # fmt: skip
+           (outcome, final, edges, met))  # fmt: skip

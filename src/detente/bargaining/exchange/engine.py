@@ -475,32 +475,72 @@ def run_batch(
 def _run_many_exact(
     problems: list[Problem], rounds: int, rules: str, workers: int
 ) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
-    """Equal gain over problems of one shape with knife-edges settled in decide's
-    arithmetic, as :func:`run_exchange` settles them, in one compiled call per thread
-    (the inputs' texts read in one pass over every problem)."""
-    r = len(problems)
-    n, k = problems[0].x.shape
+    """:func:`run_settled` over problems of one shape (and one summation order)."""
     has = np.stack([pr.has for pr in problems])
-    x0 = np.where(has, np.stack([pr.x for pr in problems]), 0.0)
-    s = np.where(has, np.stack([pr.s for pr in problems]), 0.0)
-    c = np.where(has, np.stack([pr.c for pr in problems]), 0.0)
-    active = np.ascontiguousarray(np.stack([pr.active for pr in problems]))
-    own = np.where(has, np.stack([pr.own for pr in problems]), 0.0)
     raw = np.stack([pr.raw_s if pr.raw_s.size else pr.s for pr in problems])
-    sal = np.where(has, raw, 0.0)
-    lo = np.stack([pr.lower for pr in problems])
-    hi = np.stack([pr.upper for pr in problems])
-    smax = np.array([pr.salience_max for pr in problems], dtype=np.float64)
+    outcome, final, edges, _ = run_settled(
+        np.stack([pr.own for pr in problems]),
+        raw,
+        np.stack([pr.s for pr in problems]),
+        np.stack([pr.c for pr in problems]),
+        has,
+        np.stack([pr.lower for pr in problems]),
+        np.stack([pr.upper for pr in problems]),
+        np.array([pr.salience_max for pr in problems], dtype=np.float64),
+        problems[0].sum_order,
+        rounds,
+        rules,
+        workers,
+    )
+    return outcome, final, edges
+
+
+def run_settled(
+    own: FloatArray,
+    raw_s: FloatArray,
+    s: FloatArray,
+    c: FloatArray,
+    has: NDArray[np.bool_],
+    lower: FloatArray,
+    upper: FloatArray,
+    salience_max: FloatArray,
+    order: NDArray[np.int64],
+    rounds: int,
+    rules: str,
+    workers: int = 2,
+) -> tuple[FloatArray, FloatArray, NDArray[np.int64], NDArray[np.int64]]:
+    """Equal gain over ``R`` replicates of one shape, knife-edges settled in decide's
+    arithmetic as :func:`run_exchange` settles them, in one compiled call per thread.
+
+    ``own`` ``(R, n, k)`` positions on the issues' own scales, ``raw_s`` saliences on
+    0..``salience_max``, ``s`` on 0-1, ``c`` powers (the :class:`Problem` fields, stacked);
+    ``has`` ``(R, n, k)``; ``lower``/``upper`` ``(R, k)``; ``salience_max`` ``(R,)``;
+    ``order`` ``(k, n)`` decide's summation order (every replicate's).
+
+    Returns
+    -------
+    outcome, final, edges, met
+        ``(R, k)`` outcomes on 0-100 after the last round, ``(R, n, k)`` last voting
+        positions on 0-100, ``(R,)`` knife-edges not settled and ``(R,)`` met.
+    """
+    r, n, k = has.shape
+    lo, hi = lower, upper
+    x0 = np.where(has, (own - lo[:, None]) * (100.0 / (hi - lo))[:, None], 0.0)
+    s = np.where(has, s, 0.0)
+    c = np.where(has, c, 0.0)
+    active = np.ascontiguousarray(has & (s > 0) & (c > 0))
+    own = np.where(has, own, 0.0)
+    sal = np.where(has, raw_s, 0.0)
     with np.errstate(invalid="ignore"):
         dyadic = (np.mod(own * 1024.0, 1.0) == 0.0) & (np.mod(lo * 1024.0, 1.0) == 0.0)[:, None]
     xex = has & dyadic & ((hi - lo) == 100.0)[:, None]
-    exact = (xex, _codes(own), _codes(sal), _codes(c), _codes(lo), _codes(hi), _codes(smax))
-    template = problems[0]
-    nord = (template.sum_order >= 0).sum(axis=1).astype(np.int64)
+    exact = (xex, _codes(own), _codes(sal), _codes(c), _codes(lo), _codes(hi), _codes(salience_max))
+    nord = (order >= 0).sum(axis=1).astype(np.int64)
     pairs = np.ones((n, n), dtype=np.bool_)
     outcome = np.zeros((r, k))
     final = np.zeros((r, n, k))
     edges = np.zeros(r, dtype=np.int64)
+    met = np.zeros(r, dtype=np.int64)
 
     def work(lo_: int, hi_: int) -> None:
         K.run_many(
@@ -508,7 +548,7 @@ def _run_many_exact(
             s[lo_:hi_],
             c[lo_:hi_],
             active[lo_:hi_],
-            template.sum_order,
+            order,
             nord,
             rounds,
             rules == "decide",
@@ -520,10 +560,11 @@ def _run_many_exact(
             final[lo_:hi_],
             edges[lo_:hi_],
             exact=tuple(a[lo_:hi_] for a in exact),
+            met=met[lo_:hi_],
         )
 
     _threads(r, workers, work)
-    return outcome, final, edges
+    return outcome, final, edges, met
 
 
 def _threads(r: int, workers: int, work: Any) -> None:
