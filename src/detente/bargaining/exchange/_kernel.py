@@ -1644,6 +1644,28 @@ def _load(x0, s, c, order, nord, RO):
         RS[3, j] = 1.0 / tot if tot != 0.0 else 0.0
 
 
+@_jit()
+def _reset_exact(EX):
+    """The shadow state back to a fresh run's (a batch reuses one set of arrays)."""
+    X0e, Se, Ce, CSe, Ae, Pe, De, Xe, Xn, SY, noupd, wsp, ws, ga, gb, negfw = EX
+    for A in (X0e, Se, Ce, CSe, Ae, Pe, Xe, Xn):
+        for a in range(A.shape[0]):
+            for j in range(A.shape[1]):
+                for t in range(6):
+                    A[a, j, t] = 0
+    for j in range(De.shape[0]):
+        for t in range(6):
+            De[j, t] = 0
+    for t in range(SY.shape[0]):
+        SY[t] = 0
+    RTOK = ws[19]
+    for a in range(RTOK.shape[0]):
+        for b in range(RTOK.shape[1]):
+            for i in range(RTOK.shape[2]):
+                for j in range(RTOK.shape[3]):
+                    RTOK[a, b, i, j] = False
+
+
 #: the driver's state between calls (``st``): replicate, round, executed exchanges so far,
 #: records, candidates' serial number, candidates recorded, knife-edges still settled
 ST_REP, ST_ROUND, ST_LOG, ST_REC, ST_SERIAL, ST_CAND, ST_EXACT = range(7)
@@ -1657,15 +1679,18 @@ def _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, settle_on, IN0, CA, RO, LG, 
     caller grows them and calls again).
 
     ``IN0``: the inputs every replicate shares (the round's ``IN`` without ``s``, ``c``,
-    ``active``); ``RES``: ``outcome`` ``(R, k)``, ``final`` ``(R, n, k)`` and ``edges``
-    ``(R,)`` after each replicate's last round.  The one compiled entry point of the
-    engine, for one run and for a batch alike; each pass of its loop is one round (no
-    allocation, so no reference counting).  The round is written out here, not called:
-    a function of its own would be compiled, with everything it calls, a second time.
+    ``active``; decide's inputs as texts and the exact positions ``XEX`` with a first axis
+    of length 1, shared, or ``R``, one per replicate); ``RES``: ``outcome`` ``(R, k)``,
+    ``final`` ``(R, n, k)``, ``edges`` ``(R,)`` (knife-edges not settled) and ``met``
+    ``(R,)`` (knife-edges met) after each replicate's last round.  The one compiled
+    entry point of the engine, for one run and for a batch alike; each pass of its loop
+    is one round (no allocation, so no reference counting).  The round is written out
+    here, not called: a function of its own would be compiled, with everything it calls,
+    a second time.
     """
-    (order, nord, stale, p, fix_sign, rng, cown, csal, ccap, clo, chi, csmax, pair_ok,
-     cand_round, record, chk) = IN0  # fmt: skip
-    outcome, final, edges = RES
+    (order, nord, stale, p, fix_sign, rng, CWo, CWs, CWc, CWl, CWh, CWm, pair_ok,
+     cand_round, record, chk, XEX) = IN0  # fmt: skip
+    outcome, final, edges, met = RES
     n, k = X0.shape[1], X0.shape[2]
     R = X0.shape[0]
     while st[ST_REP] < R:
@@ -1677,12 +1702,21 @@ def _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, settle_on, IN0, CA, RO, LG, 
                 outcome[r_, j] = OU[3][rounds - 1, j]
                 for a in range(n):
                     final[r_, a, j] = OU[1][rounds - 1, a, j]
-            edges[r_] = OU[5][E_MET]
+            edges[r_] = OU[5][E_FLOAT] + OU[5][E_FALLBACK] if settle_on else OU[5][E_MET]
+            met[r_] = OU[5][E_MET]
             st[ST_REP] = r_ + 1
             st[ST_ROUND] = 0
             continue
+        # decide's inputs (shortest texts) and exact positions: one set, or one per replicate
+        ri = r_ if CWo.shape[0] > 1 else 0
         if r == 0:
             _load(X0[r_], S_[r_], C_[r_], order, nord, RO)
+            xex0 = RO[7]
+            for a in range(n):
+                for j in range(k):
+                    xex0[a, j] = XEX[ri, a, j]
+            if settle_on:
+                _reset_exact(EX)
             rng[0] = seeds[r_]
             for t in range(OU[5].shape[0]):
                 OU[5][t] = 0
@@ -1698,8 +1732,8 @@ def _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, settle_on, IN0, CA, RO, LG, 
         n_cand = st[ST_CAND]
         exact_ok = st[ST_EXACT] == 1
         IN = (
-            S_[r_], C_[r_], ACT[r_], order, nord, stale, p, fix_sign, rng, cown, csal, ccap,
-            clo, chi, csmax, pair_ok, cand_round, record, chk,
+            S_[r_], C_[r_], ACT[r_], order, nord, stale, p, fix_sign, rng, CWo[ri], CWs[ri],
+            CWc[ri], CWl[ri], CWh[ri], CWm[ri], pair_ok, cand_round, record, chk,
         )  # fmt: skip
         (
             IX,
@@ -2317,15 +2351,23 @@ def run(
     CA, RO, LG, EX, CD, RC = _alloc(
         n, k, rounds, cap, lcap, settle_on, cap if cand_round > 0 else 1, lcap if record else 1
     )
-    RO[7][:] = xex0
     x0, s, c, active, pair_ok = (np.ascontiguousarray(a) for a in (x0, s, c, active, pair_ok))
     cand_i, cand_f, cand_g, cand_v, cand_seq = CD
     rec_i, rec_f = RC
+    # decide's inputs and the exact positions, for one replicate
+    cw = (np.ascontiguousarray(a, dtype=np.uint32)[None] for a in (cown, csal, ccap, clo, chi))
+    xex = np.ascontiguousarray(xex0, dtype=np.bool_)[None]
     IN0 = (
-        order, nord, bool(stale), float(p), bool(fix_sign), rng, cown, csal, ccap, clo, chi,
-        csmax, pair_ok, np.int64(cand_round), bool(record), bool(chk),
+        order, nord, bool(stale), float(p), bool(fix_sign), rng, *cw,
+        np.ascontiguousarray(csmax, dtype=np.uint32)[None], pair_ok, np.int64(cand_round),
+        bool(record), bool(chk), xex,
     )  # fmt: skip
-    RES = (np.zeros((1, k)), np.zeros((1, n, k)), np.zeros(1, dtype=np.int64))
+    RES = (
+        np.zeros((1, k)),
+        np.zeros((1, n, k)),
+        np.zeros(1, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+    )
     st = np.zeros(7, dtype=np.int64)
     while True:
         OU = (
@@ -2350,30 +2392,43 @@ def run(
 
 def run_many(
     X0, S_, C_, ACT, order, nord, rounds, stale, p, fix_sign, seeds, pair_ok, outcome, final,
-    edges,
+    edges, exact=None, met=None,
 ):  # fmt: skip
-    """:func:`run` in float over replicates ``X0[r]``, ``S_[r]``, ``C_[r]`` (positions on
-    0-100, saliences on 0-1, per-issue powers; ``ACT[r]`` the actor-issues that may
-    exchange), reusing one set of arrays.  Fills ``outcome`` ``(R, k)`` (after the last
-    round), ``final`` ``(R, n, k)`` (last voting positions) and ``edges`` ``(R,)``
-    (knife-edges met, decided in float)."""
+    """:func:`run` over replicates ``X0[r]``, ``S_[r]``, ``C_[r]`` (positions on 0-100,
+    saliences on 0-1, per-issue powers; ``ACT[r]`` the actor-issues that may exchange),
+    reusing one set of arrays, in one compiled call.  Fills ``outcome`` ``(R, k)`` (after
+    the last round), ``final`` ``(R, n, k)`` (last voting positions) and ``edges``
+    ``(R,)`` (knife-edges met, decided in float; with ``exact``, those not settled) and
+    ``met`` ``(R,)`` if given (knife-edges met).
+
+    ``exact``: each replicate's ``(xex0, cown, csal, ccap, clo, chi, csmax)`` of
+    :func:`run` stacked on a first axis of length ``R``: knife-edges are settled in
+    decide's arithmetic (``p`` 0 only), as :func:`run` settles them."""
     R, n, k = X0.shape
     chk = p == 0.0
+    settle_on = bool(chk and exact is not None)
     cap = _cap(n, k)
-    CA, RO, LG, EX, CD, RC = _alloc(n, k, rounds, cap, rounds * cap + 1, False, 1, 1)
+    CA, RO, LG, EX, CD, RC = _alloc(n, k, rounds, cap, rounds * cap + 1, settle_on, 1, 1)
     OU = (
         np.zeros((rounds, n, k)), np.zeros((rounds, n, k)), np.zeros((rounds, k)),
         np.zeros((rounds, k)), np.zeros(rounds, dtype=np.int64),
         np.zeros(N_EDGE + N_KINDS, dtype=np.int64), *CD, *RC,
     )  # fmt: skip
-    e3 = np.zeros((1, 1, 32), dtype=np.uint32)
-    e2 = np.zeros((1, 32), dtype=np.uint32)
+    if settle_on:
+        xex = np.ascontiguousarray(exact[0], dtype=np.bool_)
+        cw = tuple(np.ascontiguousarray(a, dtype=np.uint32) for a in exact[1:])
+    else:
+        e4 = np.zeros((1, 1, 1, 32), dtype=np.uint32)
+        e3 = np.zeros((1, 1, 32), dtype=np.uint32)
+        xex = np.zeros((1, n, k), dtype=np.bool_)
+        cw = (e4, e4, e4, e3, e3, np.zeros((1, 32), dtype=np.uint32))
     IN0 = (
-        order, nord, bool(stale), float(p), bool(fix_sign), np.zeros(1, dtype=np.uint64), e3,
-        e3, e3, e2, e2, np.zeros(32, dtype=np.uint32), pair_ok, np.int64(0), False, bool(chk),
+        order, nord, bool(stale), float(p), bool(fix_sign), np.zeros(1, dtype=np.uint64), *cw,
+        pair_ok, np.int64(0), False, bool(chk), xex,
     )  # fmt: skip
     st = np.zeros(7, dtype=np.int64)
     seeds = np.ascontiguousarray(seeds, dtype=np.uint64)
     X0, S_, C_, ACT, pair_ok = (np.ascontiguousarray(a) for a in (X0, S_, C_, ACT, pair_ok))
-    _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, False, IN0, CA, RO, LG, EX, OU,
-           (outcome, final, edges))  # fmt: skip
+    met = np.zeros(R, dtype=np.int64) if met is None else met
+    _drive(st, X0, S_, C_, ACT, seeds, rounds, cap, settle_on, IN0, CA, RO, LG, EX, OU,
+           (outcome, final, edges, met))  # fmt: skip

@@ -451,6 +451,9 @@ def run_batch(
         template = problems[0] if r else None
         return _run_many(x, s, c, template, rounds, variant, p, rules, seed, workers)
     rex = variant == "random_rate" and p > 0
+    order = problems[0].sum_order if r else np.zeros((0, 0), dtype=np.int64)
+    if not rex and r and all(np.array_equal(pr.sum_order, order) for pr in problems):
+        return _run_many_exact(problems, rounds, rules, workers)
     pp = float(p) if rex else 0.0
     gen = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     seeds = gen.integers(0, 2**63, size=r).tolist() if rex else [0] * r
@@ -467,6 +470,101 @@ def run_batch(
 
     _threads(r, workers, work)
     return outcome, final, edges
+
+
+def _run_many_exact(
+    problems: list[Problem], rounds: int, rules: str, workers: int
+) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
+    """:func:`run_settled` over problems of one shape (and one summation order)."""
+    has = np.stack([pr.has for pr in problems])
+    raw = np.stack([pr.raw_s if pr.raw_s.size else pr.s for pr in problems])
+    outcome, final, edges, _ = run_settled(
+        np.stack([pr.own for pr in problems]),
+        raw,
+        np.stack([pr.s for pr in problems]),
+        np.stack([pr.c for pr in problems]),
+        has,
+        np.stack([pr.lower for pr in problems]),
+        np.stack([pr.upper for pr in problems]),
+        np.array([pr.salience_max for pr in problems], dtype=np.float64),
+        problems[0].sum_order,
+        rounds,
+        rules,
+        workers,
+    )
+    return outcome, final, edges
+
+
+def run_settled(
+    own: FloatArray,
+    raw_s: FloatArray,
+    s: FloatArray,
+    c: FloatArray,
+    has: NDArray[np.bool_],
+    lower: FloatArray,
+    upper: FloatArray,
+    salience_max: FloatArray,
+    order: NDArray[np.int64],
+    rounds: int,
+    rules: str,
+    workers: int = 2,
+) -> tuple[FloatArray, FloatArray, NDArray[np.int64], NDArray[np.int64]]:
+    """Equal gain over ``R`` replicates of one shape, knife-edges settled in decide's
+    arithmetic as :func:`run_exchange` settles them, in one compiled call per thread.
+
+    ``own`` ``(R, n, k)`` positions on the issues' own scales, ``raw_s`` saliences on
+    0..``salience_max``, ``s`` on 0-1, ``c`` powers (the :class:`Problem` fields, stacked);
+    ``has`` ``(R, n, k)``; ``lower``/``upper`` ``(R, k)``; ``salience_max`` ``(R,)``;
+    ``order`` ``(k, n)`` decide's summation order (every replicate's).
+
+    Returns
+    -------
+    outcome, final, edges, met
+        ``(R, k)`` outcomes on 0-100 after the last round, ``(R, n, k)`` last voting
+        positions on 0-100, ``(R,)`` knife-edges not settled and ``(R,)`` met.
+    """
+    r, n, k = has.shape
+    lo, hi = lower, upper
+    x0 = np.where(has, (own - lo[:, None]) * (100.0 / (hi - lo))[:, None], 0.0)
+    s = np.where(has, s, 0.0)
+    c = np.where(has, c, 0.0)
+    active = np.ascontiguousarray(has & (s > 0) & (c > 0))
+    own = np.where(has, own, 0.0)
+    sal = np.where(has, raw_s, 0.0)
+    with np.errstate(invalid="ignore"):
+        dyadic = (np.mod(own * 1024.0, 1.0) == 0.0) & (np.mod(lo * 1024.0, 1.0) == 0.0)[:, None]
+    xex = has & dyadic & ((hi - lo) == 100.0)[:, None]
+    exact = (xex, _codes(own), _codes(sal), _codes(c), _codes(lo), _codes(hi), _codes(salience_max))
+    nord = (order >= 0).sum(axis=1).astype(np.int64)
+    pairs = np.ones((n, n), dtype=np.bool_)
+    outcome = np.zeros((r, k))
+    final = np.zeros((r, n, k))
+    edges = np.zeros(r, dtype=np.int64)
+    met = np.zeros(r, dtype=np.int64)
+
+    def work(lo_: int, hi_: int) -> None:
+        K.run_many(
+            x0[lo_:hi_],
+            s[lo_:hi_],
+            c[lo_:hi_],
+            active[lo_:hi_],
+            order,
+            nord,
+            rounds,
+            rules == "decide",
+            0.0,
+            rules != "decide",
+            np.zeros(hi_ - lo_, dtype=np.uint64),
+            pairs,
+            outcome[lo_:hi_],
+            final[lo_:hi_],
+            edges[lo_:hi_],
+            exact=tuple(a[lo_:hi_] for a in exact),
+            met=met[lo_:hi_],
+        )
+
+    _threads(r, workers, work)
+    return outcome, final, edges, met
 
 
 def _threads(r: int, workers: int, work: Any) -> None:

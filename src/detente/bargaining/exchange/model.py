@@ -24,6 +24,7 @@ from detente.bargaining.exchange.engine import (
     resolve_variant,
     run_batch,
     run_exchange,
+    run_settled,
 )
 from detente.scenario.arrays import ScenarioArrays
 
@@ -157,6 +158,34 @@ def _point(arrays: ScenarioArrays, values: dict[str, Any], seed: SeedLike) -> Fo
     )
 
 
+def _settled(
+    inputs: BatchInputs, caps: Any, template: Problem, kw: dict[str, Any]
+) -> tuple[Any, Any, Any, Any]:
+    """Every replicate as :func:`make_problem` and a point run take it (equal gain,
+    knife-edges settled in decide's arithmetic), in one compiled call per thread: float
+    alone can take another path at a knife-edge, and the paths part by whole points
+    after ten rounds."""
+    has = inputs.has_stance
+    r = inputs.n_replicates
+    smax = float(inputs.salience_max)
+    raw = np.where(has[None], np.asarray(inputs.saliences, dtype=np.float64), 0.0)
+    lo = np.broadcast_to(np.asarray(inputs.lower, dtype=np.float64), (r, len(inputs.issue_ids)))
+    hi = np.broadcast_to(np.asarray(inputs.upper, dtype=np.float64), lo.shape)
+    return run_settled(
+        np.where(has[None], np.asarray(inputs.positions, dtype=np.float64), np.nan),
+        raw,
+        raw / smax if smax != 1.0 else raw,
+        np.where(has[None], np.asarray(caps, dtype=np.float64), 0.0),
+        np.broadcast_to(has, raw.shape),
+        lo,
+        hi,
+        np.full(r, smax),
+        template.sum_order,
+        kw["rounds"],
+        kw["rules"],
+    )
+
+
 def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> BatchForecast:
     caps = inputs.capability_matrix()
     kw = _run_kwargs(values)
@@ -192,10 +221,16 @@ def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> Batch
     arithmetic = values["arithmetic"]
     rex = kw["variant"] == "random_rate" and float(kw["p"]) > 0
     settled = 0
-    if arithmetic == "decimal":
-        # every replicate as a point run: knife-edges settled in decide's arithmetic
+    if arithmetic == "decimal" and rex:
+        # every replicate as a point run (random exchange rates run in float)
         problems = [problem(r) for r in range(inputs.n_replicates)]
         outcome, final, edges = run_batch(problems, **kw, seed=seed, exact=True)
+    elif arithmetic in ("decimal", "auto") and not rex:
+        # every replicate as a point run: knife-edges settled in decide's arithmetic (a
+        # replicate that meets none runs as in float, so none is run twice)
+        outcome, final, edges, met = _settled(inputs, caps, template, kw)
+        if arithmetic == "auto":
+            settled = int((met > 0).sum())
     else:
         step = 100.0 / (inputs.upper - inputs.lower)
         x = np.where(has[None], (inputs.positions - inputs.lower) * step, 0.0)
@@ -205,16 +240,6 @@ def _batch(inputs: BatchInputs, values: dict[str, Any], seed: SeedLike) -> Batch
         outcome, final, edges = _run_many(
             x, sal, cap, template, kw["rounds"], variant, kw["p"], rules, seed, workers=2
         )
-        redo = np.flatnonzero(edges > 0)
-        if arithmetic == "auto" and not rex and redo.size:
-            # a replicate that met a knife-edge is run again as a point run would run it
-            # (decisions settled in decide's arithmetic): float alone can take another
-            # path there, and the paths part by whole points after ten rounds
-            out2, fin2, edges2 = run_batch(
-                [problem(int(r)) for r in redo], **kw, seed=seed, exact=True
-            )
-            outcome[redo], final[redo], edges[redo] = out2, fin2, edges2
-            settled = int(redo.size)
     step = 100.0 / (inputs.upper - inputs.lower)
     own_out = outcome / step + inputs.lower
     sal = inputs.saliences / inputs.salience_max
