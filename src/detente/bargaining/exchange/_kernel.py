@@ -54,31 +54,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numba import njit as _numba_njit
 
 from detente.bargaining.exchange import _dec as D
-from detente.bargaining.exchange._dec import FW_LONG, SW_LONG
-
-#: numba's decorator, untyped here: its stubs do not list the private ``_nrt`` option
-#: (which keeps numba's reference-counting runtime out of these allocation-free kernels)
-njit: Any = _numba_njit
-
-
-def _jit(**options: Any) -> Any:
-    """numba's ``njit`` for a function only compiled code calls: cached, without the GIL
-    or numba's reference counting, without the wrappers numba would otherwise compile
-    for calls from Python and from C, and with numpy's error model (no exception code
-    for a division: the engine divides only by numbers it has checked)."""
-    return njit(
-        cache=True,
-        nogil=True,
-        _nrt=False,
-        no_cpython_wrapper=True,
-        no_cfunc_wrapper=True,
-        error_model="numpy",
-        **{"forceinline": False, **options},
-    )
-
+from detente.bargaining.exchange._dec import FW_LONG, SW_LONG, _jit, njit
 
 # integer fields of a candidate side (IX)
 _ACT, _SUP, _DEM = 0, 1, 2
