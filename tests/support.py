@@ -26,3 +26,49 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(msg)
         pytest.skip(msg)
     return path
+
+
+#: The end of a small deals scenario (after its actors A, B, C and issue ``p``): issue
+#: ``q`` and the stances.  A (at 0) cares about ``p``, B (at 100) about ``q``, so the two
+#: gain by trading; C sides with B on both.  Used by the deals tests of the CLI and the
+#: report.
+DEALS_STANCES = """[[issues]]
+id = "q"
+
+[[stances]]
+actor = "A"
+issue = "p"
+position = 0
+salience = 80
+uncertainty = { sd = 5 }
+
+[[stances]]
+actor = "A"
+issue = "q"
+position = 0
+salience = 20
+
+[[stances]]
+actor = "B"
+issue = "p"
+position = 100
+salience = 20
+
+[[stances]]
+actor = "B"
+issue = "q"
+position = 100
+salience = 80
+
+[[stances]]
+actor = "C"
+issue = "p"
+position = 100
+salience = 30
+
+[[stances]]
+actor = "C"
+issue = "q"
+position = 100
+salience = 70
+"""

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from detente.cli import main
-from support import REPO
+from support import DEALS_STANCES, REPO
 
 EXAMPLE = REPO / "examples" / "europe_turkey.toml"
 
-SMALL = """\
+SMALL = (
+    """\
 [scenario]
 id = "small"
 
@@ -38,46 +39,9 @@ id = "p"
 0 = "p nothing"
 100 = "p everything"
 
-[[issues]]
-id = "q"
-
-[[stances]]
-actor = "A"
-issue = "p"
-position = 0
-salience = 80
-uncertainty = { sd = 5 }
-
-[[stances]]
-actor = "A"
-issue = "q"
-position = 0
-salience = 20
-
-[[stances]]
-actor = "B"
-issue = "p"
-position = 100
-salience = 20
-
-[[stances]]
-actor = "B"
-issue = "q"
-position = 100
-salience = 80
-
-[[stances]]
-actor = "C"
-issue = "p"
-position = 100
-salience = 30
-
-[[stances]]
-actor = "C"
-issue = "q"
-position = 100
-salience = 70
 """
+    + DEALS_STANCES
+)
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:

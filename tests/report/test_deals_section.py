@@ -9,7 +9,7 @@ import pytest
 from detente.pipeline.deals import run_deals
 from detente.report.deals import deals_findings, deals_section, moves_table
 from detente.scenario import Scenario, load_scenario
-from support import REPO
+from support import DEALS_STANCES, REPO
 
 EXAMPLE = REPO / "examples" / "europe_turkey.toml"
 
@@ -138,7 +138,8 @@ def test_positions_are_per_cent_of_each_scale() -> None:
     assert isinstance(moves, pd.DataFrame) and np.isfinite(moves["start"]).all()
 
 
-SMALL = """
+SMALL = (
+    """
 [scenario]
 id = "small_deals"
 name = "Two sides"
@@ -161,49 +162,13 @@ group = "Other"
 [[issues]]
 id = "p"
 
-[[issues]]
-id = "q"
-
-[[stances]]
-actor = "A"
-issue = "p"
-position = 0
-salience = 80
-uncertainty = { sd = 5 }
-
-[[stances]]
-actor = "A"
-issue = "q"
-position = 0
-salience = 20
-
-[[stances]]
-actor = "B"
-issue = "p"
-position = 100
-salience = 20
-
-[[stances]]
-actor = "B"
-issue = "q"
-position = 100
-salience = 80
-
-[[stances]]
-actor = "C"
-issue = "p"
-position = 100
-salience = 30
-
-[[stances]]
-actor = "C"
-issue = "q"
-position = 100
-salience = 70
-
+"""
+    + DEALS_STANCES
+    + """
 [deals]
 between = ["West", "East"]
 """
+)
 
 
 def test_analyze_renders_and_stores_the_section(tmp_path) -> None:  # type: ignore[no-untyped-def]
