@@ -23,6 +23,7 @@ the new run is published), so that the tests can interrupt a run mid-way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -48,7 +49,7 @@ from detente.pipeline.accuracy import accuracy_table
 from detente.pipeline.deals import deals_steps, run_deals
 from detente.pipeline.progress import ProgressFn, Stages
 from detente.pipeline.results import forecast_table
-from detente.pipeline.warm import compile_ahead
+from detente.pipeline.warm import CompileAhead, compile_ahead
 from detente.report import capabilities, claims, deals, findings, negotiation, strategy
 from detente.report.case import case_section, inputs_frames
 from detente.report.figures import Finding, Section
@@ -189,6 +190,7 @@ def analyze(
     force: bool = False,
     progress: ProgressFn | None = None,
     command: str | None = None,
+    ahead: CompileAhead | None = None,
 ) -> AnalyzeResult:
     """Run everything on a scenario and write ``report.html``, ``summary.md`` and
     ``results.duckdb`` to ``out_dir``.
@@ -212,6 +214,10 @@ def analyze(
         progress is not reported).
     command
         The command line to print as "Reproduce" (default: built from the options).
+    ahead
+        A process already compiling the exchange model's engine (see
+        :func:`detente.pipeline.warm.compile_ahead`; the caller closes it); by default
+        ``analyze`` starts one itself when numba's cache lacks the engine.
 
     Returns
     -------
@@ -243,7 +249,7 @@ def analyze(
         step("loaded")
     # a fresh installation compiles the exchange model's engine on its first call: do
     # that in another process while this one works on the data and the other models
-    with compile_ahead(["exchange"]) as ahead:
+    with compile_ahead(["exchange"]) if ahead is None else contextlib.nullcontext(ahead) as ahead:
         with stages.stage("data", total=3) as step:
             data = capabilities.load_data_layer()
             scenario = _resolve(scenario, data, path)
