@@ -9,12 +9,28 @@ case a missing folder is a failure.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("DETENTE_SHARED", REPO.parent / "shared"))
+#: Screenshots and logs of the browser tests.
+ARTIFACTS = REPO / "test-artifacts"
+#: Debian's chromium and the flags the browser tests launch it with.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def shared_path(*parts: str) -> Path:
@@ -72,3 +88,29 @@ issue = "q"
 position = 100
 salience = 70
 """
+
+
+def ensure_chromium() -> None:
+    """Install Debian's chromium with apt where it is absent (``playwright install``
+    cannot download browsers here); skip the test where that is impossible."""
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        pytest.skip("chromium is absent and cannot be installed here (no apt-get or not root)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
+    done = subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "chromium"], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0 or not CHROMIUM.exists():
+        pytest.skip(f"chromium could not be installed with apt: {done.stderr[-500:]}")
+
+
+def chromium() -> Iterator[Any]:
+    """A Playwright browser on Debian's chromium (for a module-scoped fixture)."""
+    ensure_chromium()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -8,7 +8,6 @@ leave 127.0.0.1, and leaves a screenshot in ``test-artifacts/``.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -21,37 +20,13 @@ from typing import Any
 
 import pytest
 
-from support import REPO
+from support import ARTIFACTS, REPO, chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-ARTIFACTS = REPO / "test-artifacts"
 MODELS = ("mean", "median", "nbs", "eum", "smp")
 #: The models warm up once per server (compiling numba code when the cache is cold).
 WARM_TIMEOUT_MS = 240_000
-
-
-def _ensure_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if shutil.which("apt-get") is None or os.geteuid() != 0:
-        pytest.skip("chromium is absent and cannot be installed here (no apt-get or not root)")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
-    done = subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "chromium"], env=env, capture_output=True, text=True
-    )
-    if done.returncode != 0 or not CHROMIUM.exists():
-        pytest.skip(f"chromium could not be installed with apt: {done.stderr[-500:]}")
 
 
 def _free_port() -> int:
@@ -100,12 +75,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _ensure_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+    yield from chromium()
 
 
 class Page:

@@ -8,52 +8,20 @@ and no network request, and saves a full-page screenshot under ``test-artifacts/
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from detente.report import AnalyzeResult, analyze
-from support import REPO
+from support import ARTIFACTS, REPO, chromium
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-ARTIFACTS = REPO / "test-artifacts"
-
-
-def _ensure_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if shutil.which("apt-get") is None or os.geteuid() != 0:
-        pytest.skip("chromium is absent and cannot be installed here (no apt-get or not root)")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
-    done = subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "chromium"], env=env, capture_output=True, text=True
-    )
-    if done.returncode != 0 or not CHROMIUM.exists():
-        pytest.skip(f"chromium could not be installed with apt: {done.stderr[-500:]}")
 
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    _ensure_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+
+    yield from chromium()
 
 
 @pytest.fixture(scope="module")

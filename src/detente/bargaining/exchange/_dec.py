@@ -35,7 +35,7 @@ from numba import njit as _numba_njit
 from numba.core import types as _types
 from numba.extending import intrinsic
 
-#: numba's decorator, untyped here: its stubs do not list the private ``_nrt`` option
+#: numba's decorator, untyped here: numba's type annotations do not list the private ``_nrt`` option
 #: (which keeps numba's reference-counting runtime out of these allocation-free kernels)
 njit: Any = _numba_njit
 
